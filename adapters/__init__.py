@@ -1,0 +1,1 @@
+"""adapters of Pasarela, registered through the `pasarela` entry-point group."""

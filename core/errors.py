@@ -1,0 +1,55 @@
+"""Error types raised by core; each dialect maps them to its own response shape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.model.document import Problem
+
+
+class PasarelaError(Exception):
+    """Base of every error the gateway raises on purpose."""
+
+
+class ConfigurationError(PasarelaError):
+    """Plugins, settings or tenant setup are inconsistent (duplicate ids, missing range...)."""
+
+
+class ValidationFailed(PasarelaError):
+    """The document breaks DIAN or gateway rules; ``problems`` holds every finding."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{p.path}: {p.message}" for p in self.problems))
+
+
+class AuthenticationFailed(PasarelaError):
+    """Missing, malformed, unknown or revoked credentials."""
+
+
+class PermissionDenied(PasarelaError):
+    """The tenant may not issue this kind of document (``permission`` names the flag)."""
+
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+        super().__init__(permission)
+
+
+class QuotaExceeded(PasarelaError):
+    """The tenant used up its documents for the period."""
+
+    def __init__(self, used: int, limit: int, period: str, retry_after_s: int) -> None:
+        self.used, self.limit, self.period, self.retry_after_s = used, limit, period, retry_after_s
+        super().__init__(f"{used}/{limit} {period}")
+
+
+class NotFound(PasarelaError):
+    """The object does not exist or belongs to another tenant (never tell which)."""
+
+
+class NumberingExhausted(PasarelaError):
+    """No active numbering range has numbers left for this document type."""
+
+
+class DianUnavailable(PasarelaError):
+    """DIAN (or the simulator) could not be reached or answered with a transport error."""

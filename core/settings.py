@@ -1,0 +1,70 @@
+"""Gateway settings, read from the environment when the app (or a CLI command) is created."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./pasarela.db"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything configurable; ``from_env`` is the one place environment variables are read.
+
+    database_url      PASARELA_DATABASE_URL (``postgresql://`` is taken as asyncpg)
+    secret_key_file   PASARELA_SECRET_KEY_FILE; the key itself may come in PASARELA_SECRET_KEY
+    public_url        PASARELA_PUBLIC_URL, the base URL links in responses use
+    simulator_url     PASARELA_SIMULATOR_URL; empty = the in-process simulator of this gateway
+    xsd_dir           PASARELA_XSD_DIR; when set, produced and received XML is XSD-validated
+    retry_interval_s  PASARELA_RETRY_INTERVAL (seconds between retry-worker sweeps)
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str | None = None
+    secret_key_file: str = "./pasarela.key"
+    public_url: str = "http://127.0.0.1:8000"
+    simulator_url: str | None = None
+    xsd_dir: str | None = None
+    retry_interval_s: float = 5.0
+    dian_timeout_s: float = 30.0
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        mapping = {
+            "PASARELA_DATABASE_URL": "database_url",
+            "PASARELA_SECRET_KEY": "secret_key",
+            "PASARELA_SECRET_KEY_FILE": "secret_key_file",
+            "PASARELA_PUBLIC_URL": "public_url",
+            "PASARELA_SIMULATOR_URL": "simulator_url",
+            "PASARELA_XSD_DIR": "xsd_dir",
+            "PASARELA_LOG_LEVEL": "log_level",
+        }
+        for var, name in mapping.items():
+            if env.get(var):
+                values[name] = env[var]
+        if env.get("PASARELA_RETRY_INTERVAL"):
+            values["retry_interval_s"] = float(env["PASARELA_RETRY_INTERVAL"])
+        if env.get("PASARELA_DIAN_TIMEOUT"):
+            values["dian_timeout_s"] = float(env["PASARELA_DIAN_TIMEOUT"])
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def async_database_url(self) -> str:
+        """The SQLAlchemy async URL: plain ``postgresql://`` and ``sqlite://`` get async drivers."""
+        url = self.database_url
+        if url.startswith(("postgresql://", "postgres://")):
+            return "postgresql+asyncpg://" + url.split("://", 1)[1]
+        if url.startswith("sqlite://"):
+            return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+        return url
+
+    @property
+    def xsd_path(self) -> Path | None:
+        return Path(self.xsd_dir) if self.xsd_dir else None

@@ -1,0 +1,1 @@
+"""plugins of Pasarela, registered through the `pasarela` entry-point group."""
