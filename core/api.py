@@ -6,7 +6,7 @@ Everything here is a stable contract; the rest of ``core`` may change between re
 """
 
 from core import model
-from core.contracts import Dialect, DocumentType, Environment, UniqueCode
+from core.contracts import Dialect, DocumentType, Environment, Provisioning, UniqueCode
 from core.errors import (
     AuthenticationFailed,
     ConfigurationError,
@@ -34,6 +34,7 @@ __all__ = [
     "PasarelaError",
     "PermissionDenied",
     "Problem",
+    "Provisioning",
     "QuotaExceeded",
     "TenantView",
     "UniqueCode",

@@ -6,14 +6,15 @@ them to the ``register`` callback of the matching ``pasarela_register_*`` hook.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from lxml import etree
 
-    from core.model import Document, Problem, TenantView
+    from core.model import Document, NumberingRange, Problem, TenantView
+    from core.settings import Settings
 
 UniqueCode = Literal["CUFE", "CUDE", "CUDS"]
 
@@ -35,6 +36,16 @@ class Dialect:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Provisioning:
+    """What DIAN's portal knows about a tenant: handed to an environment when a tenant is
+    configured for it (the simulator keeps its own registry from this)."""
+
+    tenant: TenantView
+    ranges: Sequence[NumberingRange]
+    certificate_der: bytes | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Environment:
     """A DIAN environment: where documents go and how they are marked.
 
@@ -47,6 +58,7 @@ class Environment:
     soap_url: str | None
     qr_base_url: str
     test_set_flow: bool = False  # habilitación: SendTestSetAsync + GetStatusZip
+    provision: Callable[[Settings, Provisioning], Awaitable[None]] | None = None
 
     def qr_url(self, unique_code: str) -> str:
         """``sts:QRCode``: the catalogue search URL for a CUFE/CUDE (§2.2)."""
