@@ -23,6 +23,7 @@ from core.model.document import (
     Tax,
     Withholding,
 )
+from core.model.record import DocumentRecord
 from core.model.tenant import NumberingRange, Software, TenantView
 from core.model.totals import (
     AllowanceChargeAmount,
@@ -48,6 +49,7 @@ __all__ = [
     "DeclaredTotals",
     "Discrepancy",
     "Document",
+    "DocumentRecord",
     "Line",
     "NumberingRange",
     "OrderReference",
