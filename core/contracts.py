@@ -59,6 +59,17 @@ class Environment:
     qr_base_url: str
     test_set_flow: bool = False  # habilitación: SendTestSetAsync + GetStatusZip
     provision: Callable[[Settings, Provisioning], Awaitable[None]] | None = None
+    # For environments served by an app of ours (the simulator): returns the SOAP URL and,
+    # when it runs inside this process, an httpx transport that reaches it without a socket.
+    connect: Callable[[Settings], tuple[str, Any]] | None = None
+
+    def endpoint(self, settings: Settings) -> tuple[str, Any]:
+        """Where to send SOAP requests: (URL, httpx transport or ``None`` for the network)."""
+        if self.connect is not None:
+            return self.connect(settings)
+        if self.soap_url is None:
+            raise ValueError(f"environment {self.id!r} has no SOAP URL")
+        return self.soap_url, None
 
     def qr_url(self, unique_code: str) -> str:
         """``sts:QRCode``: the catalogue search URL for a CUFE/CUDE (§2.2)."""
