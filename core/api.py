@@ -9,6 +9,7 @@ from core import model
 from core.contracts import Dialect, DocumentType, Environment, Provisioning, UniqueCode
 from core.errors import (
     AuthenticationFailed,
+    CertificateError,
     ConfigurationError,
     DianUnavailable,
     NotFound,
@@ -16,13 +17,16 @@ from core.errors import (
     PasarelaError,
     PermissionDenied,
     QuotaExceeded,
+    SignatureInvalid,
     ValidationFailed,
+    WsSecurityError,
 )
 from core.hookspecs import hookimpl
 from core.model import Document, Problem, TenantView
 
 __all__ = [
     "AuthenticationFailed",
+    "CertificateError",
     "ConfigurationError",
     "Dialect",
     "DianUnavailable",
@@ -36,9 +40,11 @@ __all__ = [
     "Problem",
     "Provisioning",
     "QuotaExceeded",
+    "SignatureInvalid",
     "TenantView",
     "UniqueCode",
     "ValidationFailed",
+    "WsSecurityError",
     "hookimpl",
     "model",
 ]

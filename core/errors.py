@@ -53,3 +53,25 @@ class NumberingExhausted(PasarelaError):
 
 class DianUnavailable(PasarelaError):
     """DIAN (or the simulator) could not be reached or answered with a transport error."""
+
+
+class CertificateError(PasarelaError):
+    """A PKCS#12 could not be opened (wrong password, damaged file, no RSA key or certificate).
+
+    ``str(error)`` is a Spanish message safe to show to the tenant; it never contains the password.
+    """
+
+
+class SignatureInvalid(PasarelaError):
+    """An XAdES document signature does not verify (DIAN rule ZE02); the message is in Spanish."""
+
+
+class WsSecurityError(PasarelaError):
+    """A SOAP request's WS-Security header is missing or wrong.
+
+    ``code`` is a stable machine id (see ``core.signing.wssecurity``), ``message`` a Spanish text.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code, self.message = code, message
+        super().__init__(f"{code}: {message}")
