@@ -1,0 +1,52 @@
+"""Engines and session factories, tuned per backend.
+
+SQLite: WAL (readers never wait for the writer), a busy timeout (writers from other connections or
+processes queue instead of failing) and foreign keys on. PostgreSQL: asyncpg with a pool sized for
+a gateway process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from core.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+def create_engine(database_url: str, **options: Any) -> AsyncEngine:
+    """An async engine for a database URL (plain or async form); ``options`` go to SQLAlchemy."""
+    url = Settings(database_url=database_url).async_database_url
+    if url.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
+        engine = create_async_engine(url, **options)
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        return engine
+    options.setdefault("pool_size", 10)
+    options.setdefault("max_overflow", 10)
+    options.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **options)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+    finally:
+        cursor.close()
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (no lazy reload on attribute access)."""
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,48 @@
+"""Atomic allocation of document numbers from a numbering range.
+
+One ``UPDATE … SET next_number = next_number + 1 … RETURNING`` does the read and the increment
+in a single statement: PostgreSQL row-locks the range until the caller's transaction ends, and
+SQLite (3.35+) holds its write lock, so two gateway processes never hand out the same number.
+A number is only spent when the caller commits; a rolled-back transaction gives it back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import NotFound, NumberingExhausted
+from core.storage.tables import Resolution
+
+
+async def allocate_number(session: AsyncSession, range_id: int) -> int:
+    """Take the next number of range ``range_id`` inside the caller's transaction.
+
+    Raises ``NumberingExhausted`` once every number up to ``to_number`` is taken and ``NotFound``
+    for an unknown range.
+    """
+    allocated = (
+        await session.execute(
+            update(Resolution)
+            .where(Resolution.id == range_id, Resolution.next_number <= Resolution.to_number)
+            .values(next_number=Resolution.next_number + 1)
+            .returning(Resolution.next_number - 1)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalar_one_or_none()
+    if allocated is not None:
+        return int(allocated)
+    found = (
+        await session.execute(
+            select(Resolution.resolution_number, Resolution.prefix, Resolution.to_number).where(
+                Resolution.id == range_id
+            )
+        )
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"rango de numeración {range_id} no existe")
+    number, prefix, to_number = found
+    raise NumberingExhausted(
+        f"la resolución {number} (prefijo {prefix or 'sin prefijo'}) agotó su rango: "
+        f"el último número autorizado es {to_number}"
+    )

@@ -1,0 +1,196 @@
+"""The database schema as SQLAlchemy mapped classes (the migrations create exactly this).
+
+Rows never leave ``core.storage`` / ``core.tenants``: callers get frozen msgspec Structs, so no
+session has to outlive the call that read the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.storage.column_types import AwareDateTime, Money
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets bigint identities.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: AwareDateTime(), Decimal: Money()}
+
+
+class Tenant(Base):
+    """An issuing company: its DIAN identity, software, environment, permissions and quotas."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    nit: Mapped[str] = mapped_column(String(20), unique=True)
+    dv: Mapped[str] = mapped_column(String(1))
+    name: Mapped[str] = mapped_column(String(450))
+    party: Mapped[dict[str, Any]] = mapped_column(JSON)  # core.model.Party as JSON
+    environment: Mapped[str] = mapped_column(String(40))
+    software_id: Mapped[str] = mapped_column(String(64))
+    software_pin: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted (SecretBox)
+    provider_nit: Mapped[str] = mapped_column(String(20))
+    provider_dv: Mapped[str] = mapped_column(String(1))
+    test_set_id: Mapped[str | None] = mapped_column(String(64))
+    permite_facturas: Mapped[bool] = mapped_column(Boolean, default=True)
+    permite_notas_credito: Mapped[bool] = mapped_column(Boolean, default=True)
+    permite_notas_debito: Mapped[bool] = mapped_column(Boolean, default=True)
+    monthly_limit: Mapped[int | None] = mapped_column(Integer)
+    yearly_limit: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="activo")
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class Certificate(Base):
+    """The tenant's signing certificate (one per tenant; attaching a new one replaces it)."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), unique=True
+    )
+    pkcs12: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    password: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of the certificate DER
+    subject: Mapped[str] = mapped_column(String(500))
+    not_after: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime]
+
+
+class Resolution(Base):
+    """A DIAN numbering range (resolución) for one document type in one environment."""
+
+    __tablename__ = "resolutions"
+    __table_args__ = (Index("ix_resolutions_lookup", "tenant_id", "environment", "document_type"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    environment: Mapped[str] = mapped_column(String(40))
+    document_type: Mapped[str] = mapped_column(String(4))
+    resolution_number: Mapped[str] = mapped_column(String(40))
+    resolution_date: Mapped[dt.date | None] = mapped_column(Date)
+    prefix: Mapped[str] = mapped_column(String(10), default="")
+    from_number: Mapped[int] = mapped_column(BigInteger)
+    to_number: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    technical_key: Mapped[str | None] = mapped_column(String(128))
+    next_number: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime]
+
+
+class Credential(Base):
+    """An API credential for one dialect; only the SHA-256 of its secret is stored."""
+
+    __tablename__ = "credentials"
+    __table_args__ = (Index("ix_credentials_tenant", "tenant_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    dialect: Mapped[str] = mapped_column(String(40))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]
+
+
+class DocumentRow(Base):
+    """One issued (or being issued) document and everything DIAN answered about it."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint(
+            "tenant_id", "environment", "prefix", "number", name="uq_documents_number"
+        ),
+        Index("ix_documents_tenant_created", "tenant_id", "created_at"),
+        Index("ix_documents_unique_code", "unique_code"),
+        Index("ix_documents_due", "status", "next_attempt_at"),
+        Index("ix_documents_reference", "tenant_id", "reference"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    dialect: Mapped[str] = mapped_column(String(40))
+    type_code: Mapped[str] = mapped_column(String(4))
+    environment: Mapped[str] = mapped_column(String(40))
+    prefix: Mapped[str] = mapped_column(String(10), default="")
+    number: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(String(100))  # the client's own id, if any
+    issue_datetime: Mapped[dt.datetime | None]
+    customer_id: Mapped[str | None] = mapped_column(String(40))
+    customer_name: Mapped[str | None] = mapped_column(String(450))
+    subtotal: Mapped[Decimal | None]
+    taxes: Mapped[Decimal | None]
+    payable: Mapped[Decimal | None]
+    unique_code: Mapped[str | None] = mapped_column(String(96))  # CUFE/CUDE (SHA-384 hex)
+    prehash: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pendiente")
+    signed_xml: Mapped[str | None] = mapped_column(Text)
+    zip_name: Mapped[str | None] = mapped_column(String(100))
+    zip_key: Mapped[str | None] = mapped_column(String(100))
+    dian_status_code: Mapped[str | None] = mapped_column(String(10))
+    dian_message: Mapped[str | None] = mapped_column(Text)
+    dian_errors: Mapped[list[Any] | None] = mapped_column(JSON)
+    application_response: Mapped[str | None] = mapped_column(Text)
+    request_payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    dialect_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class AuditEntry(Base):
+    """One authenticated request: who, which dialect and path, the answer and how long it took."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_tenant_at", "tenant_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime]
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="SET NULL"))
+    credential_id: Mapped[int | None] = mapped_column(BigInteger)
+    dialect: Mapped[str | None] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    status_code: Mapped[int] = mapped_column(Integer)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    duration_ms: Mapped[float] = mapped_column(Float)
+
+
+class QuotaUsage(Base):
+    """Documents counted per tenant and period (``2026-11`` monthly, ``2026`` yearly)."""
+
+    __tablename__ = "quota_usage"
+
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    period_key: Mapped[str] = mapped_column(String(7), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
