@@ -231,6 +231,7 @@ class Document(Base, kw_only=True):
     notes: tuple[str, ...] = ()
     point_of_sale: PointOfSale | None = None
     declared_totals: DeclaredTotals | None = None
+    payable_rounding: Decimal = Decimal("0")  # PayableRoundingAmount (may be negative)
 
     @property
     def full_number(self) -> str | None:
