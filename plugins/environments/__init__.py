@@ -1,0 +1,1 @@
+"""DIAN environments: habilitación, producción and the simulator."""

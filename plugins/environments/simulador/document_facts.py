@@ -1,0 +1,200 @@
+"""What the simulated DIAN reads from a received UBL document before applying its rules.
+
+DIAN's validator works on a table of XPath values per document (GOSOCKET's
+``ResponseXpathDataValue``); ``read_facts`` is that table. Absent values are empty strings,
+so a malformed document fails the rules instead of crashing the reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+EXT = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
+STS = "dian:gov:co:facturaelectronica:Structures-2-1"
+STS_NOTES = "http://www.dian.gov.co/contratos/facturaelectronica/v1/Structures"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+XADES = "http://uri.etsi.org/01903/v1.3.2#"
+NS = {"cbc": CBC, "cac": CAC, "ext": EXT, "ds": DS, "xades": XADES}
+
+#: Rule-id prefix per document type (research/dian-tech.md §7, GOSOCKET DianServicesUtils).
+RULE_PREFIXES = {
+    "01": "FA", "02": "FA", "03": "FA", "04": "FA",
+    "91": "CA", "92": "DA", "96": "AA",
+    "05": "DSA", "95": "NSA", "20": "DEA", "94": "NAA",
+}
+
+#: The Spanish name DIAN uses in "La <name> <number>, ha sido autorizada.".
+DOCUMENT_NAMES = {
+    "01": "Factura electrónica", "02": "Factura electrónica", "03": "Factura electrónica",
+    "04": "Factura electrónica", "91": "Nota Crédito electrónica",
+    "92": "Nota Débito electrónica", "05": "Documento soporte electrónico",
+    "95": "Nota de ajuste electrónica", "20": "Documento equivalente electrónico",
+    "94": "Nota de ajuste electrónica", "93": "Nota de ajuste electrónica",
+}
+
+#: Types whose CUFE uses the range's technical key; every other type uses the software PIN.
+TECHNICAL_KEY_TYPES = frozenset({"01", "02", "04"})
+
+UBL_ROOTS = frozenset({"Invoice", "CreditNote", "DebitNote"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceControl:
+    """``sts:InvoiceControl``: the authorization the invoice claims to be numbered under."""
+
+    authorization: str
+    start_date: str
+    end_date: str
+    prefix: str
+    from_number: str
+    to_number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentFacts:
+    root_name: str
+    type_code: str
+    customization_id: str
+    profile_execution_id: str
+    number: str
+    uuid: str
+    issue_date: str
+    issue_time: str
+    supplier_nit: str
+    supplier_dv: str
+    customer_id: str
+    customer_dv: str
+    customer_scheme: str
+    software_id: str
+    software_security_code: str
+    provider_nit: str
+    provider_dv: str
+    invoice_control: InvoiceControl | None
+    reference_number: str
+    reference_uuid: str
+    reference_date: str
+    signing_time: str
+
+    @property
+    def rule_prefix(self) -> str:
+        return RULE_PREFIXES.get(self.type_code, "FA")
+
+    @property
+    def note_prefix(self) -> str:
+        """Note-reference rules use a bare letter: CBG04a, DBG04a (GOSOCKET)."""
+        return "D" if self.root_name == "DebitNote" else "C"
+
+    @property
+    def document_name(self) -> str:
+        return DOCUMENT_NAMES.get(self.type_code, "Factura electrónica")
+
+    @property
+    def uses_technical_key(self) -> bool:
+        return self.type_code in TECHNICAL_KEY_TYPES
+
+    @property
+    def serie_and_number(self) -> tuple[str, int | None]:
+        """Split ``cbc:ID`` into its letters prefix and its number (``SETP990000001``)."""
+        digits = len(self.number) - len(self.number.rstrip("0123456789"))
+        if digits == 0:
+            return self.number, None
+        return self.number[:-digits], int(self.number[-digits:])
+
+
+def text(node: etree._Element | None, path: str) -> str:
+    if node is None:
+        return ""
+    found = node.find(path, NS)
+    if found is None or found.text is None:
+        return ""
+    return found.text.strip()
+
+
+def attribute(node: etree._Element | None, path: str, name: str) -> str:
+    if node is None:
+        return ""
+    found = node.find(path, NS)
+    return (found.get(name) or "").strip() if found is not None else ""
+
+
+def dian_extensions(root: etree._Element) -> etree._Element | None:
+    """``sts:DianExtensions`` in the first UBLExtension; either sts namespace is accepted."""
+    for ns in (STS, STS_NOTES):
+        path = f"ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/{{{ns}}}DianExtensions"
+        found = root.find(path, NS)
+        if found is not None:
+            return found
+    return None
+
+
+def _sts(extensions: etree._Element | None, path: str) -> etree._Element | None:
+    if extensions is None:
+        return None
+    ns = etree.QName(extensions).namespace
+    return extensions.find("/".join(f"{{{ns}}}{step}" for step in path.split("/")))
+
+
+def _sts_text(extensions: etree._Element | None, path: str) -> str:
+    found = _sts(extensions, path)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def document_type_code(root: etree._Element) -> str:
+    name = etree.QName(root).localname
+    if name == "Invoice":
+        return text(root, "cbc:InvoiceTypeCode")
+    if name == "CreditNote":
+        return text(root, "cbc:CreditNoteTypeCode") or "91"
+    if name == "DebitNote":
+        return "92"
+    if name == "ApplicationResponse":
+        return "96"
+    return ""
+
+
+def read_facts(root: etree._Element) -> DocumentFacts:
+    extensions = dian_extensions(root)
+    control = _sts(extensions, "InvoiceControl")
+    invoice_control = None
+    if control is not None:
+        invoice_control = InvoiceControl(
+            authorization=_sts_text(control, "InvoiceAuthorization"),
+            start_date=text(_sts(control, "AuthorizationPeriod"), "cbc:StartDate"),
+            end_date=text(_sts(control, "AuthorizationPeriod"), "cbc:EndDate"),
+            prefix=_sts_text(control, "AuthorizedInvoices/Prefix"),
+            from_number=_sts_text(control, "AuthorizedInvoices/From"),
+            to_number=_sts_text(control, "AuthorizedInvoices/To"),
+        )
+    provider = _sts(extensions, "SoftwareProvider/ProviderID")
+    supplier = "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
+    customer = "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
+    reference = "cac:BillingReference/cac:InvoiceDocumentReference"
+    signing_time = root.find(".//xades:SignedProperties//xades:SigningTime", NS)
+    return DocumentFacts(
+        root_name=etree.QName(root).localname,
+        type_code=document_type_code(root),
+        customization_id=text(root, "cbc:CustomizationID"),
+        profile_execution_id=text(root, "cbc:ProfileExecutionID"),
+        number=text(root, "cbc:ID"),
+        uuid=text(root, "cbc:UUID"),
+        issue_date=text(root, "cbc:IssueDate"),
+        issue_time=text(root, "cbc:IssueTime"),
+        supplier_nit=text(root, supplier),
+        supplier_dv=attribute(root, supplier, "schemeID"),
+        customer_id=text(root, customer),
+        customer_dv=attribute(root, customer, "schemeID"),
+        customer_scheme=attribute(root, customer, "schemeName"),
+        software_id=_sts_text(extensions, "SoftwareProvider/SoftwareID"),
+        software_security_code=_sts_text(extensions, "SoftwareSecurityCode"),
+        provider_nit=(provider.text or "").strip() if provider is not None else "",
+        provider_dv=(provider.get("schemeID") or "").strip() if provider is not None else "",
+        invoice_control=invoice_control,
+        reference_number=text(root, f"{reference}/cbc:ID"),
+        reference_uuid=text(root, f"{reference}/cbc:UUID"),
+        reference_date=text(root, f"{reference}/cbc:IssueDate"),
+        signing_time=(signing_time.text or "").strip() if signing_time is not None else "",
+    )

@@ -1,0 +1,66 @@
+"""Registers the ``simulador`` environment: a simulated DIAN the gateway can run itself.
+
+With ``PASARELA_SIMULATOR_URL`` set, documents go to that standalone simulator
+(``pasarela simulator``); without it the simulator runs inside the gateway process and is
+reached through an in-process ASGI transport (no socket). Either way its state lives in the
+database, so every gateway process sees the same simulated DIAN.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from litestar import Litestar
+
+from core.api import Environment, Provisioning, hookimpl
+from core.settings import Settings
+from plugins.environments.simulador.app import SERVICE_PATH, create_simulator_app
+from plugins.environments.simulador.store import SimulatorStore
+
+QR_BASE_HABILITACION = "https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey="
+IN_PROCESS_URL = f"http://simulador.pasarela{SERVICE_PATH}"
+
+_apps: dict[str, Litestar] = {}
+
+
+def in_process_app(settings: Settings) -> Litestar:
+    """One simulator app per database URL in this process (created on first use)."""
+    app = _apps.get(settings.database_url)
+    if app is None:
+        app = _apps[settings.database_url] = create_simulator_app(settings)
+    return app
+
+
+def connect(settings: Settings) -> tuple[str, Any]:
+    """(SOAP URL, transport): the standalone simulator's URL, or the in-process app."""
+    if settings.simulator_url:
+        url = settings.simulator_url.rstrip("/")
+        return (url if url.endswith(".svc") else url + SERVICE_PATH), None
+    return IN_PROCESS_URL, httpx.ASGITransport(app=in_process_app(settings))
+
+
+async def provision(settings: Settings, provisioning: Provisioning) -> None:
+    """Fill the simulated portal: company, software, ranges with keys, trusted certificate."""
+    store = SimulatorStore(settings.database_url)
+    try:
+        await store.register(provisioning)
+    finally:
+        await store.dispose()
+
+
+SIMULADOR = Environment(
+    id="simulador",
+    title="Simulador DIAN de Pasarela",
+    profile_execution_id="2",
+    soap_url=None,
+    qr_base_url=QR_BASE_HABILITACION,
+    test_set_flow=False,
+    provision=provision,
+    connect=connect,
+)
+
+
+@hookimpl
+def pasarela_register_environments(register) -> None:  # type: ignore[no-untyped-def]
+    register(SIMULADOR)

@@ -1,0 +1,357 @@
+"""Reads and writes of the simulated DIAN's tables; the rest of the simulator never sees rows.
+
+Every method opens its own short transaction, so one ``SimulatorStore`` serves concurrent
+requests and several processes can share the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from core.clock import now_bogota
+from core.contracts import Provisioning
+from core.storage.engine import create_engine, create_sessionmaker
+from plugins.environments.simulador.tables import (
+    SimAcceptedNumber,
+    SimBatch,
+    SimCertificate,
+    SimCompany,
+    SimDocument,
+    SimIdentity,
+    SimIssuerSoftware,
+    SimRange,
+    SimSoftware,
+    ensure_schema,
+)
+
+
+def certificate_fingerprint(der: bytes) -> str:
+    return hashlib.sha256(der).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisteredSoftware:
+    id: str
+    pin: str
+    provider_nit: str
+    test_set_id: str | None
+    active: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisteredRange:
+    issuer_nit: str
+    software_id: str
+    document_type: str
+    resolution_number: str
+    resolution_date: dt.date | None
+    prefix: str
+    from_number: int
+    to_number: int
+    valid_from: dt.date
+    valid_to: dt.date
+    technical_key: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceivedDocument:
+    """A processed document as GetStatus, GetStatusZip and GetXmlByDocumentKey report it."""
+
+    document_key: str
+    issuer_nit: str
+    document_type: str
+    number: str
+    issue_date: dt.date | None
+    is_valid: bool
+    status_code: str
+    status_description: str
+    status_message: str
+    error_messages: tuple[str, ...]
+    xml_file_name: str
+    signed_xml: bytes
+    application_response: bytes
+    zip_key: str | None = None
+    test_set_id: str | None = None
+
+
+class SimulatorStore:
+    """The simulated DIAN's registry and inbox on one database."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self._engine: AsyncEngine | None = None
+        self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def session(self) -> AsyncSession:
+        """A new session; the engine is created on first use so app creation stays cheap.
+
+        Pooled connections belong to the event loop that opened them, so a store used from
+        another loop (tests, a CLI run after a server) gets an engine of its own.
+        """
+        loop = asyncio.get_running_loop()
+        if self._sessions is None or self._loop is not loop:
+            self._engine = create_engine(self.database_url)
+            self._sessions = create_sessionmaker(self._engine)
+            self._loop = loop
+        assert self._engine is not None
+        await ensure_schema(self._engine)
+        return self._sessions()
+
+    async def dispose(self) -> None:
+        if self._engine is not None and self._loop is asyncio.get_running_loop():
+            await self._engine.dispose()
+        self._engine, self._sessions, self._loop = None, None, None
+
+    # -- the portal: what provisioning fills ---------------------------------------------
+
+    async def register(self, provisioning: Provisioning) -> None:
+        """Record a company as DIAN's portal would: company, software, ranges, certificate.
+
+        Re-provisioning replaces the ranges declared for this issuer and software, so the
+        registry follows the tenant's configuration.
+        """
+        tenant = provisioning.tenant
+        software = tenant.software
+        async with await self.session() as session, session.begin():
+            await session.merge(
+                SimCompany(nit=tenant.nit, dv=tenant.dv, name=tenant.party.name,
+                           registered_at=now_bogota())
+            )
+            await session.merge(
+                SimSoftware(id=software.id, pin=software.pin, provider_nit=software.provider_nit,
+                            test_set_id=software.test_set_id, active=True)
+            )
+            await session.merge(SimIssuerSoftware(issuer_nit=tenant.nit, software_id=software.id))
+            await session.execute(
+                delete(SimRange).where(
+                    SimRange.issuer_nit == tenant.nit, SimRange.software_id == software.id
+                )
+            )
+            for r in provisioning.ranges:
+                session.add(
+                    SimRange(
+                        issuer_nit=tenant.nit, software_id=software.id,
+                        document_type=r.document_type, resolution_number=r.resolution_number,
+                        resolution_date=r.resolution_date, prefix=r.prefix,
+                        from_number=r.from_number, to_number=r.to_number,
+                        valid_from=r.valid_from, valid_to=r.valid_to,
+                        technical_key=r.technical_key,
+                    )
+                )
+            if provisioning.certificate_der:
+                der = provisioning.certificate_der
+                await session.merge(
+                    SimCertificate(fingerprint=certificate_fingerprint(der),
+                                   issuer_nit=tenant.nit, der=der)
+                )
+
+    async def issuers_trusting(self, certificate_der: bytes) -> frozenset[str]:
+        """NITs for which this certificate was provisioned (empty: an unknown certificate)."""
+        fingerprint = certificate_fingerprint(certificate_der)
+        async with await self.session() as session:
+            rows = await session.scalars(
+                select(SimCertificate.issuer_nit).where(SimCertificate.fingerprint == fingerprint)
+            )
+            return frozenset(rows)
+
+    async def trusted_certificates(self) -> list[bytes]:
+        async with await self.session() as session:
+            return list(await session.scalars(select(SimCertificate.der).distinct()))
+
+    async def company_name(self, nit: str) -> str | None:
+        async with await self.session() as session:
+            company = await session.get(SimCompany, nit)
+            return company.name if company else None
+
+    async def software(self, software_id: str) -> RegisteredSoftware | None:
+        async with await self.session() as session:
+            row = await session.get(SimSoftware, software_id)
+            if row is None:
+                return None
+            return RegisteredSoftware(id=row.id, pin=row.pin, provider_nit=row.provider_nit,
+                                      test_set_id=row.test_set_id, active=row.active)
+
+    async def software_of_issuer(self, issuer_nit: str) -> list[str]:
+        async with await self.session() as session:
+            rows = await session.scalars(
+                select(SimIssuerSoftware.software_id).where(
+                    SimIssuerSoftware.issuer_nit == issuer_nit
+                )
+            )
+            return list(rows)
+
+    async def ranges(
+        self, issuer_nit: str, software_id: str | None = None
+    ) -> list[RegisteredRange]:
+        query = select(SimRange).where(SimRange.issuer_nit == issuer_nit)
+        if software_id is not None:
+            query = query.where(SimRange.software_id == software_id)
+        async with await self.session() as session:
+            rows = await session.scalars(query.order_by(SimRange.id))
+            return [
+                RegisteredRange(
+                    issuer_nit=r.issuer_nit, software_id=r.software_id,
+                    document_type=r.document_type, resolution_number=r.resolution_number,
+                    resolution_date=r.resolution_date, prefix=r.prefix,
+                    from_number=r.from_number, to_number=r.to_number, valid_from=r.valid_from,
+                    valid_to=r.valid_to, technical_key=r.technical_key,
+                )
+                for r in rows
+            ]
+
+    # -- the inbox -------------------------------------------------------------------------
+
+    async def claim_number(self, duplicate_key: str, document_key: str) -> bool:
+        """Mark a number as accepted; ``False`` when it was accepted before (Regla 90)."""
+        try:
+            async with await self.session() as session, session.begin():
+                session.add(SimAcceptedNumber(duplicate_key=duplicate_key,
+                                              document_key=document_key))
+        except IntegrityError:
+            return False
+        return True
+
+    async def is_number_accepted(self, duplicate_key: str) -> bool:
+        async with await self.session() as session:
+            return await session.get(SimAcceptedNumber, duplicate_key) is not None
+
+    async def save_batch(self, zip_key: str, file_name: str, test_set_id: str | None) -> None:
+        async with await self.session() as session, session.begin():
+            session.add(SimBatch(zip_key=zip_key, file_name=file_name[:200],
+                                 test_set_id=test_set_id, received_at=now_bogota()))
+
+    async def batch_exists(self, zip_key: str) -> tuple[bool, str | None]:
+        """Whether a ZipKey is known and the test set it was sent to."""
+        async with await self.session() as session:
+            batch = await session.get(SimBatch, zip_key)
+            return (batch is not None, batch.test_set_id if batch else None)
+
+    async def save_document(self, doc: ReceivedDocument) -> None:
+        async with await self.session() as session, session.begin():
+            session.add(
+                SimDocument(
+                    document_key=doc.document_key, issuer_nit=doc.issuer_nit,
+                    document_type=doc.document_type, number=doc.number,
+                    issue_date=doc.issue_date, is_valid=doc.is_valid,
+                    status_code=doc.status_code, status_description=doc.status_description,
+                    status_message=doc.status_message,
+                    error_messages="\n".join(doc.error_messages),
+                    xml_file_name=doc.xml_file_name, signed_xml=doc.signed_xml,
+                    application_response=doc.application_response, zip_key=doc.zip_key,
+                    test_set_id=doc.test_set_id, received_at=now_bogota(),
+                )
+            )
+
+    async def latest_document(self, document_key: str) -> ReceivedDocument | None:
+        """The last processing of a CUFE/CUDE, an accepted one first when there is one."""
+        async with await self.session() as session:
+            rows = (
+                await session.scalars(
+                    select(SimDocument)
+                    .where(SimDocument.document_key == document_key.lower())
+                    .order_by(SimDocument.is_valid.desc(), SimDocument.id.desc())
+                    .limit(1)
+                )
+            ).all()
+            return _received(rows[0]) if rows else None
+
+    async def accepted_document(self, issuer_nit: str, number: str) -> ReceivedDocument | None:
+        """An accepted document of this issuer with this number (note references)."""
+        async with await self.session() as session:
+            rows = (
+                await session.scalars(
+                    select(SimDocument)
+                    .where(SimDocument.number == number, SimDocument.is_valid.is_(True),
+                           SimDocument.issuer_nit == issuer_nit)
+                    .limit(1)
+                )
+            ).all()
+            return _received(rows[0]) if rows else None
+
+    async def accepted_by_key(self, document_key: str) -> ReceivedDocument | None:
+        async with await self.session() as session:
+            rows = (
+                await session.scalars(
+                    select(SimDocument)
+                    .where(SimDocument.document_key == document_key.lower(),
+                           SimDocument.is_valid.is_(True))
+                    .limit(1)
+                )
+            ).all()
+            return _received(rows[0]) if rows else None
+
+    async def documents_in_batch(self, zip_key: str) -> list[ReceivedDocument]:
+        async with await self.session() as session:
+            rows = await session.scalars(
+                select(SimDocument).where(SimDocument.zip_key == zip_key).order_by(SimDocument.id)
+            )
+            return [_received(r) for r in rows]
+
+    async def test_set_counts(self, test_set_id: str) -> dict[str, tuple[int, int]]:
+        """Per document type: (accepted, rejected) documents sent to a test set."""
+        async with await self.session() as session:
+            rows = await session.execute(
+                select(SimDocument.document_type, SimDocument.is_valid).where(
+                    SimDocument.test_set_id == test_set_id
+                )
+            )
+            counts: dict[str, tuple[int, int]] = {}
+            for doc_type, valid in rows:
+                accepted, rejected = counts.get(doc_type, (0, 0))
+                counts[doc_type] = (accepted + valid, rejected + (not valid))
+            return counts
+
+    # -- the simulated DIAN's own certificate ----------------------------------------------
+
+    async def identity_pkcs12(self, generate: Callable[[str], bytes]) -> tuple[bytes, str]:
+        """The shared signing certificate; the first process to need one generates it."""
+        async with await self.session() as session:
+            row = await session.get(SimIdentity, 1)
+            if row is not None:
+                return row.pkcs12, row.password
+        password = secrets.token_urlsafe(16)
+        pkcs12 = generate(password)
+        try:
+            async with await self.session() as session, session.begin():
+                session.add(SimIdentity(id=1, pkcs12=pkcs12, password=password))
+        except IntegrityError:
+            pass
+        async with await self.session() as session:
+            row = await session.get(SimIdentity, 1)
+            assert row is not None
+            return row.pkcs12, row.password
+
+
+def _received(row: SimDocument) -> ReceivedDocument:
+    return ReceivedDocument(
+        document_key=row.document_key, issuer_nit=row.issuer_nit,
+        document_type=row.document_type, number=row.number, issue_date=row.issue_date,
+        is_valid=row.is_valid, status_code=row.status_code,
+        status_description=row.status_description, status_message=row.status_message,
+        error_messages=tuple(m for m in row.error_messages.split("\n") if m),
+        xml_file_name=row.xml_file_name, signed_xml=row.signed_xml,
+        application_response=row.application_response, zip_key=row.zip_key,
+        test_set_id=row.test_set_id,
+    )
+
+
+def duplicate_key(issuer_nit: str, document_type: str, number: str) -> str:
+    """DIAN's duplicate identifier: invoice types 01/02/04 share one family (§4.5)."""
+    family = "01" if document_type in {"01", "02", "04"} else document_type
+    return hashlib.sha256(f"{issuer_nit}{family}{number}".encode()).hexdigest()
+
+
+__all__: Sequence[str] = (
+    "ReceivedDocument", "RegisteredRange", "RegisteredSoftware", "SimulatorStore",
+    "certificate_fingerprint", "duplicate_key",
+)
