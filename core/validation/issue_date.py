@@ -1,0 +1,69 @@
+"""When a document may be dated (FAD09e).
+
+The XAdES ``SigningTime`` date must equal ``IssueDate`` (FAD09e) and the gateway signs now, so a
+document dated another day risks that rule. Like Odoo's DIAN module we refuse dates more than
+:data:`MAX_DAYS_BEFORE` days before today or :data:`MAX_DAYS_AFTER` days after it (Bogotá) as
+errors, and warn about any other day than today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.clock import to_bogota
+from core.model import Document, Problem
+
+MAX_DAYS_BEFORE = 5
+MAX_DAYS_AFTER = 10
+
+
+def check_issue_date(document: Document, *, now: dt.datetime, rule_prefix: str) -> list[Problem]:
+    """Issue date window and due dates; no issue date means today (the pipeline's default)."""
+    today = to_bogota(now).date()
+    issue = document.issue_date or today
+    rule = f"{rule_prefix}D09e"
+    problems: list[Problem] = []
+    earliest = today - dt.timedelta(days=MAX_DAYS_BEFORE)
+    latest = today + dt.timedelta(days=MAX_DAYS_AFTER)
+    if not earliest <= issue <= latest:
+        problems.append(
+            Problem(
+                path="issue_date",
+                rule=rule,
+                message=(
+                    f"La fecha de emisión ({issue.isoformat()}) no puede ser anterior en más de "
+                    f"{MAX_DAYS_BEFORE} días ni posterior en más de {MAX_DAYS_AFTER} días a la "
+                    "fecha "
+                    f"actual ({today.isoformat()})."
+                ),
+            )
+        )
+    elif issue != today:
+        problems.append(
+            Problem(
+                path="issue_date",
+                rule=rule,
+                severity="warning",
+                message=(
+                    f"La fecha de emisión ({issue.isoformat()}) difiere de la fecha de firma "
+                    f"({today.isoformat()}); la DIAN exige que coincidan."
+                ),
+            )
+        )
+    for path, due in (
+        ("due_date", document.due_date),
+        ("payment.due_date", document.payment.due_date),
+    ):
+        if due is not None and due < issue:
+            problems.append(
+                Problem(
+                    path=path,
+                    rule="PAS-D03",
+                    message=(
+                        f"La fecha de vencimiento ({due.isoformat()}) es anterior a la fecha de "
+                        "emisión "
+                        f"({issue.isoformat()})."
+                    ),
+                )
+            )
+    return problems

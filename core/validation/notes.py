@@ -1,0 +1,78 @@
+"""Credit and debit note rules: the referenced invoice (CBG02, CBG06 / DBG02, DBG06) and the
+correction concept.
+
+A note must reference the document it corrects unless its operation type says it has none
+(22 credit note, 32 debit note without reference). The rule family is ``CBG`` for credit-note
+roots and ``DBG`` for debit-note roots. Gateway ids: ``PAS-N01`` missing correction concept,
+``PAS-N02`` concept not in DIAN's list for this kind of note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core import catalogs
+from core.model import Document, Problem
+
+WITHOUT_REFERENCE = frozenset({"22", "32"})
+_FAMILY = {"CreditNote": "CBG", "DebitNote": "DBG"}
+
+
+def check_note(document: Document, *, ubl_root: str, issue_date: dt.date) -> list[Problem]:
+    family = _FAMILY.get(ubl_root)
+    if family is None:
+        return []
+    problems: list[Problem] = []
+    reference = document.billing_reference
+    if reference is None:
+        if document.operation_type not in WITHOUT_REFERENCE:
+            problems.append(
+                Problem(
+                    path="billing_reference",
+                    rule=f"{family}02",
+                    message=(
+                        "La nota debe referenciar la factura que corrige (BillingReference), salvo "
+                        "que el tipo de operación sea sin referencia (22 nota crédito, 32 nota "
+                        "débito)."
+                    ),
+                )
+            )
+    elif issue_date < reference.issue_date:
+        problems.append(
+            Problem(
+                path="issue_date",
+                rule=f"{family}06",
+                message=(
+                    f"La fecha de la nota ({issue_date.isoformat()}) es anterior a la del "
+                    "documento "
+                    f"referenciado {reference.number} ({reference.issue_date.isoformat()})."
+                ),
+            )
+        )
+    concept = document.discrepancy
+    if concept is None:
+        problems.append(
+            Problem(
+                path="discrepancy",
+                rule="PAS-N01",
+                message="Falta el concepto de corrección de la nota (DiscrepancyResponse).",
+            )
+        )
+    else:
+        lookup = (
+            catalogs.credit_note_concept
+            if ubl_root == "CreditNote"
+            else catalogs.debit_note_concept
+        )
+        if lookup(concept.code) is None:
+            allowed = "1 a 6" if ubl_root == "CreditNote" else "1 a 4"
+            problems.append(
+                Problem(
+                    path="discrepancy.code",
+                    rule="PAS-N02",
+                    message=(
+                        f"Concepto de corrección no válido: {concept.code!r} (valores {allowed})."
+                    ),
+                )
+            )
+    return problems
