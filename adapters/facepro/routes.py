@@ -1,0 +1,216 @@
+"""FacEPro Cloud's HTTP surface under ``/api/v1``: thin handlers over ``ctx.documents``.
+
+Each handler decodes and checks the body (``validation``), maps it (``mapping``), calls the
+issuing service and renders FacEPro's shape (``responses``). Errors are raised as types and
+answered by the router's handlers (``errors``), so other dialects keep their own shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Controller, Request, Response, Router, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, SkipValidation
+
+from adapters.facepro import responses
+from adapters.facepro.errors import exception_handlers, json_response
+from adapters.facepro.mapping import to_document
+from adapters.facepro.payloads import DocumentoPayload, NotaPayload
+from adapters.facepro.validation import (
+    InvalidPayload,
+    Kind,
+    check_documento,
+    decode,
+    parse_date,
+)
+from core.clock import now_bogota
+from core.errors import AuthenticationFailed
+from core.model import TenantView
+from core.tenants import parse_token
+from core.web.audit import mark_authenticated
+from core.web.context import AppContext
+
+DIALECT = "facepro"
+ESTADOS = ("aceptado", "rechazado", "pendiente", "fallido")
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+
+# Dependencies are objects built by the gateway: never re-validated per request.
+Ctx = NamedDependency[SkipValidation[AppContext]]
+Tenant = NamedDependency[SkipValidation[TenantView]]
+TrackingId = FromPath[str]
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str:
+    """The token of ``Authorization: Bearer <id>|<secret>``; ``AuthenticationFailed`` if absent."""
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed("falta el token Bearer")
+    return token.strip()
+
+
+async def authenticated_tenant(request: Request[Any, Any, Any]) -> TenantView:
+    """Dependency ``tenant``: the token's tenant, marked for the audit log."""
+    ctx: AppContext = request.app.state.ctx
+    token = bearer_token(request)
+    tenant = await ctx.tenants.authenticate(DIALECT, token)
+    parsed = parse_token(token)
+    mark_authenticated(
+        request,
+        tenant_id=tenant.id,
+        credential_id=parsed[0] if parsed else None,
+        dialect=DIALECT,
+    )
+    return tenant
+
+
+def base_url(request: Request[Any, Any, Any]) -> str:
+    """Where this request came in, so links point back at the same gateway."""
+    return str(request.base_url).rstrip("/")
+
+
+class FaceproController(Controller):
+    path = "/"
+
+    @get("/health", sync_to_thread=False)
+    def health(self) -> Response[bytes]:
+        return json_response(responses.health())
+
+    @get("/me")
+    async def me(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
+        parsed = parse_token(bearer_token(request))
+        credential_id = parsed[0] if parsed else None
+        label = next(
+            (
+                c.label
+                for c in await ctx.tenants.list_credentials(tenant.id)
+                if c.id == credential_id
+            ),
+            None,
+        )
+        user = {"id": credential_id, "name": label or f"Token API {credential_id}", "email": None}
+        return json_response(responses.me(tenant, user))
+
+    @post("/documentos")
+    async def create_invoice(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
+        return await _issue(ctx, tenant, request, DocumentoPayload, "factura")
+
+    @post("/notas-credito")
+    async def create_credit_note(
+        self, ctx: Ctx, tenant: Tenant, request: Request
+    ) -> Response[bytes]:
+        return await _issue(ctx, tenant, request, NotaPayload, "nota_credito")
+
+    @post("/notas-debito")
+    async def create_debit_note(
+        self, ctx: Ctx, tenant: Tenant, request: Request
+    ) -> Response[bytes]:
+        return await _issue(ctx, tenant, request, NotaPayload, "nota_debito")
+
+    @get("/documentos")
+    async def list_documents(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
+        query = _list_query(request)
+        records, total = await ctx.documents.list(tenant.id, **query)
+        return json_response(
+            responses.listing(records, total, query["page"], query["per_page"], base_url(request))
+        )
+
+    @get("/documentos/{uuid:str}")
+    async def detail(
+        self, ctx: Ctx, tenant: Tenant, request: Request, uuid: TrackingId
+    ) -> Response[bytes]:
+        record = await ctx.documents.get(tenant.id, uuid)
+        return json_response(responses.detail(record, base_url(request)))
+
+    @get("/documentos/{uuid:str}/consultar")
+    async def consult(
+        self, ctx: Ctx, tenant: Tenant, request: Request, uuid: TrackingId
+    ) -> Response[bytes]:
+        record, dian = await ctx.documents.refresh(tenant.id, uuid)
+        if dian is not None:
+            status = dict(
+                is_valid=dian.is_valid,
+                status_code=dian.status_code or None,
+                status_description=dian.status_description or None,
+                errors=list(dian.error_messages),
+            )
+        else:  # already final: DIAN is not asked again, its stored answer is given
+            status = dict(
+                is_valid=record.status == "aceptado",
+                status_code=record.dian_status_code,
+                status_description=record.dian_status_description or record.dian_message,
+                errors=list(record.dian_errors),
+            )
+        return json_response(responses.consulted(record, base_url(request), **status))
+
+    @get("/documentos/{uuid:str}/xml")
+    async def signed_xml(self, ctx: Ctx, tenant: Tenant, uuid: TrackingId) -> Response[bytes]:
+        xml = await ctx.documents.signed_xml(tenant.id, uuid)
+        return Response(content=xml, media_type="application/xml")
+
+
+async def _issue(
+    ctx: AppContext,
+    tenant: TenantView,
+    request: Request[Any, Any, Any],
+    payload_type: type[DocumentoPayload],
+    kind: Kind,
+) -> Response[bytes]:
+    body = await request.body()
+    payload = decode(body, payload_type)
+    errors = check_documento(payload, kind)
+    if errors:
+        raise InvalidPayload(errors)
+    document = to_document(payload, kind, now_bogota())
+    record = await ctx.documents.issue(tenant, document, dialect=DIALECT, request_payload=body)
+    return json_response(responses.created(record, base_url(request)), status_code=201)
+
+
+def _list_query(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """``estado``, ``desde``, ``hasta``, ``page``, ``per_page`` checked the FacEPro way."""
+    params = request.query_params
+    errors: dict[str, list[str]] = {}
+    estado = params.get("estado") or None
+    if estado is not None and estado not in ESTADOS:
+        errors["estado"] = ["El estado debe ser aceptado, rechazado, pendiente o fallido."]
+    dates: dict[str, dt.date | None] = {}
+    for name in ("desde", "hasta"):
+        raw = params.get(name) or None
+        dates[name] = parse_date(raw) if raw else None
+        if raw and dates[name] is None:
+            errors[name] = ["La fecha debe tener el formato YYYY-MM-DD."]
+    page = _positive_int(params.get("page"), 1)
+    if page is None:
+        errors["page"] = ["La página debe ser un entero mayor o igual a 1."]
+    per_page = _positive_int(params.get("per_page"), DEFAULT_PER_PAGE)
+    if per_page is None:
+        errors["per_page"] = [f"per_page debe ser un entero entre 1 y {MAX_PER_PAGE}."]
+    if errors:
+        raise InvalidPayload(errors)
+    assert page is not None and per_page is not None
+    return {
+        "status": estado,
+        "date_from": dates["desde"],
+        "date_to": dates["hasta"],
+        "page": page,
+        "per_page": min(per_page, MAX_PER_PAGE),
+    }
+
+
+def _positive_int(raw: str | None, default: int) -> int | None:
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        return None
+    return int(raw)
+
+
+router = Router(
+    path="/api/v1",
+    route_handlers=[FaceproController],
+    dependencies={"tenant": Provide(authenticated_tenant)},
+    exception_handlers=exception_handlers(),
+    tags=["FacEPro Cloud"],
+)
