@@ -1,0 +1,1 @@
+"""Signatures: XAdES-EPES for documents, WS-Security for SOAP, PKCS#12 loading and caching."""
