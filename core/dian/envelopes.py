@@ -99,8 +99,8 @@ def build_signed_request(
     from core.signing.wssecurity import sign_envelope
 
     envelope = build_envelope(operation, params, to=to, to_id=to_id)
-    signed = sign_envelope(envelope, identity, created=created)
-    return serialize(envelope if signed is None else signed)
+    sign_envelope(envelope, identity, created=created)
+    return serialize(envelope)
 
 
 @dataclass(frozen=True)
