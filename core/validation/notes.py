@@ -1,8 +1,9 @@
 """Credit and debit note rules: the referenced invoice (CBG02, CBG06 / DBG02, DBG06) and the
 correction concept.
 
-A note must reference the document it corrects unless its operation type says it has none
-(22 credit note, 32 debit note without reference). The rule family is ``CBG`` for credit-note
+A note must reference the document it corrects when its operation type is one of the document
+type's ``requires_reference`` codes (20, 30 ...); a type that declares none requires it for every
+operation type but 22 and 32 (notes without reference). The rule family is ``CBG`` for credit-note
 roots and ``DBG`` for debit-note roots. Gateway ids: ``PAS-N01`` missing correction concept,
 ``PAS-N02`` concept not in DIAN's list for this kind of note.
 """
@@ -18,22 +19,31 @@ WITHOUT_REFERENCE = frozenset({"22", "32"})
 _FAMILY = {"CreditNote": "CBG", "DebitNote": "DBG"}
 
 
-def check_note(document: Document, *, ubl_root: str, issue_date: dt.date) -> list[Problem]:
+def check_note(
+    document: Document,
+    *,
+    ubl_root: str,
+    requires_reference: frozenset[str],
+    issue_date: dt.date,
+) -> list[Problem]:
     family = _FAMILY.get(ubl_root)
     if family is None:
         return []
     problems: list[Problem] = []
     reference = document.billing_reference
+    if requires_reference:
+        needs_reference = document.operation_type in requires_reference
+    else:
+        needs_reference = document.operation_type not in WITHOUT_REFERENCE
     if reference is None:
-        if document.operation_type not in WITHOUT_REFERENCE:
+        if needs_reference:
             problems.append(
                 Problem(
                     path="billing_reference",
                     rule=f"{family}02",
                     message=(
-                        "La nota debe referenciar la factura que corrige (BillingReference), salvo "
-                        "que el tipo de operación sea sin referencia (22 nota crédito, 32 nota "
-                        "débito)."
+                        f"La nota con tipo de operación {document.operation_type} debe referenciar "
+                        "la factura que corrige (BillingReference)."
                     ),
                 )
             )
@@ -44,8 +54,8 @@ def check_note(document: Document, *, ubl_root: str, issue_date: dt.date) -> lis
                 rule=f"{family}06",
                 message=(
                     f"La fecha de la nota ({issue_date.isoformat()}) es anterior a la del "
-                    "documento "
-                    f"referenciado {reference.number} ({reference.issue_date.isoformat()})."
+                    f"documento referenciado {reference.number} "
+                    f"({reference.issue_date.isoformat()})."
                 ),
             )
         )

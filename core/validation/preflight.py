@@ -63,7 +63,12 @@ def preflight(
             line, path=f"lines[{index}]", rule_prefix=p, allows_withholdings=allows_withholdings
         )
     problems += check_allowances_charges(document.allowances_charges, path="allowances_charges")
-    problems += check_note(document, ubl_root=document_type.ubl_root, issue_date=issue_date)
+    problems += check_note(
+        document,
+        ubl_root=document_type.ubl_root,
+        requires_reference=document_type.requires_reference,
+        issue_date=issue_date,
+    )
     problems += _check_amount_signs(document)
 
     if totals is None:

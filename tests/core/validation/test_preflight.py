@@ -39,7 +39,11 @@ TODAY = NOW.date()
 
 
 def document_type(
-    code: str, root: str, prefix: str, customizations: dict[str, str]
+    code: str,
+    root: str,
+    prefix: str,
+    customizations: dict[str, str],
+    requires_reference: frozenset[str] = frozenset(),
 ) -> DocumentType:
     return DocumentType(
         code=code,
@@ -51,11 +55,14 @@ def document_type(
         rule_prefix=prefix,
         customization_ids=customizations,
         build=lambda *a, **k: None,  # type: ignore[arg-type,return-value]
+        requires_reference=requires_reference,
     )
 
 
 INVOICE = document_type("01", "Invoice", "FA", {"10": "Estándar", "09": "AIU"})
-CREDIT_NOTE = document_type("91", "CreditNote", "CA", {"20": "Con referencia", "22": "Sin"})
+CREDIT_NOTE = document_type(
+    "91", "CreditNote", "CA", {"20": "Con referencia", "22": "Sin"}, frozenset({"20"})
+)
 DEBIT_NOTE = document_type("92", "DebitNote", "DA", {})  # empty: checked against the catalog
 
 SUPPLIER = Party(
@@ -591,7 +598,23 @@ def test_declared_totals_on_a_debit_note_use_its_prefix():
 
 def test_cbg02_credit_note_needs_a_reference():
     found = run(CREDIT_DOC.__replace__(billing_reference=None), CREDIT_NOTE)
-    assert [(p.rule, p.path) for p in found] == [("CBG02", "billing_reference")]
+    assert found == [
+        Problem(
+            path="billing_reference",
+            rule="CBG02",
+            message=(
+                "La nota con tipo de operación 20 debe referenciar la factura que corrige "
+                "(BillingReference)."
+            ),
+        )
+    ]
+
+
+def test_cbg02_follows_the_types_requires_reference():
+    doc = CREDIT_DOC.__replace__(operation_type="21", billing_reference=None)
+    other = document_type("94", "CreditNote", "NAA", {"21": "?"}, frozenset({"20"}))
+    assert run(doc, other) == []
+    assert rules(run(doc, document_type("91", "CreditNote", "CA", {"21": "?"}))) == ["CBG02"]
 
 
 def test_dbg02_debit_note_needs_a_reference_unless_32():
