@@ -1,9 +1,10 @@
 """When a document may be dated (FAD09e).
 
-The XAdES ``SigningTime`` date must equal ``IssueDate`` (FAD09e) and the gateway signs now, so a
-document dated another day risks that rule. Like Odoo's DIAN module we refuse dates more than
-:data:`MAX_DAYS_BEFORE` days before today or :data:`MAX_DAYS_AFTER` days after it (Bogotá) as
-errors, and warn about any other day than today.
+DIAN compares the XAdES ``SigningTime`` date with ``IssueDate`` (FAD09e) and the date it
+receives the document; a document dated far from today is a mistake or a rejection waiting to
+happen. Like Odoo's DIAN module we refuse dates more than :data:`MAX_DAYS_BEFORE` days before
+today or :data:`MAX_DAYS_AFTER` days after it (Bogotá) as errors, and warn about any other day
+than today.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def check_issue_date(document: Document, *, now: dt.datetime, rule_prefix: str) 
                 rule=rule,
                 severity="warning",
                 message=(
-                    f"La fecha de emisión ({issue.isoformat()}) difiere de la fecha de firma "
-                    f"({today.isoformat()}); la DIAN exige que coincidan."
+                    f"La fecha de emisión ({issue.isoformat()}) no es la fecha actual "
+                    f"({today.isoformat()}); la DIAN exige que la fecha de firma coincida con la "
+                    "de emisión."
                 ),
             )
         )
