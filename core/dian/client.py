@@ -34,6 +34,7 @@ from core.dian.responses import (
 from core.dian.soap import action_for
 
 if TYPE_CHECKING:
+    from core.settings import Settings
     from core.signing.certificates import SigningIdentity
 
 log = logging.getLogger(__name__)
@@ -182,7 +183,8 @@ class DianClientPool:
     one ``DianClient`` per (URL, certificate fingerprint).
 
     httpx connections belong to the event loop that opened them: use one pool per loop and
-    ``aclose`` it when the loop ends (the web app's lifespan does).
+    ``aclose`` it when the loop ends (the web app's lifespan does). Pass the same transport
+    object on every call (e.g. the simulator's in-process transport) to reuse its client.
     """
 
     def __init__(
@@ -192,6 +194,11 @@ class DianClientPool:
         self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._http: dict[tuple[str, int | None], httpx.AsyncClient] = {}
         self._clients: dict[tuple[str, str, int | None], DianClient] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DianClientPool:
+        """A pool whose read timeout is ``PASARELA_DIAN_TIMEOUT`` (connect stays 10 s)."""
+        return cls(timeout=httpx.Timeout(settings.dian_timeout_s, connect=10.0))
 
     def client(
         self,

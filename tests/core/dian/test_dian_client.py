@@ -42,6 +42,7 @@ from core.dian.responses import (
     render_upload_document_response,
 )
 from core.errors import DianUnavailable, WsSecurityError
+from core.settings import Settings
 from core.signing.certificates import SigningIdentity, load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
 from core.signing.wssecurity import verify_envelope
@@ -280,3 +281,8 @@ async def test_pool_shares_connections_and_clients(identity: SigningIdentity) ->
         assert (await second.get_status("x")).xml_document_key == "x"
     finally:
         await pool.aclose()
+
+
+def test_pool_timeout_comes_from_settings() -> None:
+    pool = DianClientPool.from_settings(Settings.from_env({"PASARELA_DIAN_TIMEOUT": "12.5"}))
+    assert pool._timeout == httpx.Timeout(12.5, connect=10.0)
