@@ -254,6 +254,14 @@ def test_fad09e_another_day_inside_the_window_is_a_warning(days):
     assert [(p.rule, p.severity, p.path) for p in found] == [("FAD09e", "warning", "issue_date")]
 
 
+def test_fad09e_warning_message():
+    (found,) = run(INVOICE_DOC.__replace__(issue_date=dt.date(2026, 5, 9)))
+    assert found.message == (
+        "La fecha de emisión (2026-05-09) no es la fecha actual (2026-05-10); la DIAN exige que "
+        "la fecha de firma coincida con la de emisión."
+    )
+
+
 def test_today_is_bogota_today():
     # 03:00 UTC on the 11th is still the 10th in Bogotá (-05:00)
     utc = dt.datetime(2026, 5, 11, 3, 0, tzinfo=dt.UTC)
