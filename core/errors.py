@@ -51,6 +51,17 @@ class NumberingExhausted(PasarelaError):
     """No active numbering range has numbers left for this document type."""
 
 
+class DuplicateDocument(PasarelaError):
+    """A document with this prefix and number already exists for the tenant and environment.
+
+    ``existing_uuid`` is the tracking id of the stored one (the caller's own document).
+    """
+
+    def __init__(self, prefix: str, number: int, existing_uuid: str | None) -> None:
+        self.prefix, self.number, self.existing_uuid = prefix, number, existing_uuid
+        super().__init__(f"el documento {prefix}{number} ya existe")
+
+
 class DianUnavailable(PasarelaError):
     """DIAN (or the simulator) could not be reached or answered with a transport error."""
 

@@ -15,7 +15,8 @@ from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-BOGOTA = dt.timezone(dt.timedelta(hours=-5), "-05:00")  # Colombia keeps no daylight saving time
+from core.clock import BOGOTA
+
 MONEY_SCALE = 2
 
 

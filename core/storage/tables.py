@@ -145,7 +145,8 @@ class DocumentRow(Base):
     customer_id: Mapped[str | None] = mapped_column(String(40))
     customer_name: Mapped[str | None] = mapped_column(String(450))
     subtotal: Mapped[Decimal | None]
-    taxes: Mapped[Decimal | None]
+    taxes: Mapped[Decimal | None]  # all taxes together
+    tax_breakdown: Mapped[dict[str, str] | None] = mapped_column(JSON)  # scheme -> amount text
     payable: Mapped[Decimal | None]
     unique_code: Mapped[str | None] = mapped_column(String(96))  # CUFE/CUDE (SHA-384 hex)
     prehash: Mapped[str | None] = mapped_column(Text)
@@ -154,6 +155,7 @@ class DocumentRow(Base):
     zip_name: Mapped[str | None] = mapped_column(String(100))
     zip_key: Mapped[str | None] = mapped_column(String(100))
     dian_status_code: Mapped[str | None] = mapped_column(String(10))
+    dian_status_description: Mapped[str | None] = mapped_column(Text)
     dian_message: Mapped[str | None] = mapped_column(Text)
     dian_errors: Mapped[list[Any] | None] = mapped_column(JSON)
     application_response: Mapped[str | None] = mapped_column(Text)

@@ -11,9 +11,14 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.secrets import SecretBox, key_from_text
+from core.settings import Settings
+from core.storage.engine import create_engine, create_sessionmaker
 from core.storage.migrate import upgrade
 from core.storage.scratch_database import scratch_postgres_database
+from core.tenants import TenantService
 
 
 def postgres_base_url() -> str:
@@ -47,3 +52,27 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 def migrated_url(database_url: str) -> str:
     upgrade(database_url)
     return database_url
+
+
+@pytest.fixture
+async def sessionmaker(migrated_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on a migrated database of each backend."""
+    engine = create_engine(migrated_url)
+    try:
+        yield create_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def secret_box() -> SecretBox:
+    return SecretBox(key_from_text("clave de pruebas"))
+
+
+@pytest.fixture
+def tenant_service(
+    sessionmaker: async_sessionmaker[AsyncSession], secret_box: SecretBox, tmp_path: Path
+) -> TenantService:
+    return TenantService(
+        sessionmaker, secret_box, settings=Settings(secret_key_file=str(tmp_path / "k"))
+    )

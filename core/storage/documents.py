@@ -1,0 +1,477 @@
+"""Stored documents: insert before sending, update as DIAN answers, list, feed the retry worker.
+
+Choice of return type: frozen msgspec Structs, never ORM rows. ``StoredDocument`` is the whole row
+(signed XML, ZIP data, DIAN answer, request payload) for the pipeline and the retry worker;
+``StoredDocument.record()`` gives the ``core.model.DocumentRecord`` dialects render, and ``list``
+returns those directly without loading the large columns.
+
+Every read a dialect makes is scoped by ``tenant_id``: another tenant's document is ``NotFound``,
+exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import uuid as uuid_module
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+import msgspec
+from sqlalchemy import ColumnElement, Select, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.clock import BOGOTA, now_bogota
+from core.errors import DuplicateDocument, NotFound
+from core.model import DocumentRecord
+from core.storage.numbering import allocate_number
+from core.storage.tables import DocumentRow, Resolution
+
+STATUSES: Final = ("pendiente", "aceptado", "rechazado", "fallido")
+IN_FLIGHT_LEASE_S: Final = 120.0  # a pending document is not retried while its sender may still run
+_UPDATABLE: Final = frozenset(
+    {
+        "status",
+        "issue_datetime",
+        "customer_id",
+        "customer_name",
+        "subtotal",
+        "taxes",
+        "tax_breakdown",
+        "payable",
+        "unique_code",
+        "prehash",
+        "signed_xml",
+        "zip_name",
+        "zip_key",
+        "dian_status_code",
+        "dian_status_description",
+        "dian_message",
+        "dian_errors",
+        "application_response",
+        "request_payload",
+        "dialect_data",
+        "reference",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+    }
+)
+
+
+class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
+    """A whole ``documents`` row. Money is ``Decimal``; times are Bogota-aware."""
+
+    id: int
+    uuid: str
+    tenant_id: int
+    dialect: str
+    type_code: str
+    environment: str
+    prefix: str
+    number: int
+    reference: str | None
+    issue_datetime: dt.datetime | None
+    customer_id: str | None
+    customer_name: str | None
+    subtotal: Decimal | None
+    taxes: Decimal | None
+    tax_breakdown: dict[str, Decimal]
+    payable: Decimal | None
+    unique_code: str | None
+    prehash: str | None
+    status: str
+    signed_xml: str | None
+    zip_name: str | None
+    zip_key: str | None
+    dian_status_code: str | None
+    dian_status_description: str | None
+    dian_message: str | None
+    dian_errors: tuple[str, ...]
+    application_response: str | None
+    request_payload: bytes | None
+    dialect_data: dict[str, Any] | None
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    last_error: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def full_number(self) -> str:
+        return f"{self.prefix}{self.number}"
+
+    def record(self) -> DocumentRecord:
+        """The view dialects render (missing totals read as zero, a missing code as "")."""
+        return _record(self)
+
+
+class DocumentRepository:
+    """Documents of every tenant; each method runs its own short transaction."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessionmaker
+
+    async def insert_pending(
+        self,
+        *,
+        tenant_id: int,
+        dialect: str,
+        type_code: str,
+        environment: str,
+        range_id: int | None = None,
+        prefix: str | None = None,
+        number: int | None = None,
+        issue_datetime: dt.datetime | None = None,
+        customer_id: str | None = None,
+        customer_name: str | None = None,
+        subtotal: Decimal | None = None,
+        taxes: Decimal | None = None,
+        tax_breakdown: Mapping[str, Decimal] | None = None,
+        payable: Decimal | None = None,
+        reference: str | None = None,
+        request_payload: bytes | None = None,
+        dialect_data: Mapping[str, Any] | None = None,
+        uuid: str | None = None,
+        retry_after_s: float = IN_FLIGHT_LEASE_S,
+    ) -> StoredDocument:
+        """Persist a new ``pendiente`` document before anything is sent.
+
+        Numbering: give ``range_id`` to take the next number of that range (allocated in the
+        same transaction, so a failed insert spends no number; the range must be the tenant's),
+        or give ``prefix`` and ``number`` when the client numbers its own documents.
+        ``retry_after_s``: the retry worker leaves the document alone that long (the request
+        that created it is expected to finish it first). ``DuplicateDocument`` when the
+        tenant already has that prefix and number in that environment.
+        """
+        now = now_bogota()
+        async with self._sessions() as session:
+            try:
+                async with session.begin():
+                    if range_id is not None:
+                        prefix = await _range_prefix(session, range_id, tenant_id, environment)
+                        number = await allocate_number(session, range_id)
+                    elif number is None:
+                        raise ValueError("give range_id, or prefix and number")
+                    row_id = await session.scalar(
+                        insert(DocumentRow)
+                        .values(
+                            uuid=uuid or str(uuid_module.uuid4()),
+                            tenant_id=tenant_id,
+                            dialect=dialect,
+                            type_code=type_code,
+                            environment=environment,
+                            prefix=prefix or "",
+                            number=number,
+                            reference=reference,
+                            issue_datetime=issue_datetime,
+                            customer_id=customer_id,
+                            customer_name=customer_name,
+                            subtotal=subtotal,
+                            taxes=taxes,
+                            tax_breakdown=_breakdown_json(tax_breakdown),
+                            payable=payable,
+                            status="pendiente",
+                            request_payload=request_payload,
+                            dialect_data=dict(dialect_data) if dialect_data is not None else None,
+                            attempts=0,
+                            next_attempt_at=now + dt.timedelta(seconds=retry_after_s),
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        .returning(DocumentRow.id)
+                    )
+            except IntegrityError as error:
+                if "uq_documents_number" not in str(error) and "documents.number" not in str(error):
+                    raise
+                existing = await self.find_by_number(
+                    tenant_id, environment, prefix or "", number or 0
+                )
+                raise DuplicateDocument(
+                    prefix or "", number or 0, existing.uuid if existing else None
+                ) from None
+            return _stored(await session.get_one(DocumentRow, row_id))
+
+    async def update(self, uuid: str, **changes: Any) -> StoredDocument:
+        """Change columns of a document by uuid (``updated_at`` is set). Accepted names:
+        ``_UPDATABLE``; ``tax_breakdown`` is a mapping of Decimals, ``dian_errors`` a sequence
+        of strings. Returns the updated document."""
+        unknown = set(changes) - _UPDATABLE
+        if unknown:
+            raise TypeError(f"not updatable: {', '.join(sorted(unknown))}")
+        if "status" in changes and changes["status"] not in STATUSES:
+            raise ValueError(f"unknown status {changes['status']!r}")
+        if "tax_breakdown" in changes:
+            changes["tax_breakdown"] = _breakdown_json(changes["tax_breakdown"])
+        if changes.get("dian_errors") is not None:
+            changes["dian_errors"] = [str(e) for e in changes["dian_errors"]]
+        changes["updated_at"] = now_bogota()
+        async with self._sessions.begin() as session:
+            row_id = await session.scalar(
+                update(DocumentRow)
+                .where(DocumentRow.uuid == uuid)
+                .values(**changes)
+                .returning(DocumentRow.id)
+            )
+            if row_id is None:
+                raise NotFound(f"el documento {uuid} no existe")
+            return _stored(await session.get_one(DocumentRow, row_id))
+
+    async def get(self, tenant_id: int, uuid: str) -> StoredDocument:
+        """One document of this tenant; ``NotFound`` when absent or another tenant's."""
+        found = await self._one(DocumentRow.tenant_id == tenant_id, DocumentRow.uuid == uuid)
+        if found is None:
+            raise NotFound(f"el documento {uuid} no existe")
+        return found
+
+    async def find_by_unique_code(self, tenant_id: int, unique_code: str) -> StoredDocument | None:
+        """The tenant's document with this CUFE/CUDE (case-insensitive hex)."""
+        return await self._one(
+            DocumentRow.tenant_id == tenant_id, DocumentRow.unique_code == unique_code.lower()
+        )
+
+    async def find_by_number(
+        self, tenant_id: int, environment: str, prefix: str, number: int
+    ) -> StoredDocument | None:
+        return await self._one(
+            DocumentRow.tenant_id == tenant_id,
+            DocumentRow.environment == environment,
+            DocumentRow.prefix == prefix,
+            DocumentRow.number == number,
+        )
+
+    async def find_by_reference(self, tenant_id: int, reference: str) -> StoredDocument | None:
+        """The tenant's latest document carrying the client's own reference."""
+        return await self._one(
+            DocumentRow.tenant_id == tenant_id, DocumentRow.reference == reference
+        )
+
+    async def list(
+        self,
+        tenant_id: int,
+        status: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        page: int = 1,
+        per_page: int = 20,
+        *,
+        type_code: str | None = None,
+        prefix: str | None = None,
+        number: int | None = None,
+        customer_id: str | None = None,
+        reference: str | None = None,
+    ) -> tuple[builtins.list[DocumentRecord], int]:
+        """One page of the tenant's documents, newest first, and the total matching.
+
+        ``date_from``/``date_to`` are inclusive calendar days (Bogota) of the issue date.
+        """
+        conditions: builtins.list[ColumnElement[bool]] = [DocumentRow.tenant_id == tenant_id]
+        if status is not None:
+            conditions.append(DocumentRow.status == status)
+        if date_from is not None:
+            conditions.append(DocumentRow.issue_datetime >= _day_start(date_from))
+        if date_to is not None:
+            conditions.append(
+                DocumentRow.issue_datetime < _day_start(date_to + dt.timedelta(days=1))
+            )
+        for column, value in (
+            (DocumentRow.type_code, type_code),
+            (DocumentRow.prefix, prefix),
+            (DocumentRow.number, number),
+            (DocumentRow.customer_id, customer_id),
+            (DocumentRow.reference, reference),
+        ):
+            if value is not None:
+                conditions.append(column == value)
+        page, per_page = max(1, page), max(1, min(per_page, 500))
+        query = (
+            select(*_RECORD_COLUMNS)
+            .where(*conditions)
+            .order_by(DocumentRow.created_at.desc(), DocumentRow.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        async with self._sessions() as session:
+            total = await session.scalar(
+                select(func.count()).select_from(DocumentRow).where(*conditions)
+            )
+            rows = (await session.execute(query)).all()
+        return [_record(row) for row in rows], int(total or 0)
+
+    async def claim_due(
+        self, limit: int, now: dt.datetime, lease_s: float = IN_FLIGHT_LEASE_S
+    ) -> builtins.list[StoredDocument]:
+        """Take up to ``limit`` pending documents whose retry time has come, oldest due first.
+
+        Each claimed document gets ``attempts + 1`` and a lease (``next_attempt_at = now +
+        lease_s``) in one statement, so two workers (or two gateway processes) never claim the
+        same one: PostgreSQL skips rows another worker has locked (``FOR UPDATE SKIP LOCKED``),
+        SQLite runs the statement under its single write lock. The worker then calls
+        ``update`` with the outcome (and a new ``next_attempt_at`` if it must try again).
+        """
+        async with self._sessions.begin() as session:
+            due: Select[Any] = (
+                select(DocumentRow.id)
+                .where(DocumentRow.status == "pendiente", DocumentRow.next_attempt_at <= now)
+                .order_by(DocumentRow.next_attempt_at, DocumentRow.id)
+                .limit(limit)
+            )
+            if session.bind.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            claimed = (
+                await session.scalars(
+                    update(DocumentRow)
+                    .where(DocumentRow.id.in_(due.scalar_subquery()))
+                    .values(
+                        attempts=DocumentRow.attempts + 1,
+                        next_attempt_at=now + dt.timedelta(seconds=lease_s),
+                        updated_at=now,
+                    )
+                    .returning(DocumentRow.id)
+                )
+            ).all()
+            if not claimed:
+                return []
+            rows = (
+                await session.scalars(
+                    select(DocumentRow)
+                    .where(DocumentRow.id.in_(claimed))
+                    .order_by(DocumentRow.id)
+                    .execution_options(populate_existing=True)
+                )
+            ).all()
+            return [_stored(row) for row in rows]
+
+    async def _one(self, *conditions: ColumnElement[bool]) -> StoredDocument | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(DocumentRow).where(*conditions).order_by(DocumentRow.id.desc()).limit(1)
+            )
+            return None if row is None else _stored(row)
+
+
+async def _range_prefix(
+    session: AsyncSession, range_id: int, tenant_id: int, environment: str
+) -> str:
+    found = (
+        await session.execute(
+            select(Resolution.prefix).where(
+                Resolution.id == range_id,
+                Resolution.tenant_id == tenant_id,
+                Resolution.environment == environment,
+            )
+        )
+    ).one_or_none()
+    if found is None:
+        raise NotFound(f"rango de numeración {range_id} no existe para esta empresa y ambiente")
+    return found.prefix
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=BOGOTA)
+
+
+def _breakdown_json(breakdown: Mapping[str, Decimal] | None) -> dict[str, str] | None:
+    if breakdown is None:
+        return None
+    return {scheme: str(amount) for scheme, amount in breakdown.items()}
+
+
+def _stored(row: DocumentRow) -> StoredDocument:
+    return StoredDocument(
+        id=row.id,
+        uuid=row.uuid,
+        tenant_id=row.tenant_id,
+        dialect=row.dialect,
+        type_code=row.type_code,
+        environment=row.environment,
+        prefix=row.prefix,
+        number=row.number,
+        reference=row.reference,
+        issue_datetime=row.issue_datetime,
+        customer_id=row.customer_id,
+        customer_name=row.customer_name,
+        subtotal=row.subtotal,
+        taxes=row.taxes,
+        tax_breakdown={k: Decimal(v) for k, v in (row.tax_breakdown or {}).items()},
+        payable=row.payable,
+        unique_code=row.unique_code,
+        prehash=row.prehash,
+        status=row.status,
+        signed_xml=row.signed_xml,
+        zip_name=row.zip_name,
+        zip_key=row.zip_key,
+        dian_status_code=row.dian_status_code,
+        dian_status_description=row.dian_status_description,
+        dian_message=row.dian_message,
+        dian_errors=tuple(row.dian_errors or ()),
+        application_response=row.application_response,
+        request_payload=row.request_payload,
+        dialect_data=row.dialect_data,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+_RECORD_COLUMNS: Final = (
+    DocumentRow.uuid,
+    DocumentRow.tenant_id,
+    DocumentRow.dialect,
+    DocumentRow.type_code,
+    DocumentRow.environment,
+    DocumentRow.prefix,
+    DocumentRow.number,
+    DocumentRow.issue_datetime,
+    DocumentRow.customer_id,
+    DocumentRow.customer_name,
+    DocumentRow.subtotal,
+    DocumentRow.taxes,
+    DocumentRow.tax_breakdown,
+    DocumentRow.payable,
+    DocumentRow.unique_code,
+    DocumentRow.status,
+    DocumentRow.zip_key,
+    DocumentRow.dian_status_code,
+    DocumentRow.dian_status_description,
+    DocumentRow.dian_message,
+    DocumentRow.dian_errors,
+    DocumentRow.last_error,
+    DocumentRow.attempts,
+    DocumentRow.created_at,
+)
+
+
+def _record(doc: StoredDocument | Any) -> DocumentRecord:
+    """Build a DocumentRecord from a StoredDocument or a result row of ``_RECORD_COLUMNS``."""
+    breakdown = doc.tax_breakdown or {}
+    return DocumentRecord(
+        uuid=doc.uuid,
+        tenant_id=doc.tenant_id,
+        dialect=doc.dialect,
+        type_code=doc.type_code,
+        environment=doc.environment,
+        prefix=doc.prefix,
+        number=doc.number,
+        issue_datetime=doc.issue_datetime or doc.created_at,
+        customer_id=doc.customer_id or "",
+        customer_name=doc.customer_name or "",
+        line_extension=doc.subtotal if doc.subtotal is not None else Decimal("0.00"),
+        tax_total=doc.taxes if doc.taxes is not None else Decimal("0.00"),
+        taxes={k: Decimal(v) for k, v in breakdown.items()},
+        payable=doc.payable if doc.payable is not None else Decimal("0.00"),
+        unique_code=doc.unique_code or "",
+        status=doc.status,
+        zip_key=doc.zip_key,
+        dian_status_code=doc.dian_status_code,
+        dian_status_description=doc.dian_status_description,
+        dian_message=doc.dian_message,
+        dian_errors=tuple(doc.dian_errors or ()),
+        last_error=doc.last_error,
+        attempts=doc.attempts,
+        created_at=doc.created_at,
+    )

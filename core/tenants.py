@@ -1,0 +1,887 @@
+"""Tenants (issuing companies), their certificates, numbering ranges, API credentials and quotas.
+
+One service for the CLI (``pasarela tenants|tokens``), ``serve --demo``, the web app and the
+dialects. Every method opens and closes its own short session, so callers hold no database state
+and get frozen msgspec Structs back (never ORM rows).
+
+Hot path of an API request, three short transactions:
+``authenticate(dialect, token)`` → ``consume_quota(tenant.id, now)`` → number allocation and
+``DocumentRepository.insert_pending`` (core.storage.documents).
+
+Secrets: the software PIN, the PKCS#12 and its password are encrypted with ``SecretBox``;
+credential secrets are stored only as SHA-256 hashes and shown once, when issued.
+
+Provisioning: whenever a tenant's environment, ranges or certificate change, the registered
+``Environment.provision`` of the tenant's environment (if any) is awaited with a
+``Provisioning`` — that is how the simulator learns what DIAN's portal would know.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import math
+import uuid as uuid_module
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import msgspec
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.clock import BOGOTA, now_bogota
+from core.contracts import Environment, Provisioning
+from core.errors import (
+    AuthenticationFailed,
+    ConfigurationError,
+    NotFound,
+    NumberingExhausted,
+    QuotaExceeded,
+)
+from core.model import NumberingRange, Party, Software, TenantView
+from core.secrets import SecretBox, hash_token_secret, new_token_secret, token_secret_matches
+from core.settings import Settings
+from core.storage.tables import AuditEntry, Certificate, Credential, QuotaUsage, Resolution, Tenant
+
+log = logging.getLogger(__name__)
+
+PERMISSIONS: Final = ("permite_facturas", "permite_notas_credito", "permite_notas_debito")
+_PERMISSION_BY_TYPE: Final = {
+    **dict.fromkeys(("01", "02", "03", "04", "20"), "permite_facturas"),
+    **dict.fromkeys(("91", "94"), "permite_notas_credito"),
+    **dict.fromkeys(("92", "93"), "permite_notas_debito"),
+}
+LAST_USED_RESOLUTION = dt.timedelta(seconds=60)  # last_used is refreshed at most once a minute
+
+
+def required_permission(type_code: str) -> str | None:
+    """The tenant permission a document type needs (``None``: no flag governs it)."""
+    return _PERMISSION_BY_TYPE.get(type_code)
+
+
+def parse_token(token: str) -> tuple[int, str] | None:
+    """Split a ``"<id>|<secret>"`` token; ``None`` when it is not shaped like one."""
+    ident, sep, secret = token.strip().partition("|")
+    if not sep or not ident.isdigit() or not secret:
+        return None
+    return int(ident), secret
+
+
+class _Unchanged:
+    """Marks an optional argument of ``update_tenant`` that was not given (None means 'clear')."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Final = _Unchanged()
+
+
+class CertificateInfo(msgspec.Struct, frozen=True, kw_only=True):
+    fingerprint: str  # SHA-256 hex of the certificate DER
+    subject: str
+    not_after: dt.datetime
+
+
+class TenantRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A tenant as administrators see it (the engine uses ``TenantView``)."""
+
+    id: int
+    uuid: str
+    nit: str
+    dv: str
+    name: str
+    party: Party
+    environment: str
+    software_id: str
+    provider_nit: str
+    provider_dv: str
+    test_set_id: str | None
+    permissions: dict[str, bool]
+    monthly_limit: int | None
+    yearly_limit: int | None
+    status: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    certificate: CertificateInfo | None = None
+
+
+class RangeRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A numbering range and how far it has been used."""
+
+    range: NumberingRange
+    next_number: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.range.to_number - self.next_number + 1)
+
+
+class CredentialRecord(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    tenant_id: int
+    dialect: str
+    label: str | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+
+class IssuedCredential(msgspec.Struct, frozen=True, kw_only=True):
+    """A new credential: ``token`` (``"<id>|<secret>"``) is shown once and never stored."""
+
+    id: int
+    tenant_id: int
+    dialect: str
+    secret: str
+    token: str
+
+
+class QuotaStatus(msgspec.Struct, frozen=True, kw_only=True):
+    monthly_used: int
+    monthly_limit: int | None
+    yearly_used: int
+    yearly_limit: int | None
+
+
+def period_keys(now: dt.datetime) -> tuple[str, str]:
+    """Quota periods of a moment, in Bogota time: (``2026-11``, ``2026``)."""
+    local = now.astimezone(BOGOTA)
+    return f"{local.year:04d}-{local.month:02d}", f"{local.year:04d}"
+
+
+def seconds_until_next_period(now: dt.datetime, period: str) -> int:
+    """Seconds from ``now`` until the next month (``mensual``) or year (``anual``) starts."""
+    local = now.astimezone(BOGOTA)
+    if period == "anual" or local.month == 12:
+        start = dt.datetime(local.year + 1, 1, 1, tzinfo=BOGOTA)
+    else:
+        start = dt.datetime(local.year, local.month + 1, 1, tzinfo=BOGOTA)
+    return max(1, math.ceil((start - local).total_seconds()))
+
+
+class TenantService:
+    """Create and configure tenants, issue and check credentials, count quotas.
+
+    ``environments`` (the registry's environments, a mapping or ``Catalog`` by id) is used to
+    check environment ids and to provision; it may be assigned after construction.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        secret_box: SecretBox,
+        registry_environments: Mapping[str, Environment] | Any | None = None,
+        *,
+        settings: Settings | None = None,
+    ) -> None:
+        self._sessions = sessionmaker
+        self._box = secret_box
+        self.environments = registry_environments
+        self.settings = settings or Settings.from_env()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        environments: Mapping[str, Environment] | Any | None = None,
+    ) -> TenantService:
+        return cls(sessionmaker, SecretBox.from_settings(settings), environments, settings=settings)
+
+    # ----------------------------------------------------------------- tenants
+
+    async def create_tenant(
+        self,
+        *,
+        nit: str,
+        dv: str,
+        software_id: str,
+        software_pin: str,
+        name: str | None = None,
+        party: Party | None = None,
+        environment: str = "habilitacion",
+        provider_nit: str | None = None,
+        provider_dv: str | None = None,
+        test_set_id: str | None = None,
+        permissions: Mapping[str, bool] | None = None,
+        monthly_limit: int | None = None,
+        yearly_limit: int | None = None,
+        status: str = "activo",
+        uuid: str | None = None,
+    ) -> TenantRecord:
+        """Register a company. Give ``party`` (full supplier data) or at least ``name``.
+
+        ``provider_nit``/``provider_dv`` default to the tenant's own (software propio);
+        ``permissions`` defaults to every flag in ``PERMISSIONS`` allowed.
+        """
+        nit, dv = nit.strip(), dv.strip()
+        party = self._party_for(nit, dv, party, name)
+        self._check_environment(environment)
+        now = now_bogota()
+        values: dict[str, Any] = {
+            "uuid": uuid or str(uuid_module.uuid4()),
+            "nit": nit,
+            "dv": dv,
+            "name": party.name,
+            "party": msgspec.to_builtins(party),
+            "environment": environment,
+            "software_id": software_id,
+            "software_pin": self._box.encrypt(software_pin.encode()),
+            "provider_nit": provider_nit or nit,
+            "provider_dv": provider_dv or dv,
+            "test_set_id": test_set_id,
+            "monthly_limit": _limit(monthly_limit),
+            "yearly_limit": _limit(yearly_limit),
+            "status": status,
+            "created_at": now,
+            "updated_at": now,
+        }
+        values.update(_permission_values(permissions, defaults=True))
+        async with self._sessions.begin() as session:
+            taken = await session.scalar(select(Tenant.id).where(Tenant.nit == nit))
+            if taken is not None:
+                raise ConfigurationError(f"ya existe una empresa con NIT {nit}")
+            tenant_id = await session.scalar(insert(Tenant).values(**values).returning(Tenant.id))
+        await self.provision(tenant_id)
+        return await self.get_tenant(tenant_id)
+
+    async def update_tenant(
+        self,
+        tenant_id: int,
+        *,
+        name: str | None = None,
+        party: Party | None = None,
+        permissions: Mapping[str, bool] | None = None,
+        monthly_limit: int | None | _Unchanged = UNCHANGED,
+        yearly_limit: int | None | _Unchanged = UNCHANGED,
+        software_id: str | None = None,
+        software_pin: str | None = None,
+        provider_nit: str | None = None,
+        provider_dv: str | None = None,
+        test_set_id: str | None | _Unchanged = UNCHANGED,
+        status: str | None = None,
+    ) -> TenantRecord:
+        """Change what is given; quotas and test set id accept ``None`` to clear them."""
+        async with self._sessions.begin() as session:
+            row = await _tenant_row(session, tenant_id)
+            values: dict[str, Any] = {"updated_at": now_bogota()}
+            if party is not None or name is not None:
+                current = msgspec.convert(row.party, Party)
+                new_party = party or msgspec.structs.replace(current, name=name)
+                if name is not None and party is not None:
+                    new_party = msgspec.structs.replace(party, name=name)
+                new_party = self._party_for(row.nit, row.dv, new_party, None)
+                values["party"] = msgspec.to_builtins(new_party)
+                values["name"] = new_party.name
+            values.update(_permission_values(permissions, defaults=False))
+            if not isinstance(monthly_limit, _Unchanged):
+                values["monthly_limit"] = _limit(monthly_limit)
+            if not isinstance(yearly_limit, _Unchanged):
+                values["yearly_limit"] = _limit(yearly_limit)
+            if not isinstance(test_set_id, _Unchanged):
+                values["test_set_id"] = test_set_id
+            if software_id is not None:
+                values["software_id"] = software_id
+            if software_pin is not None:
+                values["software_pin"] = self._box.encrypt(software_pin.encode())
+            if provider_nit is not None:
+                values["provider_nit"] = provider_nit
+            if provider_dv is not None:
+                values["provider_dv"] = provider_dv
+            if status is not None:
+                values["status"] = status
+            await session.execute(update(Tenant).where(Tenant.id == row.id).values(**values))
+        await self.provision(row.id)
+        return await self.get_tenant(row.id)
+
+    async def get_tenant(self, ref: int | str) -> TenantRecord:
+        """A tenant by id (an ``int``), uuid, or NIT (``"900373076"`` or ``"900373076-5"``).
+        Raises ``NotFound``."""
+        async with self._sessions() as session:
+            row = await _tenant_row(session, ref)
+            cert = await session.scalar(select(Certificate).where(Certificate.tenant_id == row.id))
+            return _tenant_record(row, cert)
+
+    async def list_tenants(self) -> list[TenantRecord]:
+        async with self._sessions() as session:
+            rows = (await session.scalars(select(Tenant).order_by(Tenant.id))).all()
+            certs = {c.tenant_id: c for c in (await session.scalars(select(Certificate))).all()}
+            return [_tenant_record(row, certs.get(row.id)) for row in rows]
+
+    async def tenant_view(self, tenant_id: int) -> TenantView:
+        """The engine's read-only view: party, software (PIN decrypted), permissions."""
+        async with self._sessions() as session:
+            return self._view(await _tenant_row(session, tenant_id))
+
+    async def switch_environment(self, tenant_id: int, env_id: str) -> TenantRecord:
+        """Move a tenant to another environment. Its documents stay; ranges are per environment,
+        so the new environment needs its own (``add_resolution``)."""
+        self._check_environment(env_id)
+        async with self._sessions.begin() as session:
+            row = await _tenant_row(session, tenant_id)
+            await session.execute(
+                update(Tenant)
+                .where(Tenant.id == row.id)
+                .values(environment=env_id, updated_at=now_bogota())
+            )
+        await self.provision(row.id)
+        return await self.get_tenant(row.id)
+
+    # ------------------------------------------------------------- certificates
+
+    async def attach_certificate(
+        self, tenant_id: int, pkcs12: bytes, password: str
+    ) -> CertificateInfo:
+        """Store (or replace) the tenant's signing certificate, encrypted with its password.
+
+        The PKCS#12 is opened first, so a wrong password or a damaged file raises
+        ``CertificateError`` (Spanish message) and nothing is stored.
+        """
+        from core.signing.certificates import load_pkcs12
+
+        identity = load_pkcs12(pkcs12, password)
+        info = CertificateInfo(
+            fingerprint=hashlib.sha256(identity.der).hexdigest(),
+            subject=identity.certificate.subject.rfc4514_string()[:500],
+            not_after=identity.certificate.not_valid_after_utc.astimezone(BOGOTA),
+        )
+        values = {
+            "pkcs12": self._box.encrypt(pkcs12),
+            "password": self._box.encrypt(password.encode()),
+            "fingerprint": info.fingerprint,
+            "subject": info.subject,
+            "not_after": info.not_after,
+            "created_at": now_bogota(),
+        }
+        async with self._sessions.begin() as session:
+            row = await _tenant_row(session, tenant_id)
+            existing = await session.scalar(
+                select(Certificate.id).where(Certificate.tenant_id == row.id)
+            )
+            if existing is None:
+                await session.execute(insert(Certificate).values(tenant_id=row.id, **values))
+            else:
+                await session.execute(
+                    update(Certificate).where(Certificate.id == existing).values(**values)
+                )
+        await self.provision(row.id, certificate_der=identity.der)
+        return info
+
+    async def load_certificate(self, tenant_id: int) -> tuple[bytes, str]:
+        """The tenant's PKCS#12 bytes and password, decrypted (parse them through
+        ``core.signing.certificates.CertificateCache``). ``ConfigurationError`` if none."""
+        async with self._sessions() as session:
+            found = (
+                await session.execute(
+                    select(Certificate.pkcs12, Certificate.password).where(
+                        Certificate.tenant_id == tenant_id
+                    )
+                )
+            ).one_or_none()
+        if found is None:
+            raise ConfigurationError(
+                "la empresa no tiene certificado de firma: cárguelo con "
+                "'pasarela tenants certificate'"
+            )
+        return self._box.decrypt(found.pkcs12), self._box.decrypt(found.password).decode()
+
+    # ---------------------------------------------------------- numbering ranges
+
+    async def add_resolution(
+        self,
+        tenant_id: int,
+        *,
+        document_type: str,
+        resolution_number: str,
+        from_number: int,
+        to_number: int,
+        valid_from: dt.date,
+        valid_to: dt.date,
+        prefix: str = "",
+        resolution_date: dt.date | None = None,
+        technical_key: str | None = None,
+        environment: str | None = None,
+        next_number: int | None = None,
+    ) -> NumberingRange:
+        """Add a numbering range (defaults: the tenant's current environment, numbering from
+        ``from_number``; give ``next_number`` to continue a range already in use elsewhere)."""
+        start = from_number if next_number is None else next_number
+        if not 0 <= from_number <= to_number:
+            raise ConfigurationError("el rango debe cumplir 0 <= desde <= hasta")
+        if not from_number <= start <= to_number + 1:
+            raise ConfigurationError("el siguiente número debe estar dentro del rango")
+        if valid_from > valid_to:
+            raise ConfigurationError("la vigencia del rango termina antes de empezar")
+        async with self._sessions.begin() as session:
+            row = await _tenant_row(session, tenant_id)
+            env = environment or row.environment
+            self._check_environment(env)
+            range_id = await session.scalar(
+                insert(Resolution)
+                .values(
+                    tenant_id=row.id,
+                    environment=env,
+                    document_type=document_type,
+                    resolution_number=resolution_number,
+                    resolution_date=resolution_date,
+                    prefix=prefix,
+                    from_number=from_number,
+                    to_number=to_number,
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                    technical_key=technical_key,
+                    next_number=start,
+                    created_at=now_bogota(),
+                )
+                .returning(Resolution.id)
+            )
+            created = await session.get_one(Resolution, range_id)
+            numbering = _numbering_range(created)
+        if env == row.environment:
+            await self.provision(row.id)
+        return numbering
+
+    async def list_ranges(
+        self, tenant_id: int, environment: str | None = None
+    ) -> list[RangeRecord]:
+        """Every range of the tenant (of one environment when given), oldest first."""
+        query = select(Resolution).where(Resolution.tenant_id == tenant_id)
+        if environment is not None:
+            query = query.where(Resolution.environment == environment)
+        async with self._sessions() as session:
+            rows = (await session.scalars(query.order_by(Resolution.id))).all()
+            return [RangeRecord(range=_numbering_range(r), next_number=r.next_number) for r in rows]
+
+    async def active_range(
+        self, tenant_id: int, document_type: str, environment: str, on_date: dt.date
+    ) -> NumberingRange:
+        """The range that numbers the next ``document_type`` document on ``on_date``: valid on
+        that date, with numbers left; the first registered wins. Raises ``ConfigurationError``
+        when no range is valid, ``NumberingExhausted`` when the valid ones are used up."""
+        async with self._sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(Resolution)
+                    .where(
+                        Resolution.tenant_id == tenant_id,
+                        Resolution.environment == environment,
+                        Resolution.document_type == document_type,
+                        Resolution.valid_from <= on_date,
+                        Resolution.valid_to >= on_date,
+                    )
+                    .order_by(Resolution.id)
+                )
+            ).all()
+        for row in rows:
+            if row.next_number <= row.to_number:
+                return _numbering_range(row)
+        if rows:
+            last = rows[-1]
+            raise NumberingExhausted(
+                f"la resolución {last.resolution_number} (prefijo {last.prefix or 'sin prefijo'}) "
+                f"agotó su rango para el tipo de documento {document_type}: registre una nueva"
+            )
+        raise ConfigurationError(
+            f"no hay una resolución de numeración vigente el {on_date.isoformat()} para el tipo "
+            f"de documento {document_type} en el ambiente {environment}"
+        )
+
+    # ---------------------------------------------------------------- credentials
+
+    async def issue_credential(
+        self, tenant_id: int, dialect: str, label: str | None = None
+    ) -> IssuedCredential:
+        """A new API credential for one dialect; its secret is returned once and only hashed."""
+        secret = new_token_secret()
+        async with self._sessions.begin() as session:
+            row = await _tenant_row(session, tenant_id)
+            credential_id = await session.scalar(
+                insert(Credential)
+                .values(
+                    tenant_id=row.id,
+                    dialect=dialect,
+                    secret_hash=hash_token_secret(secret),
+                    label=label,
+                    created_at=now_bogota(),
+                )
+                .returning(Credential.id)
+            )
+        return IssuedCredential(
+            id=credential_id,
+            tenant_id=row.id,
+            dialect=dialect,
+            secret=secret,
+            token=f"{credential_id}|{secret}",
+        )
+
+    async def revoke_credential(self, credential_id: int) -> None:
+        """Revoke a credential (again is harmless). Raises ``NotFound`` for an unknown id."""
+        async with self._sessions.begin() as session:
+            found = await session.scalar(
+                select(Credential.id).where(Credential.id == credential_id)
+            )
+            if found is None:
+                raise NotFound(f"la credencial {credential_id} no existe")
+            await session.execute(
+                update(Credential)
+                .where(Credential.id == credential_id, Credential.revoked_at.is_(None))
+                .values(revoked_at=now_bogota())
+            )
+
+    async def list_credentials(self, tenant_id: int) -> list[CredentialRecord]:
+        async with self._sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(Credential)
+                    .where(Credential.tenant_id == tenant_id)
+                    .order_by(Credential.id)
+                )
+            ).all()
+            return [
+                CredentialRecord(
+                    id=r.id,
+                    tenant_id=r.tenant_id,
+                    dialect=r.dialect,
+                    label=r.label,
+                    created_at=r.created_at,
+                    revoked_at=r.revoked_at,
+                    last_used_at=r.last_used_at,
+                )
+                for r in rows
+            ]
+
+    async def authenticate(self, dialect: str, token: str) -> TenantView:
+        """The tenant behind a ``"<id>|<secret>"`` token of ``dialect``.
+
+        Raises ``AuthenticationFailed`` for a malformed, unknown, revoked or other-dialect token
+        and for an inactive tenant (one message for all: never tell which). ``parse_token``
+        gives the credential id for the audit log.
+        """
+        parsed = parse_token(token)
+        if parsed is None:
+            raise AuthenticationFailed("credenciales inválidas")
+        credential_id, secret = parsed
+        async with self._sessions() as session:
+            found = (
+                await session.execute(
+                    select(Credential.secret_hash, Credential.last_used_at, Tenant)
+                    .join(Tenant, Tenant.id == Credential.tenant_id)
+                    .where(
+                        Credential.id == credential_id,
+                        Credential.dialect == dialect,
+                        Credential.revoked_at.is_(None),
+                    )
+                )
+            ).one_or_none()
+            if (
+                found is None
+                or not token_secret_matches(secret, found.secret_hash)
+                or found.Tenant.status != "activo"
+            ):
+                raise AuthenticationFailed("credenciales inválidas")
+            view = self._view(found.Tenant)
+            now = now_bogota()
+            if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+                await session.execute(
+                    update(Credential)
+                    .where(Credential.id == credential_id)
+                    .values(last_used_at=now)
+                )
+                await session.commit()
+        return view
+
+    # --------------------------------------------------------------------- quotas
+
+    async def consume_quota(self, tenant_id: int, now: dt.datetime) -> None:
+        """Count one document in the tenant's month and year; atomically refuse it when a limit
+        is reached (``QuotaExceeded``; nothing is counted then). Usage is counted even for
+        tenants without limits, for reporting."""
+        month_key, year_key = period_keys(now)
+        async with self._sessions.begin() as session:
+            limits = (
+                await session.execute(
+                    select(Tenant.monthly_limit, Tenant.yearly_limit).where(Tenant.id == tenant_id)
+                )
+            ).one_or_none()
+            if limits is None:
+                raise NotFound(f"la empresa {tenant_id} no existe")
+            for key, limit, period in (
+                (month_key, limits.monthly_limit, "mensual"),
+                (year_key, limits.yearly_limit, "anual"),
+            ):
+                if not await _count_one(session, tenant_id, key, limit):
+                    used = await session.scalar(
+                        select(QuotaUsage.count).where(
+                            QuotaUsage.tenant_id == tenant_id, QuotaUsage.period_key == key
+                        )
+                    )
+                    assert limit is not None
+                    raise QuotaExceeded(
+                        used or 0, limit, period, seconds_until_next_period(now, period)
+                    )
+
+    async def quota_status(self, tenant_id: int, now: dt.datetime) -> QuotaStatus:
+        month_key, year_key = period_keys(now)
+        async with self._sessions() as session:
+            row = await _tenant_row(session, tenant_id)
+            result = await session.execute(
+                select(QuotaUsage.period_key, QuotaUsage.count).where(
+                    QuotaUsage.tenant_id == row.id,
+                    QuotaUsage.period_key.in_((month_key, year_key)),
+                )
+            )
+            counts = {key: count for key, count in result}
+        return QuotaStatus(
+            monthly_used=counts.get(month_key, 0),
+            monthly_limit=row.monthly_limit,
+            yearly_used=counts.get(year_key, 0),
+            yearly_limit=row.yearly_limit,
+        )
+
+    # ---------------------------------------------------------------------- audit
+
+    async def record_audit(
+        self,
+        *,
+        tenant_id: int | None,
+        credential_id: int | None,
+        dialect: str | None,
+        method: str,
+        path: str,
+        status: int,
+        duration_ms: float,
+        ip: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> None:
+        """One audit row for an authenticated request (``status`` is the HTTP status)."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                insert(AuditEntry).values(
+                    at=at or now_bogota(),
+                    tenant_id=tenant_id,
+                    credential_id=credential_id,
+                    dialect=dialect,
+                    method=method,
+                    path=path[:500],
+                    status_code=status,
+                    ip=ip,
+                    duration_ms=duration_ms,
+                )
+            )
+
+    audit = record_audit  # the name core.web.audit calls
+
+    async def count_audit(self, tenant_id: int) -> int:
+        async with self._sessions() as session:
+            return (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(AuditEntry)
+                    .where(AuditEntry.tenant_id == tenant_id)
+                )
+                or 0
+            )
+
+    # --------------------------------------------------------------- provisioning
+
+    async def provision(self, tenant_id: int, *, certificate_der: bytes | None = None) -> bool:
+        """Hand the tenant's current setup to its environment's ``provision`` hook, if any.
+
+        Returns whether a hook ran. Called by every method that changes what DIAN's portal would
+        know; call it at start-up (``provision_all``) for environments that keep state in memory.
+        """
+        environment = self._environment(await self._environment_id(tenant_id))
+        if environment is None or environment.provision is None:
+            return False
+        view = await self.tenant_view(tenant_id)
+        ranges = [r.range for r in await self.list_ranges(tenant_id, view.environment)]
+        if certificate_der is None:
+            certificate_der = await self._certificate_der(tenant_id)
+        await environment.provision(
+            self.settings,
+            Provisioning(tenant=view, ranges=ranges, certificate_der=certificate_der),
+        )
+        return True
+
+    async def provision_all(self) -> int:
+        """Provision every active tenant; returns how many hooks ran."""
+        ran = 0
+        for tenant in await self.list_tenants():
+            if tenant.status == "activo" and await self.provision(tenant.id):
+                ran += 1
+        return ran
+
+    # ------------------------------------------------------------------- helpers
+
+    def _view(self, row: Tenant) -> TenantView:
+        return TenantView(
+            id=row.id,
+            uuid=row.uuid,
+            nit=row.nit,
+            dv=row.dv,
+            party=msgspec.convert(row.party, Party),
+            environment=row.environment,
+            software=Software(
+                id=row.software_id,
+                pin=self._box.decrypt(row.software_pin).decode(),
+                provider_nit=row.provider_nit,
+                provider_dv=row.provider_dv,
+                test_set_id=row.test_set_id,
+            ),
+            permissions=frozenset(p for p in PERMISSIONS if getattr(row, p)),
+            status=row.status,
+        )
+
+    @staticmethod
+    def _party_for(nit: str, dv: str, party: Party | None, name: str | None) -> Party:
+        if party is None:
+            if not name:
+                raise ConfigurationError("indique la razón social (name) o los datos completos")
+            return Party(organization_type="1", id_type="31", id_number=nit, dv=dv, name=name)
+        if party.id_number != nit:
+            raise ConfigurationError(
+                f"el NIT de los datos de la empresa ({party.id_number}) no coincide con {nit}"
+            )
+        if party.dv is None:
+            party = msgspec.structs.replace(party, dv=dv)
+        return party
+
+    def _environment(self, env_id: str) -> Environment | None:
+        envs = self.environments
+        if envs is None or env_id not in envs:
+            return None
+        return envs.get(env_id)  # type: ignore[no-any-return]
+
+    def _check_environment(self, env_id: str) -> None:
+        if self.environments is not None and env_id not in self.environments:
+            known = ", ".join(sorted(e if isinstance(e, str) else e.id for e in self.environments))
+            raise ConfigurationError(f"ambiente desconocido {env_id!r} (disponibles: {known})")
+
+    async def _environment_id(self, tenant_id: int) -> str:
+        async with self._sessions() as session:
+            return (await _tenant_row(session, tenant_id)).environment
+
+    async def _certificate_der(self, tenant_id: int) -> bytes | None:
+        try:
+            pkcs12, password = await self.load_certificate(tenant_id)
+        except ConfigurationError:
+            return None
+        from core.signing.certificates import load_pkcs12
+
+        return load_pkcs12(pkcs12, password).der
+
+
+async def _tenant_row(session: AsyncSession, ref: int | str) -> Tenant:
+    if isinstance(ref, int):
+        query = select(Tenant).where(Tenant.id == ref)
+    elif len(ref) == 36 and ref.count("-") == 4:
+        query = select(Tenant).where(Tenant.uuid == ref)
+    else:
+        query = select(Tenant).where(Tenant.nit == ref.split("-", 1)[0].strip())
+    row = await session.scalar(query)
+    if row is None:
+        raise NotFound(f"la empresa {ref} no existe")
+    return row
+
+
+async def _count_one(
+    session: AsyncSession, tenant_id: int, period_key: str, limit: int | None
+) -> bool:
+    """Add one to a period's count unless it reached ``limit``; whether it was added."""
+    if limit is not None and limit <= 0:
+        return False
+    dialect_insert = (
+        postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    )
+    statement = dialect_insert(QuotaUsage).values(
+        tenant_id=tenant_id, period_key=period_key, count=1
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[QuotaUsage.tenant_id, QuotaUsage.period_key],
+        set_={"count": QuotaUsage.count + 1},
+        where=(QuotaUsage.count < limit) if limit is not None else None,
+    ).returning(QuotaUsage.count)
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+def _limit(value: int | None) -> int | None:
+    if value is not None and value < 0:
+        raise ConfigurationError("un límite de documentos no puede ser negativo")
+    return value
+
+
+def _permission_values(
+    permissions: Mapping[str, bool] | None, *, defaults: bool
+) -> dict[str, bool]:
+    given = dict(permissions or {})
+    unknown = set(given) - set(PERMISSIONS)
+    if unknown:
+        raise ConfigurationError(
+            f"permisos desconocidos: {', '.join(sorted(unknown))} "
+            f"(válidos: {', '.join(PERMISSIONS)})"
+        )
+    if defaults:
+        return {p: bool(given.get(p, True)) for p in PERMISSIONS}
+    return {p: bool(v) for p, v in given.items()}
+
+
+def _numbering_range(row: Resolution) -> NumberingRange:
+    return NumberingRange(
+        id=row.id,
+        document_type=row.document_type,
+        environment=row.environment,
+        resolution_number=row.resolution_number,
+        resolution_date=row.resolution_date,
+        prefix=row.prefix,
+        from_number=row.from_number,
+        to_number=row.to_number,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        technical_key=row.technical_key,
+    )
+
+
+def _tenant_record(row: Tenant, cert: Certificate | None) -> TenantRecord:
+    return TenantRecord(
+        id=row.id,
+        uuid=row.uuid,
+        nit=row.nit,
+        dv=row.dv,
+        name=row.name,
+        party=msgspec.convert(row.party, Party),
+        environment=row.environment,
+        software_id=row.software_id,
+        provider_nit=row.provider_nit,
+        provider_dv=row.provider_dv,
+        test_set_id=row.test_set_id,
+        permissions={p: bool(getattr(row, p)) for p in PERMISSIONS},
+        monthly_limit=row.monthly_limit,
+        yearly_limit=row.yearly_limit,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        certificate=None
+        if cert is None
+        else CertificateInfo(
+            fingerprint=cert.fingerprint, subject=cert.subject, not_after=cert.not_after
+        ),
+    )
+
+
+__all__: Sequence[str] = (
+    "PERMISSIONS",
+    "UNCHANGED",
+    "CertificateInfo",
+    "CredentialRecord",
+    "IssuedCredential",
+    "QuotaStatus",
+    "RangeRecord",
+    "TenantRecord",
+    "TenantService",
+    "parse_token",
+    "period_keys",
+    "required_permission",
+)
