@@ -157,8 +157,10 @@ def parse_rule_message(text: str) -> RuleMessage | None:
 # ------------------------------------------------------------------------------- rendering
 
 
-def _envelope(action: str, created: datetime | None, *, with_timestamp: bool = True):
-    """WCF's envelope: ``s``/``a``/``u`` on the root, Action, server Timestamp. Returns
+def _envelope(
+    action: str, created: datetime | None, *, with_timestamp: bool = True
+) -> tuple[etree._Element, etree._Element]:
+    """WCF's envelope: ``s``/``a``/``u`` on the root, Action, server Timestamp; returns
     (envelope, body)."""
     nsmap = {"s": SOAP_NS, "a": WSA_NS}
     if with_timestamp:
