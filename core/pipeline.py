@@ -1,0 +1,197 @@
+"""The synchronous document pipeline: canonical document → signed XML → ZIP.
+
+``prepare_document`` does, in order: fill the supplier from the tenant → totals → UBL build (the
+document type's ``build``) → ``pasarela_amend_ubl`` hooks → CUFE/CUDE computed from the finished
+tree (technical key for CUFE types, software PIN for CUDE types) → ``cbc:UUID`` and
+``sts:QRCode`` → XAdES-EPES signature with SigningTime = issue date/time in Bogotá (FAD09e) →
+serialization (never re-indented after signing) → ZIP. It is pure CPU work: numbering,
+persistence and sending belong to ``core.issuing``.
+
+``validate_document`` runs the pre-flight: core rules, the document type's own rules and every
+``pasarela_validate`` hook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+import pluggy
+from lxml import etree
+
+from core.clock import BOGOTA, now_bogota, to_bogota
+from core.contracts import DocumentType, Environment
+from core.errors import ConfigurationError
+from core.model import Document, NumberingRange, Problem, TenantView, Totals
+from core.signing.certificates import SigningIdentity
+from core.signing.xades import sign_xades
+from core.totals import compute_totals
+from core.ubl.context import BuildContext
+from core.ubl.finalize import apply_unique_code
+from core.ubl.packaging import document_file_names, zip_xml
+from core.ubl.unique_codes import compute_unique_code, software_security_code
+from core.validation.preflight import preflight
+
+
+class PreparedDocument(msgspec.Struct, frozen=True, kw_only=True):
+    """A document ready to send: its signed XML, the ZIP, names and the unique code.
+
+    ``document`` is the numbered, dated canonical document with its supplier filled (what was
+    built); ``prehash`` is the CUFE/CUDE input string, handy when DIAN disagrees (FAD06).
+    """
+
+    document: Document
+    number: str
+    xml: bytes
+    zip: bytes
+    xml_name: str
+    zip_name: str
+    unique_code: str
+    prehash: str
+    qr_url: str
+    software_security_code: str
+    totals: Totals
+    issued_at: dt.datetime
+
+
+def issue_moment(document: Document, now: dt.datetime | None = None) -> dt.datetime:
+    """The issue date and time in Bogotá, to the second: the document's own, else ``now``."""
+    current = to_bogota(now) if now is not None else now_bogota()
+    date = document.issue_date or current.date()
+    time = document.issue_time or current.timetz()
+    if time.tzinfo is None:
+        moment = dt.datetime.combine(date, time, tzinfo=BOGOTA)
+    else:
+        moment = to_bogota(dt.datetime.combine(date, time.replace(tzinfo=None), tzinfo=time.tzinfo))
+    return moment.replace(microsecond=0)
+
+
+def complete_document(
+    document: Document,
+    *,
+    tenant: TenantView,
+    numbering_range: NumberingRange,
+    now: dt.datetime | None = None,
+) -> Document:
+    """Fill what the pipeline owns: supplier (the tenant), prefix (the range), issue date/time."""
+    if document.number is None:
+        raise ValueError("the document must be numbered before it is prepared")
+    moment = issue_moment(document, now)
+    return msgspec.structs.replace(
+        document,
+        supplier=document.supplier or tenant.party,
+        prefix=document.prefix if document.prefix is not None else numbering_range.prefix,
+        issue_date=moment.date(),
+        issue_time=moment.timetz(),
+    )
+
+
+def unique_code_key(
+    document_type: DocumentType, tenant: TenantView, numbering_range: NumberingRange
+) -> str:
+    """CUFE: the range's technical key; CUDE/CUDS: the software PIN (research §1.1)."""
+    if document_type.unique_code == "CUFE":
+        if not numbering_range.technical_key:
+            raise ConfigurationError(
+                f"La resolución {numbering_range.resolution_number} no tiene clave técnica: "
+                "no se puede calcular el CUFE."
+            )
+        return numbering_range.technical_key
+    return tenant.software.pin
+
+
+def prepare_document(
+    document: Document,
+    *,
+    document_type: DocumentType,
+    tenant: TenantView,
+    numbering_range: NumberingRange,
+    environment: Environment,
+    identity: SigningIdentity,
+    plugin_manager: pluggy.PluginManager | None = None,
+    now: dt.datetime | None = None,
+    ids_seed: str | None = None,
+    role: str = "supplier",
+) -> PreparedDocument:
+    """Build, amend, code, sign and zip one numbered document (see the module docstring).
+
+    ``now`` supplies the issue moment when the document has none; ``ids_seed`` makes the
+    signature ids deterministic (golden files). ``role`` is the XAdES ClaimedRole.
+    """
+    document = complete_document(document, tenant=tenant, numbering_range=numbering_range, now=now)
+    issued_at = issue_moment(document)
+    number = document.full_number or ""
+    software = tenant.software
+    security_code = software_security_code(software.id, software.pin, number)
+    totals = compute_totals(document)
+    ctx = BuildContext(
+        document=document,
+        document_type=document_type,
+        tenant=tenant,
+        numbering_range=numbering_range,
+        environment=environment,
+        totals=totals,
+        software_security_code=security_code,
+    )
+    root = document_type.build(ctx)
+    if plugin_manager is not None:
+        plugin_manager.hook.pasarela_amend_ubl(
+            root=root, document=document, document_type=document_type
+        )
+    code, prehash = compute_unique_code(
+        root,
+        unique_code_key(document_type, tenant, numbering_range),
+        kind=document_type.unique_code,
+    )
+    qr_url = environment.qr_url(code)
+    apply_unique_code(root, code, qr_url)
+    sign_xades(root, identity, issued_at, role=role, ids_seed=ids_seed)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    xml_name, zip_name = document_file_names(
+        document_type.file_prefix, tenant.nit, issued_at.year, document.number or 0
+    )
+    return PreparedDocument(
+        document=document,
+        number=number,
+        xml=xml,
+        zip=zip_xml(xml, xml_name),
+        xml_name=xml_name,
+        zip_name=zip_name,
+        unique_code=code,
+        prehash=prehash,
+        qr_url=qr_url,
+        software_security_code=security_code,
+        totals=totals,
+        issued_at=issued_at,
+    )
+
+
+def validate_document(
+    document: Document,
+    *,
+    document_type: DocumentType,
+    tenant: TenantView,
+    numbering_range: NumberingRange | None,
+    plugin_manager: pluggy.PluginManager | None = None,
+    now: dt.datetime | None = None,
+    totals: Totals | None = None,
+) -> list[Problem]:
+    """Every pre-flight finding: core rules, the type's ``validate``, ``pasarela_validate`` hooks.
+
+    Errors (``severity="error"``) stop issuance; warnings travel with the document.
+    """
+    problems = preflight(
+        document,
+        document_type,
+        tenant,
+        numbering_range,
+        now=now if now is not None else now_bogota(),
+        totals=totals,
+    )
+    problems += document_type.validate(document, tenant)
+    if plugin_manager is not None:
+        for found in plugin_manager.hook.pasarela_validate(
+            document=document, document_type=document_type, tenant=tenant
+        ):
+            problems += found or ()
+    return problems

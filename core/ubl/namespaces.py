@@ -1,0 +1,98 @@
+"""UBL 2.1 / DIAN namespaces (Anexo 1.9, research §6) and the element factory every builder uses.
+
+The root carries its document namespace as the default one (no prefix): DIAN expects an
+unprefixed root. Tags are Clark names (``{ns}local``) built once at import, and ``sub`` is the
+single way builders add a child, so the hot path is plain ``etree.SubElement`` calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from lxml import etree
+
+RootName = Literal["Invoice", "CreditNote", "DebitNote"]
+
+CAC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+CBC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+EXT_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
+STS_NS = "dian:gov:co:facturaelectronica:Structures-2-1"
+DS_NS = "http://www.w3.org/2000/09/xmldsig#"
+XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
+XADES141_NS = "http://uri.etsi.org/01903/v1.4.1#"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+ROOT_NS: Mapping[str, str] = {
+    "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "CreditNote": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+    "DebitNote": "urn:oasis:names:specification:ubl:schema:xsd:DebitNote-2",
+}
+
+PREFIXED: Mapping[str, str] = {
+    "cac": CAC_NS,
+    "cbc": CBC_NS,
+    "ext": EXT_NS,
+    "sts": STS_NS,
+    "ds": DS_NS,
+    "xades": XADES_NS,
+    "xades141": XADES141_NS,
+    "xsi": XSI_NS,
+}
+
+# Prefix map for XPath over any of our documents (the root namespace has no prefix there).
+XPATH_NS: Mapping[str, str] = {**PREFIXED, "inv": ROOT_NS["Invoice"]}
+
+SCHEMA_LOCATION_ATTR = f"{{{XSI_NS}}}schemaLocation"
+OASIS_XSD_BASE = "http://docs.oasis-open.org/ubl/os-UBL-2.1/xsd/maindoc/"
+
+# The DIAN agency literal every schemeAgencyName carries.
+DIAN_AGENCY_ID = "195"
+DIAN_AGENCY_NAME = "CO, DIAN (Dirección de Impuestos y Aduanas Nacionales)"
+
+
+class _Tags:
+    """``CBC.ID`` -> ``"{cbc-ns}ID"``; attribute access is cached on the instance."""
+
+    def __init__(self, namespace: str) -> None:
+        self._prefix = f"{{{namespace}}}"
+
+    def __getattr__(self, local: str) -> str:
+        tag = self._prefix + local
+        setattr(self, local, tag)
+        return tag
+
+
+CAC = _Tags(CAC_NS)
+CBC = _Tags(CBC_NS)
+EXT = _Tags(EXT_NS)
+STS = _Tags(STS_NS)
+
+_SubElement = etree.SubElement
+
+
+def sub(
+    parent: etree._Element,
+    tag: str,
+    text: str | None = None,
+    attrib: Mapping[str, str] | None = None,
+) -> etree._Element:
+    """Append ``tag`` to ``parent`` with optional text and attributes (values must be strings)."""
+    el = _SubElement(parent, tag, attrib) if attrib else _SubElement(parent, tag)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def new_root(root_name: RootName) -> etree._Element:
+    """An empty UBL root: default namespace for the document, prefixes for the rest, and the
+    ``xsi:schemaLocation`` DIAN's samples carry."""
+    ns = ROOT_NS[root_name]
+    root = etree.Element(f"{{{ns}}}{root_name}", nsmap={None: ns, **PREFIXED})
+    root.set(SCHEMA_LOCATION_ATTR, f"{ns} {OASIS_XSD_BASE}UBL-{root_name}-2.1.xsd")
+    return root
+
+
+def root_tag(root_name: RootName, local: str) -> str:
+    """A Clark name in the document's own namespace (the POS extensions live there)."""
+    return f"{{{ROOT_NS[root_name]}}}{local}"

@@ -1,0 +1,55 @@
+"""References to other documents and periods: ``cac:InvoicePeriod``, ``cac:DiscrepancyResponse``,
+``cac:OrderReference`` and ``cac:BillingReference`` (notes, research §6.4/§6.5)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from core.model import BillingReference, Discrepancy, OrderReference, Period
+from core.ubl import formats
+from core.ubl.namespaces import CAC, CBC, sub
+
+
+def add_invoice_period(parent: etree._Element, period: Period) -> None:
+    """Period a note without reference (22/32) covers, or an invoice's billing period."""
+    node = sub(parent, CAC.InvoicePeriod)
+    sub(node, CBC.StartDate, formats.date(period.start_date))
+    if period.start_time is not None:
+        sub(node, CBC.StartTime, formats.time(period.start_time))
+    sub(node, CBC.EndDate, formats.date(period.end_date))
+    if period.end_time is not None:
+        sub(node, CBC.EndTime, formats.time(period.end_time))
+
+
+def add_discrepancy(
+    parent: etree._Element, discrepancy: Discrepancy, reference: BillingReference | None
+) -> None:
+    """Why the note exists (ConceptoNotaCredito 1–6 / ConceptoNotaDebito 1–4)."""
+    node = sub(parent, CAC.DiscrepancyResponse)
+    if reference is not None:
+        sub(node, CBC.ReferenceID, reference.number)
+    sub(node, CBC.ResponseCode, discrepancy.code)
+    sub(node, CBC.Description, discrepancy.description)
+
+
+def add_order_reference(parent: etree._Element, order: OrderReference) -> None:
+    node = sub(parent, CAC.OrderReference)
+    sub(node, CBC.ID, order.id)
+    if order.issue_date is not None:
+        sub(node, CBC.IssueDate, formats.date(order.issue_date))
+
+
+def add_billing_reference(
+    parent: etree._Element, reference: BillingReference, *, type_code: str | None
+) -> None:
+    """The corrected document: number, CUFE/CUDE with its scheme, issue date (CBG02).
+
+    ``type_code`` goes in ``cbc:DocumentTypeCode`` when given (the POS credit adjustment
+    note names the adjusted type, 20).
+    """
+    node = sub(sub(parent, CAC.BillingReference), CAC.InvoiceDocumentReference)
+    sub(node, CBC.ID, reference.number)
+    sub(node, CBC.UUID, reference.uuid, {"schemeName": reference.scheme_name})
+    sub(node, CBC.IssueDate, formats.date(reference.issue_date))
+    if type_code:
+        sub(node, CBC.DocumentTypeCode, type_code)

@@ -1,0 +1,41 @@
+"""Factura electrónica de venta (01): UBL ``Invoice`` with CUFE (technical key of the range)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from lxml import etree
+
+from core.api import Document, DocumentType, Problem, TenantView, hookimpl
+from core.ubl.context import BuildContext
+from core.ubl.documents import RootOptions, build_invoice
+from plugins.document_types.checks import check_type_code
+
+_OPTIONS = RootOptions(type_code="01", invoice_control=True)
+
+
+def build(ctx: BuildContext) -> etree._Element:
+    return build_invoice(ctx, _OPTIONS)
+
+
+def validate(document: Document, tenant: TenantView) -> Sequence[Problem]:
+    return check_type_code(document, FACTURA)
+
+
+FACTURA = DocumentType(
+    code="01",
+    title="Factura electrónica de venta",
+    ubl_root="Invoice",
+    profile_id="DIAN 2.1: Factura Electrónica de Venta",
+    unique_code="CUFE",
+    file_prefix="fv",
+    rule_prefix="FA",
+    customization_ids={"10": "Estándar", "09": "AIU", "11": "Mandatos"},
+    build=build,
+    validate=validate,
+)
+
+
+@hookimpl
+def pasarela_register_document_types(register: Callable[[DocumentType], None]) -> None:
+    register(FACTURA)

@@ -1,0 +1,49 @@
+"""Nota crédito (91): UBL ``CreditNote`` with CUDE (software PIN); 20 references an invoice,
+22 has no reference and carries the corrected period."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from lxml import etree
+
+from core.api import Document, DocumentType, Problem, TenantView, hookimpl
+from core.ubl.context import BuildContext
+from core.ubl.documents import RootOptions, build_credit_note
+from plugins.document_types.checks import check_period_without_reference, check_type_code
+
+_OPTIONS = RootOptions(type_code="91")
+
+
+def build(ctx: BuildContext) -> etree._Element:
+    return build_credit_note(ctx, _OPTIONS)
+
+
+def validate(document: Document, tenant: TenantView) -> Sequence[Problem]:
+    return [
+        *check_type_code(document, NOTA_CREDITO),
+        *check_period_without_reference(document, NOTA_CREDITO),
+    ]
+
+
+NOTA_CREDITO = DocumentType(
+    code="91",
+    title="Nota crédito electrónica",
+    ubl_root="CreditNote",
+    profile_id="DIAN 2.1: Nota Crédito de Factura Electrónica de Venta",
+    unique_code="CUDE",
+    file_prefix="nc",
+    rule_prefix="CA",
+    customization_ids={
+        "20": "Nota Crédito que referencia una factura electrónica",
+        "22": "Nota Crédito sin referencia a facturas",
+    },
+    build=build,
+    validate=validate,
+    requires_reference=frozenset({"20"}),
+)
+
+
+@hookimpl
+def pasarela_register_document_types(register: Callable[[DocumentType], None]) -> None:
+    register(NOTA_CREDITO)

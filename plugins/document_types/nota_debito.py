@@ -1,0 +1,49 @@
+"""Nota débito (92): UBL ``DebitNote`` with CUDE; no type-code element, totals in
+``cac:RequestedMonetaryTotal``; 30 references an invoice, 32 has no reference."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from lxml import etree
+
+from core.api import Document, DocumentType, Problem, TenantView, hookimpl
+from core.ubl.context import BuildContext
+from core.ubl.documents import RootOptions, build_debit_note
+from plugins.document_types.checks import check_period_without_reference, check_type_code
+
+_OPTIONS = RootOptions()
+
+
+def build(ctx: BuildContext) -> etree._Element:
+    return build_debit_note(ctx, _OPTIONS)
+
+
+def validate(document: Document, tenant: TenantView) -> Sequence[Problem]:
+    return [
+        *check_type_code(document, NOTA_DEBITO),
+        *check_period_without_reference(document, NOTA_DEBITO),
+    ]
+
+
+NOTA_DEBITO = DocumentType(
+    code="92",
+    title="Nota débito electrónica",
+    ubl_root="DebitNote",
+    profile_id="DIAN 2.1: Nota Débito de Factura Electrónica de Venta",
+    unique_code="CUDE",
+    file_prefix="nd",
+    rule_prefix="DA",
+    customization_ids={
+        "30": "Nota Débito que referencia una factura electrónica",
+        "32": "Nota Débito sin referencia a facturas",
+    },
+    build=build,
+    validate=validate,
+    requires_reference=frozenset({"30"}),
+)
+
+
+@hookimpl
+def pasarela_register_document_types(register: Callable[[DocumentType], None]) -> None:
+    register(NOTA_DEBITO)

@@ -1,0 +1,122 @@
+"""Each built-in document type end to end: golden XML, XSD validity, CUFE/CUDE, signature.
+
+Golden files hold the signed document with the ``ds:Signature`` element removed (the key is
+generated per run, so signature bytes differ); everything else is frozen by the sample data's
+fixed issue moment and the seeded signature ids. Regenerate with ``PASARELA_REGEN_GOLDEN=1``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from core.pipeline import PreparedDocument, prepare_document
+from core.sample_documents import sample_document, sample_numbering_range, sample_tenant
+from core.signing.xades import verify_xades
+from core.ubl.namespaces import DS_NS, XPATH_NS
+from core.ubl.schemas import schema_errors
+from core.ubl.unique_codes import compute_unique_code
+
+GOLDEN = Path(__file__).resolve().parents[2] / "vectors" / "golden"
+TYPES = ("01", "91", "92", "20", "94", "93")
+ROOTS = {"01": "Invoice", "20": "Invoice", "91": "CreditNote", "94": "CreditNote"}
+
+
+def prepare(code: str, registry, plugins, identity) -> PreparedDocument:
+    return prepare_document(
+        sample_document(code),
+        document_type=registry.document_types.get(code),
+        tenant=sample_tenant(),
+        numbering_range=sample_numbering_range(code),
+        environment=registry.environments.get("habilitacion"),
+        identity=identity,
+        plugin_manager=plugins,
+        ids_seed=f"golden-{code}",
+    )
+
+
+def without_signature(xml: bytes) -> etree._Element:
+    root = etree.fromstring(xml)
+    for signature in list(root.iter(f"{{{DS_NS}}}Signature")):
+        signature.getparent().remove(signature)
+    return root
+
+
+def c14n(root: etree._Element) -> bytes:
+    return etree.tostring(root, method="c14n")
+
+
+def read_golden(code: str) -> etree._Element:
+    """Golden files are indented for review; blank text is dropped before comparing."""
+    parser = etree.XMLParser(remove_blank_text=True)
+    return etree.parse(str(GOLDEN / f"{code}.xml"), parser).getroot()
+
+
+@pytest.fixture(scope="module")
+def prepared(document_registry, document_plugins, signing_identity) -> dict[str, PreparedDocument]:
+    return {
+        code: prepare(code, document_registry, document_plugins, signing_identity) for code in TYPES
+    }
+
+
+@pytest.mark.parametrize("code", TYPES)
+def test_document_matches_its_golden_file(prepared, code):
+    produced = without_signature(prepared[code].xml)
+    path = GOLDEN / f"{code}.xml"
+    if os.environ.get("PASARELA_REGEN_GOLDEN") == "1":
+        readable = etree.fromstring(c14n(produced))
+        etree.indent(readable)
+        path.write_bytes(etree.tostring(readable, encoding="UTF-8", xml_declaration=True) + b"\n")
+    assert c14n(produced) == c14n(read_golden(code))
+
+
+@pytest.mark.parametrize("code", TYPES)
+def test_signed_document_is_valid_against_the_dian_xsd(prepared, code, xsd_dir):
+    root = etree.fromstring(prepared[code].xml)
+    assert etree.QName(root).localname == ROOTS.get(code, "DebitNote")
+    assert schema_errors(root, xsd_dir) == []
+
+
+@pytest.mark.parametrize("code", TYPES)
+def test_golden_unique_code_recomputes_from_the_file(code, document_registry):
+    """The CUFE/CUDE stored in the golden XML is what DIAN would recompute from it (FAD06)."""
+    root = read_golden(code)
+    document_type = document_registry.document_types.get(code)
+    key = (
+        sample_numbering_range(code).technical_key
+        if document_type.unique_code == "CUFE"
+        else sample_tenant().software.pin
+    )
+    code_in_file = root.findtext("cbc:UUID", namespaces=XPATH_NS)
+    assert compute_unique_code(root, key)[0] == code_in_file
+    qr = root.findtext(".//sts:QRCode", namespaces=XPATH_NS)
+    assert (
+        qr == f"https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey={code_in_file}"
+    )
+
+
+@pytest.mark.parametrize("code", TYPES)
+def test_signature_verifies_and_is_dated_on_the_issue_date(prepared, code):
+    verified = verify_xades(prepared[code].xml)
+    assert verified.claimed_role == "supplier"
+    assert verified.signing_time.date().isoformat() == etree.fromstring(
+        prepared[code].xml
+    ).findtext("cbc:IssueDate", namespaces=XPATH_NS)  # FAD09e
+
+
+def test_golden_invoice_known_values():
+    """Spot facts of the invoice golden file that DIAN rules name."""
+    root = read_golden("01")
+    ns = XPATH_NS
+    assert root.findtext("cbc:ProfileID", namespaces=ns) == "DIAN 2.1: Factura Electrónica de Venta"
+    assert root.find("cbc:UUID", ns).get("schemeName") == "CUFE-SHA384"
+    assert root.findtext("cbc:InvoiceTypeCode", namespaces=ns) == "01"
+    assert root.find(".//sts:InvoiceControl", ns) is not None
+    assert [
+        t.findtext("cac:TaxSubtotal/cac:TaxCategory/cac:TaxScheme/cbc:ID", namespaces=ns)
+        for t in root.findall("cac:TaxTotal", ns)
+    ] == ["01", "04"]
+    assert root.findtext("cbc:LineCountNumeric", namespaces=ns) == "5"
