@@ -29,6 +29,7 @@ from typing import Any, Final
 import msgspec
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import BOGOTA, now_bogota
@@ -240,11 +241,13 @@ class TenantService:
             "updated_at": now,
         }
         values.update(_permission_values(permissions, defaults=True))
-        async with self._sessions.begin() as session:
-            taken = await session.scalar(select(Tenant.id).where(Tenant.nit == nit))
-            if taken is not None:
-                raise ConfigurationError(f"ya existe una empresa con NIT {nit}")
-            tenant_id = await session.scalar(insert(Tenant).values(**values).returning(Tenant.id))
+        try:
+            async with self._sessions.begin() as session:
+                tenant_id = await session.scalar(
+                    insert(Tenant).values(**values).returning(Tenant.id)
+                )
+        except IntegrityError:
+            raise ConfigurationError(f"ya existe una empresa con NIT {nit}") from None
         await self.provision(tenant_id)
         return await self.get_tenant(tenant_id)
 
