@@ -112,11 +112,15 @@ def prepare_document(
     now: dt.datetime | None = None,
     ids_seed: str | None = None,
     role: str = "supplier",
+    file_consecutive: int | None = None,
 ) -> PreparedDocument:
     """Build, amend, code, sign and zip one numbered document (see the module docstring).
 
     ``now`` supplies the issue moment when the document has none; ``ids_seed`` makes the
     signature ids deterministic (golden files). ``role`` is the XAdES ClaimedRole.
+    ``file_consecutive`` is the 8-digit consecutive of the file names; by default the
+    document's number (unique within its range; give a per-tenant yearly counter to make names
+    unique across document types, since ``z…zip`` carries no type prefix).
     """
     document = complete_document(document, tenant=tenant, numbering_range=numbering_range, now=now)
     issued_at = issue_moment(document)
@@ -148,7 +152,10 @@ def prepare_document(
     sign_xades(root, identity, issued_at, role=role, ids_seed=ids_seed)
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     xml_name, zip_name = document_file_names(
-        document_type.file_prefix, tenant.nit, issued_at.year, document.number or 0
+        document_type.file_prefix,
+        tenant.nit,
+        issued_at.year,
+        document.number if file_consecutive is None else file_consecutive,
     )
     return PreparedDocument(
         document=document,

@@ -1,0 +1,104 @@
+"""``pasarela bench``: measurements of the gateway, one subcommand each.
+
+``pasarela bench pipeline --docs N --lines L`` times the CPU path of one document on one core —
+canonical document → totals → UBL → CUFE/CUDE → XAdES signature → ZIP — in memory, with a
+generated certificate and the demo-like sample tenant. The last line is machine-readable::
+
+    pipeline docs_per_s=<float> mean_ms=<float>
+
+Other benchmarks plug in through ``BENCH_SUBCOMMANDS`` (``"module:function"``; the function
+receives the ``bench`` subparsers and adds its own parser).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import statistics
+import sys
+import time
+
+from core.pipeline import prepare_document
+from core.plugins import build_registry, get_plugin_manager
+from core.sample_documents import (
+    SAMPLE_NIT,
+    SUPPLIER,
+    sample_document,
+    sample_numbering_range,
+    sample_tenant,
+)
+from core.signing.certificates import load_pkcs12
+from core.signing.testcerts import generate_test_pkcs12
+
+BENCH_SUBCOMMANDS: list[str] = []
+
+WARMUP_DOCS = 20
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("bench", help="benchmarks (pipeline, ...)")
+    bench = parser.add_subparsers(dest="bench_command", metavar="BENCH", required=True)
+    pipeline = bench.add_parser(
+        "pipeline",
+        help="time canonical → totals → UBL → CUFE → signature → ZIP on one core",
+    )
+    pipeline.add_argument("--docs", type=int, default=1000, help="documents to prepare")
+    pipeline.add_argument("--lines", type=int, default=5, help="lines per document")
+    pipeline.add_argument(
+        "--document-type", default="01", help="document type code (01, 91, 92, 20, 94, 93)"
+    )
+    pipeline.set_defaults(func=handle_pipeline)
+    for dotted in BENCH_SUBCOMMANDS:
+        module, _, function = dotted.partition(":")
+        getattr(importlib.import_module(module), function)(bench)
+
+
+def handle_pipeline(args: argparse.Namespace) -> int:
+    if args.docs < 1 or args.lines < 1:
+        sys.stderr.write("--docs y --lines deben ser mayores que cero\n")
+        return 2
+    docs_per_s, mean_ms = run_pipeline_bench(args.docs, args.lines, args.document_type)
+    sys.stdout.write(f"pipeline docs_per_s={docs_per_s:.1f} mean_ms={mean_ms:.3f}\n")
+    return 0
+
+
+def run_pipeline_bench(docs: int, lines: int, type_code: str = "01") -> tuple[float, float]:
+    """Prepare ``docs`` distinct documents of ``lines`` lines; return (docs/s, mean ms).
+
+    Set-up (plugins, certificate, canonical documents) is outside the timed loop, as it is
+    outside a request in the gateway; a short warm-up fills the caches first.
+    """
+    pm = get_plugin_manager()
+    registry = build_registry(pm)
+    document_type = registry.document_types.get(type_code)
+    environment = registry.environments.get("habilitacion")
+    tenant = sample_tenant()
+    numbering_range = sample_numbering_range(type_code)
+    identity = load_pkcs12(*generate_test_pkcs12(nit=SAMPLE_NIT, name=SUPPLIER.name))
+    first = numbering_range.from_number
+    documents = [
+        sample_document(type_code, lines=lines, number=first + i) for i in range(docs + WARMUP_DOCS)
+    ]
+
+    def prepare(document):  # type: ignore[no-untyped-def]
+        return prepare_document(
+            document,
+            document_type=document_type,
+            tenant=tenant,
+            numbering_range=numbering_range,
+            environment=environment,
+            identity=identity,
+            plugin_manager=pm,
+        )
+
+    for document in documents[:WARMUP_DOCS]:
+        prepare(document)
+    timings = []
+    clock = time.perf_counter
+    started = clock()
+    for document in documents[WARMUP_DOCS:]:
+        t0 = clock()
+        prepare(document)
+        timings.append(clock() - t0)
+    elapsed = clock() - started
+    return docs / elapsed, statistics.fmean(timings) * 1000

@@ -1,0 +1,160 @@
+"""``pasarela document render``: a canonical JSON document → signed XML, ZIP and its CUFE/CUDE.
+
+Nothing is sent and no number is spent: the tenant, its certificate and its numbering range are
+read from the database, the number is the one in the JSON or else a *preview* of the range's
+next number. Useful to inspect exactly what the gateway would send for a payload.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from core.clock import now_bogota
+from core.errors import PasarelaError
+from core.model import Document, NumberingRange, Problem
+from core.pipeline import issue_moment, prepare_document, validate_document
+from core.plugins import build_registry, get_plugin_manager
+from core.settings import Settings
+from core.signing.certificates import load_pkcs12
+from core.storage.engine import create_engine, create_sessionmaker
+from core.tenants import TenantService
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("document", help="work with canonical documents")
+    commands = parser.add_subparsers(dest="document_command", metavar="ACTION", required=True)
+    render = commands.add_parser(
+        "render",
+        help="render a canonical JSON document to signed XML + ZIP (nothing is sent)",
+    )
+    render.add_argument("canonical", type=Path, help="canonical document JSON file")
+    render.add_argument("--tenant", required=True, help="tenant NIT (or id / uuid)")
+    render.add_argument("--out", required=True, type=Path, help="output directory")
+    render.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="render even when pre-flight finds errors (they are still printed)",
+    )
+    render.set_defaults(func=handle_render)
+
+
+def handle_render(args: argparse.Namespace) -> int:
+    try:
+        document = msgspec.json.decode(args.canonical.read_bytes(), type=Document)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError) as exc:
+        sys.stderr.write(f"documento canónico inválido: {exc}\n")
+        return 2
+    try:
+        summary = asyncio.run(
+            render_document(
+                Settings.from_env(), document, args.tenant, args.out, validate=not args.no_validate
+            )
+        )
+    except PasarelaError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    return 0 if "xml" in summary else 1
+
+
+async def render_document(
+    settings: Settings, document: Document, tenant_ref: str, out: Path, *, validate: bool = True
+) -> dict[str, Any]:
+    """Render ``document`` for the tenant; write ``<name>.xml``, ``z<name>.zip`` and
+    ``<name>.json`` (code, pre-hash, names) into ``out``; return that JSON summary.
+
+    With pre-flight errors and ``validate`` true nothing is written (``valid`` is false).
+    """
+    pm = get_plugin_manager()
+    registry = build_registry(pm)
+    engine = create_engine(settings.database_url)
+    try:
+        tenants = TenantService.from_settings(
+            settings, create_sessionmaker(engine), registry.environments
+        )
+        record = await tenants.get_tenant(_tenant_ref(tenant_ref))
+        tenant = await tenants.tenant_view(record.id)
+        document_type = registry.document_types.get(document.type_code)
+        now = now_bogota()
+        moment = issue_moment(document, now)
+        numbering_range = await tenants.active_range(
+            tenant.id, document_type.range_type, tenant.environment, moment.date()
+        )
+        if document.number is None:
+            document = msgspec.structs.replace(
+                document,
+                prefix=numbering_range.prefix,
+                number=await _next_number(tenants, tenant.id, numbering_range),
+            )
+        problems = validate_document(
+            document,
+            document_type=document_type,
+            tenant=tenant,
+            numbering_range=numbering_range,
+            plugin_manager=pm,
+            now=now,
+        )
+        errors = [p for p in problems if p.severity == "error"]
+        summary: dict[str, Any] = {
+            "valid": not errors,
+            "problems": [_problem(p) for p in problems],
+        }
+        if errors and validate:
+            return summary
+        pkcs12, password = await tenants.load_certificate(tenant.id)
+        prepared = prepare_document(
+            document,
+            document_type=document_type,
+            tenant=tenant,
+            numbering_range=numbering_range,
+            environment=registry.environments.get(tenant.environment),
+            identity=load_pkcs12(pkcs12, password),
+            plugin_manager=pm,
+            now=now,
+        )
+    finally:
+        await engine.dispose()
+    out.mkdir(parents=True, exist_ok=True)
+    (out / prepared.xml_name).write_bytes(prepared.xml)
+    (out / prepared.zip_name).write_bytes(prepared.zip)
+    summary.update(
+        {
+            "number": prepared.number,
+            "document_type": document_type.code,
+            "unique_code_type": document_type.unique_code,
+            "unique_code": prepared.unique_code,
+            "prehash": prepared.prehash,
+            "qr_url": prepared.qr_url,
+            "software_security_code": prepared.software_security_code,
+            "issued_at": prepared.issued_at.isoformat(),
+            "xml": prepared.xml_name,
+            "zip": prepared.zip_name,
+        }
+    )
+    json_name = prepared.xml_name.removesuffix(".xml") + ".json"
+    (out / json_name).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    summary["json"] = json_name
+    return summary
+
+
+async def _next_number(tenants: TenantService, tenant_id: int, rng: NumberingRange) -> int:
+    """The number the range would hand out next, read without consuming it."""
+    for record in await tenants.list_ranges(tenant_id, rng.environment):
+        if record.range.id == rng.id:
+            return record.next_number
+    return rng.from_number
+
+
+def _tenant_ref(ref: str) -> int | str:
+    return int(ref) if ref.isdigit() and len(ref) < 7 else ref
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return msgspec.to_builtins(problem)

@@ -1,0 +1,23 @@
+"""``pasarela bench pipeline`` prepares real documents and ends with one machine-readable line."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from core.commands import bench
+
+
+def test_bench_pipeline_prints_one_result_line(capsys):
+    parser = argparse.ArgumentParser(prog="pasarela")
+    bench.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["bench", "pipeline", "--docs", "5", "--lines", "2"])
+    assert args.func(args) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(r"pipeline docs_per_s=\d+\.\d+ mean_ms=\d+\.\d+", lines[-1])
+
+
+def test_bench_pipeline_runs_every_document_type():
+    for code in ("01", "91", "92", "20", "94", "93"):
+        docs_per_s, mean_ms = bench.run_pipeline_bench(2, 1, code)
+        assert docs_per_s > 0 and mean_ms > 0
