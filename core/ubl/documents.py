@@ -51,7 +51,8 @@ class RootOptions:
     ``type_code``: ``cbc:InvoiceTypeCode``/``cbc:CreditNoteTypeCode`` (DebitNote has none);
     ``type_code_name``: its ``@name`` (the POS sample carries one);
     ``invoice_control``: write ``sts:InvoiceControl`` (numbered under a resolution);
-    ``reference_type_code``: ``cbc:DocumentTypeCode`` inside the BillingReference;
+    ``reference_type_code``: ``cbc:DocumentTypeCode`` inside the BillingReference (only the
+    POS credit note's sample carries one; the canonical ``type_code`` is not printed);
     ``reference_scheme_name``: forces the referenced UUID's scheme (POS notes cite a CUDE);
     ``extra_extensions``: appends type-specific ``ext:UBLExtension`` after DianExtensions.
     """
@@ -131,7 +132,7 @@ def _note_references(root: etree._Element, document: Document, options: RootOpti
                 reference, scheme_name=options.reference_scheme_name
             )
         add_billing_reference(
-            root, reference, type_code=options.reference_type_code or reference.type_code
+            root, reference, type_code=options.reference_type_code
         )
 
 
@@ -149,7 +150,7 @@ def build_invoice(ctx: BuildContext, options: RootOptions) -> etree._Element:
         add_order_reference(root, document.order_reference)
     if document.billing_reference is not None:
         add_billing_reference(
-            root, document.billing_reference, type_code=document.billing_reference.type_code
+            root, document.billing_reference, type_code=None
         )
     _parties(root, ctx)
     add_payment_means(root, document.payment, document.due_date)
