@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 
@@ -212,3 +213,15 @@ async def test_claim_due_hands_each_document_out_once(
     again = await repository.claim_due(10, now + dt.timedelta(seconds=61))
     assert [d.uuid for d in again] == [stuck.uuid] and again[0].attempts == 2
     assert later.uuid not in {d.uuid for d in await repository.claim_due(10, now)}
+
+
+async def test_concurrent_claims_never_overlap(
+    tenant_service: TenantService, repository: DocumentRepository
+) -> None:
+    a, _, range_id = await two_tenants(tenant_service)
+    inserted = [await insert(repository, a, range_id=range_id, retry_after_s=0) for _ in range(20)]
+    now = inserted[-1].created_at + dt.timedelta(seconds=1)
+    batches = await asyncio.gather(*(repository.claim_due(5, now) for _ in range(6)))
+    claimed = [doc.uuid for batch in batches for doc in batch]
+    assert len(claimed) == len(set(claimed)) == 20
+    assert set(claimed) == {doc.uuid for doc in inserted}
