@@ -6,11 +6,15 @@ extensions a document type needs (the POS ones) are appended between the two.
 
 from __future__ import annotations
 
+import functools
+from threading import get_ident
+
 from lxml import etree
 
+from core.model import NumberingRange, Software
 from core.ubl import formats
 from core.ubl.context import BuildContext
-from core.ubl.namespaces import CBC, DIAN_AGENCY_ID, DIAN_AGENCY_NAME, EXT, STS, sub
+from core.ubl.namespaces import CBC, DIAN_AGENCY_ID, DIAN_AGENCY_NAME, EXT, STS, new_root, sub
 
 DIAN_NIT = "800197268"
 DIAN_DV = "4"
@@ -31,15 +35,29 @@ def add_extensions(
     ``invoice_control`` is true for documents numbered under a DIAN resolution that the
     validator matches against (invoices and POS, FAB05–FAB12); notes carry none.
     ``sts:QRCode`` is left empty: ``core.ubl.finalize.apply_unique_code`` fills it.
+    Only the SoftwareSecurityCode changes between documents of one tenant and range, so the
+    block is built once per (software, range) and copied.
     """
-    extensions = sub(root, EXT.UBLExtensions)
+    rng = ctx.numbering_range if invoice_control else None
+    extensions = _extensions_template(ctx.tenant.software, rng, get_ident()).__deepcopy__(None)
+    root.append(extensions)
+    dian = extensions[0][0][0]
+    dian.find(STS.SoftwareSecurityCode).text = ctx.software_security_code  # FAB27b
+    return extensions
+
+
+@functools.lru_cache(maxsize=256)
+def _extensions_template(
+    software: Software, rng: NumberingRange | None, thread: int
+) -> etree._Element:
+    """Per thread, like every cached subtree: lxml trees keep thread-local name dictionaries."""
+    extensions = sub(new_root("Invoice"), EXT.UBLExtensions)
     content = sub(sub(extensions, EXT.UBLExtension), EXT.ExtensionContent)
     dian = sub(content, STS.DianExtensions)
-    if invoice_control:
-        _invoice_control(dian, ctx)
+    if rng is not None:
+        _invoice_control(dian, rng)
     source = sub(dian, STS.InvoiceSource)
     sub(source, CBC.IdentificationCode, "CO", _COUNTRY_LIST)
-    software = ctx.tenant.software
     provider = sub(dian, STS.SoftwareProvider)
     sub(
         provider,
@@ -48,7 +66,7 @@ def add_extensions(
         {**_AGENCY, "schemeID": software.provider_dv, "schemeName": "31"},  # FAB22
     )
     sub(provider, STS.SoftwareID, software.id, _AGENCY)
-    sub(dian, STS.SoftwareSecurityCode, ctx.software_security_code, _AGENCY)  # FAB27b
+    sub(dian, STS.SoftwareSecurityCode, "", _AGENCY)
     authorization = sub(dian, STS.AuthorizationProvider)
     sub(
         authorization,
@@ -60,9 +78,8 @@ def add_extensions(
     return extensions
 
 
-def _invoice_control(dian: etree._Element, ctx: BuildContext) -> None:
+def _invoice_control(dian: etree._Element, rng: NumberingRange) -> None:
     """The numbering resolution exactly as registered (FAB05a–c, FAB07b, FAB08b, FAB10b–12b)."""
-    rng = ctx.numbering_range
     control = sub(dian, STS.InvoiceControl)
     sub(control, STS.InvoiceAuthorization, rng.resolution_number)
     period = sub(control, STS.AuthorizationPeriod)

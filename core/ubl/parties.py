@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import functools
+from threading import get_ident
 
 from lxml import etree
 
@@ -31,15 +31,18 @@ def add_party(
     values that repeat on every document of a tenant, so the subtree is built once per distinct
     party and copied afterwards (a copy is ~10x cheaper than building 40 elements).
     """
-    node = copy.deepcopy(_party_template(tag, party, supplier, registration_prefix))
+    node = _party_template(tag, party, supplier, registration_prefix, get_ident()).__deepcopy__(
+        None
+    )
     root.append(node)
     return node
 
 
 @functools.lru_cache(maxsize=1024)
 def _party_template(
-    tag: str, party: Party, supplier: bool, registration_prefix: str | None
+    tag: str, party: Party, supplier: bool, registration_prefix: str | None, thread: int
 ) -> etree._Element:
+    """Templates are per thread: lxml trees keep thread-local name dictionaries."""
     holder = new_root("Invoice")
     return _build_party(
         holder, tag, party, supplier=supplier, registration_prefix=registration_prefix

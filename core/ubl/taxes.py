@@ -3,10 +3,10 @@ one ``cac:TaxSubtotal`` per rate (FAS04), per-unit taxes with BaseUnitMeasure/Pe
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
+from threading import get_ident
 
 from lxml import etree
 
@@ -39,13 +39,13 @@ def add_tax_totals(
                     {"unitCode": subtotal.unit_code or "NIU"},
                 )
                 sub(st, CBC.PerUnitAmount, formats.amount(subtotal.per_unit_amount), money)
-            st.append(copy.deepcopy(_tax_category(total.scheme, subtotal.percent)))
+            st.append(_tax_category(total.scheme, subtotal.percent, get_ident()).__deepcopy__(None))
 
 
 @functools.lru_cache(maxsize=256)
-def _tax_category(scheme_code: str, percent: Decimal | None) -> etree._Element:
+def _tax_category(scheme_code: str, percent: Decimal | None, thread: int) -> etree._Element:
     """``cac:TaxCategory`` for a scheme and rate: the same few elements on every line, so it is
-    built once and copied."""
+    built once (per thread) and copied."""
     category = sub(new_root("Invoice"), CAC.TaxCategory)
     if percent is not None:
         sub(category, CBC.Percent, formats.percent(percent))

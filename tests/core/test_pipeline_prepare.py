@@ -156,3 +156,17 @@ def test_seeded_output_is_reproducible_and_file_consecutive_is_honoured(registry
     second = prepare(registry, identity, ids_seed="same", file_consecutive=7)
     assert first.xml == second.xml
     assert first.zip_name == f"z0{SAMPLE_NIT}0002600000007.zip"
+
+
+def test_threads_share_no_mutable_tree_state(registry, identity):
+    """Cached subtrees (parties, DianExtensions, tax categories) are copied per document and
+    kept per thread: concurrent preparation gives the same codes as sequential."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    codes = ("01", "91", "92", "20", "94", "93") * 4
+    expected = {code: prepare(registry, identity, code).unique_code for code in set(codes)}
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda code: (code, prepare(registry, identity, code)), codes))
+    for code, prepared in results:
+        assert prepared.unique_code == expected[code]
+        verify_xades(prepared.xml)
