@@ -131,9 +131,7 @@ def _note_references(root: etree._Element, document: Document, options: RootOpti
             reference = msgspec.structs.replace(
                 reference, scheme_name=options.reference_scheme_name
             )
-        add_billing_reference(
-            root, reference, type_code=options.reference_type_code
-        )
+        add_billing_reference(root, reference, type_code=options.reference_type_code)
 
 
 def build_invoice(ctx: BuildContext, options: RootOptions) -> etree._Element:
@@ -149,9 +147,7 @@ def build_invoice(ctx: BuildContext, options: RootOptions) -> etree._Element:
     if document.order_reference is not None:
         add_order_reference(root, document.order_reference)
     if document.billing_reference is not None:
-        add_billing_reference(
-            root, document.billing_reference, type_code=None
-        )
+        add_billing_reference(root, document.billing_reference, type_code=None)
     _parties(root, ctx)
     add_payment_means(root, document.payment, document.due_date)
     add_prepaid_payments(root, document.prepaid_payments, currency)
