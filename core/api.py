@@ -24,8 +24,15 @@ from core.errors import (
 )
 from core.hookspecs import hookimpl
 from core.model import Document, Problem, TenantView
+from core.ubl.context import BuildContext
+from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
 
 __all__ = [
+    "BuildContext",
+    "RootOptions",
+    "build_credit_note",
+    "build_debit_note",
+    "build_invoice",
     "AuthenticationFailed",
     "CertificateError",
     "ConfigurationError",

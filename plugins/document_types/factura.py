@@ -6,9 +6,16 @@ from collections.abc import Callable, Sequence
 
 from lxml import etree
 
-from core.api import Document, DocumentType, Problem, TenantView, hookimpl
-from core.ubl.context import BuildContext
-from core.ubl.documents import RootOptions, build_invoice
+from core.api import (
+    BuildContext,
+    Document,
+    DocumentType,
+    Problem,
+    RootOptions,
+    TenantView,
+    build_invoice,
+    hookimpl,
+)
 from plugins.document_types.checks import check_type_code
 
 _OPTIONS = RootOptions(type_code="01", invoice_control=True)

@@ -7,9 +7,16 @@ from collections.abc import Callable, Sequence
 
 from lxml import etree
 
-from core.api import Document, DocumentType, Problem, TenantView, hookimpl
-from core.ubl.context import BuildContext
-from core.ubl.documents import RootOptions, build_credit_note
+from core.api import (
+    BuildContext,
+    Document,
+    DocumentType,
+    Problem,
+    RootOptions,
+    TenantView,
+    build_credit_note,
+    hookimpl,
+)
 from plugins.document_types.checks import check_period_without_reference, check_type_code
 
 _OPTIONS = RootOptions(type_code="91")

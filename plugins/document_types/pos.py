@@ -19,9 +19,18 @@ from collections.abc import Callable, Sequence
 
 from lxml import etree
 
-from core.api import Document, DocumentType, Problem, TenantView, hookimpl
-from core.ubl.context import BuildContext
-from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
+from core.api import (
+    BuildContext,
+    Document,
+    DocumentType,
+    Problem,
+    RootOptions,
+    TenantView,
+    build_credit_note,
+    build_debit_note,
+    build_invoice,
+    hookimpl,
+)
 from core.ubl.point_of_sale import add_point_of_sale_extensions
 from plugins.document_types.checks import check_period_without_reference, check_type_code
 
