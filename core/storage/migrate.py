@@ -2,6 +2,9 @@
 
 Works for SQLite and PostgreSQL URLs alike, through the async drivers the gateway already uses,
 and from code that is itself inside an event loop (the work then runs on a helper thread).
+Several gateway processes may start at once: the migration holds PostgreSQL's advisory lock
+(or SQLite's write lock, ``BEGIN IMMEDIATE``) for its whole transaction, so one process migrates
+and the others then find the database at head.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 
 from core.storage.engine import create_engine
 
 SCRIPT_LOCATION = "core.storage:migrations"
+MIGRATION_LOCK_KEY = 0x70617361  # pg_advisory_xact_lock key ("pasa")
 
 
 def alembic_config() -> Config:
@@ -45,11 +50,29 @@ def head_revision() -> str | None:
 
 async def _upgrade(database_url: str, revision: str) -> None:
     engine = create_engine(database_url)
+    on_sqlite = engine.dialect.name == "sqlite"
+    if on_sqlite:
+        # The driver would run DDL outside any transaction; take the transaction (and the
+        # database's write lock) ourselves so the whole migration is one atomic step.
+        event.listen(engine.sync_engine, "connect", _driver_autocommit)
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
     try:
         async with engine.begin() as connection:
+            if not on_sqlite:
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
             await connection.run_sync(_upgrade_with, revision)
     finally:
         await engine.dispose()
+
+
+def _driver_autocommit(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _upgrade_with(connection: Connection, revision: str) -> None:

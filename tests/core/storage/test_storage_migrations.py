@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -9,6 +13,8 @@ from sqlalchemy import inspect
 from core.storage.engine import create_engine
 from core.storage.migrate import current_revision, head_revision, upgrade
 from core.storage.tables import Base
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 async def schema_snapshot(url: str) -> tuple[dict[str, list[str]], list[object]]:
@@ -48,3 +54,18 @@ async def test_upgrade_twice_is_a_no_op(database_url: str) -> None:
     upgrade(database_url)  # called from inside a running loop: works on a helper thread
     assert await schema_snapshot(database_url) == before
     assert current_revision(database_url) == "0001"
+
+
+def test_processes_starting_together_migrate_once(database_url: str) -> None:
+    """Gateway processes that start at once each call upgrade: all succeed, one migrates."""
+    script = "import sys; from core.storage.migrate import upgrade; upgrade(sys.argv[1])"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, database_url], cwd=REPO, stderr=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    assert current_revision(database_url) == head_revision()
