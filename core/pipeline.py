@@ -32,6 +32,10 @@ from core.ubl.packaging import document_file_names, zip_xml
 from core.ubl.unique_codes import compute_unique_code, software_security_code
 from core.validation.preflight import preflight
 
+# The declaration DIAN's own samples and most implementations write (lxml's would use quotes
+# of its own); it is outside every digest, so it never affects the signature.
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+
 
 class PreparedDocument(msgspec.Struct, frozen=True, kw_only=True):
     """A document ready to send: its signed XML, the ZIP, names and the unique code.
@@ -150,7 +154,7 @@ def prepare_document(
     qr_url = environment.qr_url(code)
     apply_unique_code(root, code, qr_url)
     sign_xades(root, identity, issued_at, role=role, ids_seed=ids_seed)
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    xml = XML_DECLARATION + etree.tostring(root, encoding="UTF-8")
     xml_name, zip_name = document_file_names(
         document_type.file_prefix,
         tenant.nit,
