@@ -7,6 +7,7 @@ fixed issue moment and the seeded signature ids. Regenerate with ``PASARELA_REGE
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -120,3 +121,30 @@ def test_golden_invoice_known_values():
         for t in root.findall("cac:TaxTotal", ns)
     ] == ["01", "04"]
     assert root.findtext("cbc:LineCountNumeric", namespaces=ns) == "5"
+
+
+def test_golden_invoice_prehash_is_the_anexo_formula():
+    """Known answer: the CUFE input of the golden invoice, field by field (Anexo §11.2)."""
+    root = read_golden("01")
+    expected = "".join(
+        (
+            "SETP990000000",  # NumFac
+            "2026-11-20",  # FecFac
+            "10:30:00-05:00",  # HorFac
+            "161505.50",  # ValFac
+            "01",
+            "16330.56",  # IVA 19 % + 5 %
+            "04",
+            "3480.12",  # INC 8 %
+            "03",
+            "0.00",  # no ICA
+            "181316.18",  # ValTot
+            "900373076",  # NitFE
+            "800199436",  # NumAdq
+            "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c",  # ClTec of the public test range
+            "2",  # habilitación
+        )
+    )
+    code, prehash = compute_unique_code(root, "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c")
+    assert prehash == expected
+    assert code == hashlib.sha384(expected.encode()).hexdigest()
