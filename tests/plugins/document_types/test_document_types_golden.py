@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
 from core.pipeline import PreparedDocument, prepare_document
@@ -148,3 +151,23 @@ def test_golden_invoice_prehash_is_the_anexo_formula():
     code, prehash = compute_unique_code(root, "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c")
     assert prehash == expected
     assert code == hashlib.sha384(expected.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("code", TYPES)
+def test_xmlsec1_verifies_each_document_type(prepared, code, signing_identity, tmp_path):
+    """An independent verifier accepts the signature wherever the extensions put it (the POS
+    signature is the fifth UBLExtension)."""
+    if shutil.which("xmlsec1") is None:
+        pytest.skip("xmlsec1 is not installed")
+    document = tmp_path / "signed.xml"
+    document.write_bytes(prepared[code].xml)
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c in signing_identity.chain))
+    command = [
+        "xmlsec1", "--verify",
+        "--id-attr:Id", "KeyInfo",
+        "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties",
+        "--trusted-pem", str(ca), str(document),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr.decode()
