@@ -7,16 +7,18 @@ no FreeOfChargeIndicator), so each root gets its own ``LineLayout``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from threading import get_ident
 
 from lxml import etree
 
 from core import catalogs
-from core.model import Line, LineTotals
+from core.model import Line, LineTotals, StandardItemId
 from core.ubl import formats
 from core.ubl.allowances import add_allowance_charges
-from core.ubl.namespaces import CAC, CBC, RootName, sub
+from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
 from core.ubl.taxes import add_tax_totals
 
 _ONE = formats.quantity(Decimal("1"))
@@ -72,25 +74,52 @@ def add_lines(
             add_allowance_charges(node, totals.allowances_charges, currency)
         if layout.withholdings:
             add_tax_totals(node, totals.withholding_totals, currency, withholding=True)
-        _item(node, line)
-        price = sub(node, CAC.Price)
-        sub(price, CBC.PriceAmount, formats.amount(line.unit_price), money)
-        sub(price, CBC.BaseQuantity, _ONE, {"unitCode": line.unit_code})
+        thread = get_ident()
+        node.append(
+            _item(
+                line.description,
+                line.code,
+                line.standard_item_id,
+                line.brand_name,
+                line.model_name,
+                thread,
+            ).__deepcopy__(None)
+        )
+        node.append(_price(line.unit_price, line.unit_code, currency, thread).__deepcopy__(None))
 
 
-def _item(parent: etree._Element, line: Line) -> None:
-    item = sub(parent, CAC.Item)
-    sub(item, CBC.Description, line.description)  # FAZ02
-    if line.brand_name:
-        sub(item, CBC.BrandName, line.brand_name)
-    if line.model_name:
-        sub(item, CBC.ModelName, line.model_name)
-    if line.code:
-        sub(sub(item, CAC.SellersItemIdentification), CBC.ID, line.code)
-    standard = line.standard_item_id
+@functools.lru_cache(maxsize=4096)
+def _item(
+    description: str,
+    code: str | None,
+    standard: StandardItemId | None,
+    brand_name: str | None,
+    model_name: str | None,
+    thread: int,
+) -> etree._Element:
+    """``cac:Item``: the same product repeats across documents, so its subtree is built once
+    (per thread, lxml keeps thread-local name dictionaries) and copied."""
+    item = sub(new_root("Invoice"), CAC.Item)
+    sub(item, CBC.Description, description)  # FAZ02
+    if brand_name:
+        sub(item, CBC.BrandName, brand_name)
+    if model_name:
+        sub(item, CBC.ModelName, model_name)
+    if code:
+        sub(sub(item, CAC.SellersItemIdentification), CBC.ID, code)
     if standard is not None:
         attrs = {"schemeID": standard.scheme_id}
         scheme = catalogs.item_id_scheme(standard.scheme_id)
         if scheme is not None:
             attrs["schemeName"] = scheme.name
         sub(sub(item, CAC.StandardItemIdentification), CBC.ID, standard.id, attrs)
+    return item
+
+
+@functools.lru_cache(maxsize=4096)
+def _price(unit_price: Decimal, unit_code: str, currency: str, thread: int) -> etree._Element:
+    """``cac:Price`` for a unit price (per BaseQuantity 1), built once and copied."""
+    price = sub(new_root("Invoice"), CAC.Price)
+    sub(price, CBC.PriceAmount, formats.amount(unit_price), {"currencyID": currency})
+    sub(price, CBC.BaseQuantity, _ONE, {"unitCode": unit_code})
+    return price
