@@ -21,14 +21,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
+from core.dian.soap import SOAP_NS, WSA_NS, WSSE_NS, WSU_NS
 from core.errors import WsSecurityError
 from core.signing.certificates import SigningIdentity
+from core.ubl.namespaces import DS_NS
 
-SOAP_NS = "http://www.w3.org/2003/05/soap-envelope"
-WSA_NS = "http://www.w3.org/2005/08/addressing"
-WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-WSU_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
-DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 DIGEST_SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"

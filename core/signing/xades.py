@@ -19,6 +19,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from xml.sax.saxutils import escape as xml_escape
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -30,11 +31,7 @@ from lxml import etree
 from core.clock import to_bogota
 from core.errors import SignatureInvalid
 from core.signing.certificates import SigningIdentity
-
-EXT_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
-CBC_NS = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-DS_NS = "http://www.w3.org/2000/09/xmldsig#"
-XADES_NS = "http://uri.etsi.org/01903/v1.3.2#"
+from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS
 
 C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED_SIGNATURE = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
@@ -124,19 +121,6 @@ def _signature_container(root: etree._Element) -> etree._Element:
     return etree.SubElement(extension, _ext("ExtensionContent"))
 
 
-def _sub(
-    parent: etree._Element, tag: str, text: str | None = None, **attrib: str
-) -> etree._Element:
-    element = etree.SubElement(parent, tag, attrib) if attrib else etree.SubElement(parent, tag)
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _digest_method(parent: etree._Element) -> None:
-    _sub(parent, _ds("DigestMethod"), Algorithm=DIGEST_SHA256)
-
-
 def sign_xades(
     root: etree._Element,
     identity: SigningIdentity,
@@ -175,72 +159,72 @@ def sign_xades(
     document_digest = _b64_sha256(_c14n(root.getroottree()))
 
     signature_id, keyinfo_id = _signature_ids(ids_seed)
-    signed_props_id = f"{signature_id}-signedprops"
-    in_scope = container.nsmap
-    nsmap = {p: u for p, u in (("ds", DS_NS), ("xades", XADES_NS)) if in_scope.get(p) != u}
-    signature = etree.SubElement(container, _ds("Signature"), {"Id": signature_id}, nsmap=nsmap)
-
-    signed_info = _sub(signature, _ds("SignedInfo"))
-    _sub(signed_info, _ds("CanonicalizationMethod"), Algorithm=C14N_10)
-    _sub(signed_info, _ds("SignatureMethod"), Algorithm=RSA_SHA256)
-    document_ref = _sub(signed_info, _ds("Reference"), Id=f"{signature_id}-ref0", URI="")
-    transforms = _sub(document_ref, _ds("Transforms"))
-    _sub(transforms, _ds("Transform"), Algorithm=ENVELOPED_SIGNATURE)
-    _digest_method(document_ref)
-    _sub(document_ref, _ds("DigestValue"), document_digest)
-    keyinfo_ref = _sub(signed_info, _ds("Reference"), URI=f"#{keyinfo_id}")
-    _digest_method(keyinfo_ref)
-    keyinfo_digest = _sub(keyinfo_ref, _ds("DigestValue"))
-    props_ref = _sub(
-        signed_info, _ds("Reference"), Type=SIGNED_PROPERTIES_TYPE, URI=f"#{signed_props_id}"
+    certificates = (identity.der_b64, *identity.chain_b64) if include_chain else (identity.der_b64,)
+    signature = etree.fromstring(
+        _SIGNATURE_TEMPLATE.format(
+            signature_id=signature_id,
+            keyinfo_id=keyinfo_id,
+            document_digest=document_digest,
+            certificates="".join(
+                f"<ds:X509Certificate>{c}</ds:X509Certificate>" for c in certificates
+            ),
+            signing_time=local_time.isoformat(timespec="milliseconds"),
+            cert_digest=identity.cert_sha256_b64,
+            issuer_name=xml_escape(identity.issuer_name),
+            serial_number=identity.serial_number,
+            role=role,
+        ).encode("utf-8")
     )
-    _digest_method(props_ref)
-    props_digest = _sub(props_ref, _ds("DigestValue"))
-
-    signature_value = _sub(signature, _ds("SignatureValue"), Id=f"{signature_id}-sigvalue")
-
-    key_info = _sub(signature, _ds("KeyInfo"), Id=keyinfo_id)
-    x509_data = _sub(key_info, _ds("X509Data"))
-    _sub(x509_data, _ds("X509Certificate"), identity.der_b64)
-    if include_chain:
-        for certificate in identity.chain_b64:
-            _sub(x509_data, _ds("X509Certificate"), certificate)
-
-    ds_object = _sub(signature, _ds("Object"))
-    qualifying = _sub(ds_object, _xades("QualifyingProperties"), Target=f"#{signature_id}")
-    signed_props = _sub(qualifying, _xades("SignedProperties"), Id=signed_props_id)
-    _signed_signature_properties(signed_props, identity, local_time, role)
-
-    keyinfo_digest.text = _b64_sha256(_c14n(key_info))
-    props_digest.text = _b64_sha256(_c14n(signed_props))
+    # Appending drops the ds/xades declarations the document already has in scope.
+    container.append(signature)
+    signed_info, signature_value, key_info = signature[0], signature[1], signature[2]
+    signed_props = signature[3][0][0]
+    signed_info[3][1].text = _b64_sha256(_c14n(key_info))  # KeyInfo reference
+    signed_info[4][1].text = _b64_sha256(_c14n(signed_props))  # SignedProperties reference
     value = identity.private_key.sign(_c14n(signed_info), padding.PKCS1v15(), hashes.SHA256())
     signature_value.text = base64.b64encode(value).decode("ascii")
 
 
-def _signed_signature_properties(
-    signed_props: etree._Element, identity: SigningIdentity, local_time: dt.datetime, role: str
-) -> None:
-    """SigningTime, SigningCertificate (SHA-256 + IssuerSerial), policy v2, ClaimedRole."""
-    properties = _sub(signed_props, _xades("SignedSignatureProperties"))
-    _sub(properties, _xades("SigningTime"), local_time.isoformat(timespec="milliseconds"))
-    cert = _sub(_sub(properties, _xades("SigningCertificate")), _xades("Cert"))
-    cert_digest = _sub(cert, _xades("CertDigest"))
-    _digest_method(cert_digest)
-    _sub(cert_digest, _ds("DigestValue"), identity.cert_sha256_b64)
-    issuer_serial = _sub(cert, _xades("IssuerSerial"))
-    _sub(issuer_serial, _ds("X509IssuerName"), identity.issuer_name)
-    _sub(issuer_serial, _ds("X509SerialNumber"), identity.serial_number)
-    policy = _sub(
-        _sub(properties, _xades("SignaturePolicyIdentifier")), _xades("SignaturePolicyId")
-    )
-    policy_id = _sub(policy, _xades("SigPolicyId"))
-    _sub(policy_id, _xades("Identifier"), POLICY_IDENTIFIER)
-    _sub(policy_id, _xades("Description"), POLICY_DESCRIPTION)
-    policy_hash = _sub(policy, _xades("SigPolicyHash"))
-    _digest_method(policy_hash)
-    _sub(policy_hash, _ds("DigestValue"), POLICY_DIGEST_B64)
-    roles = _sub(_sub(properties, _xades("SignerRole")), _xades("ClaimedRoles"))
-    _sub(roles, _xades("ClaimedRole"), role)
+# One parse of a template is several times faster than ~45 SubElement calls; every value put
+# in it is base64, digits, an id of ours, a fixed role, or escaped (the issuer name).
+_SIGNATURE_TEMPLATE = (
+    f'<ds:Signature xmlns:ds="{DS_NS}" xmlns:xades="{XADES_NS}" Id="{{signature_id}}">'
+    "<ds:SignedInfo>"
+    f'<ds:CanonicalizationMethod Algorithm="{C14N_10}"/>'
+    f'<ds:SignatureMethod Algorithm="{RSA_SHA256}"/>'
+    '<ds:Reference Id="{signature_id}-ref0" URI="">'
+    f'<ds:Transforms><ds:Transform Algorithm="{ENVELOPED_SIGNATURE}"/></ds:Transforms>'
+    f'<ds:DigestMethod Algorithm="{DIGEST_SHA256}"/>'
+    "<ds:DigestValue>{document_digest}</ds:DigestValue></ds:Reference>"
+    '<ds:Reference URI="#{keyinfo_id}">'
+    f'<ds:DigestMethod Algorithm="{DIGEST_SHA256}"/><ds:DigestValue/></ds:Reference>'
+    f'<ds:Reference Type="{SIGNED_PROPERTIES_TYPE}" URI="#{{signature_id}}-signedprops">'
+    f'<ds:DigestMethod Algorithm="{DIGEST_SHA256}"/><ds:DigestValue/></ds:Reference>'
+    "</ds:SignedInfo>"
+    '<ds:SignatureValue Id="{signature_id}-sigvalue"/>'
+    '<ds:KeyInfo Id="{keyinfo_id}"><ds:X509Data>{certificates}</ds:X509Data></ds:KeyInfo>'
+    "<ds:Object>"
+    '<xades:QualifyingProperties Target="#{signature_id}">'
+    '<xades:SignedProperties Id="{signature_id}-signedprops">'
+    "<xades:SignedSignatureProperties>"
+    "<xades:SigningTime>{signing_time}</xades:SigningTime>"
+    "<xades:SigningCertificate><xades:Cert>"
+    f'<xades:CertDigest><ds:DigestMethod Algorithm="{DIGEST_SHA256}"/>'
+    "<ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest>"
+    "<xades:IssuerSerial><ds:X509IssuerName>{issuer_name}</ds:X509IssuerName>"
+    "<ds:X509SerialNumber>{serial_number}</ds:X509SerialNumber></xades:IssuerSerial>"
+    "</xades:Cert></xades:SigningCertificate>"
+    "<xades:SignaturePolicyIdentifier><xades:SignaturePolicyId>"
+    f"<xades:SigPolicyId><xades:Identifier>{POLICY_IDENTIFIER}</xades:Identifier>"
+    f"<xades:Description>{POLICY_DESCRIPTION}</xades:Description></xades:SigPolicyId>"
+    f'<xades:SigPolicyHash><ds:DigestMethod Algorithm="{DIGEST_SHA256}"/>'
+    f"<ds:DigestValue>{POLICY_DIGEST_B64}</ds:DigestValue></xades:SigPolicyHash>"
+    "</xades:SignaturePolicyId></xades:SignaturePolicyIdentifier>"
+    "<xades:SignerRole><xades:ClaimedRoles><xades:ClaimedRole>{role}</xades:ClaimedRole>"
+    "</xades:ClaimedRoles></xades:SignerRole>"
+    "</xades:SignedSignatureProperties></xades:SignedProperties>"
+    "</xades:QualifyingProperties></ds:Object></ds:Signature>"
+)
 
 
 # --- verification ------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ import msgspec
 from lxml import etree
 
 from core.contracts import UniqueCode
+from core.ubl.namespaces import CAC_NS, CBC_NS
 
-CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-_NS = {"cbc": CBC, "cac": CAC}
+_NS = {"cbc": CBC_NS, "cac": CAC_NS}
 
 _CENT = Decimal("0.01")
 _SUBTOTAL_SCHEME_ID = "cac:TaxSubtotal/cac:TaxCategory/cac:TaxScheme/cbc:ID"

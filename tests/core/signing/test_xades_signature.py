@@ -16,7 +16,8 @@ from signxml.exceptions import InvalidSignature as SignxmlInvalid
 from signxml.xades import XAdESSignatureConfiguration, XAdESSignaturePolicy, XAdESVerifier
 
 from core.errors import SignatureInvalid
-from core.signing.certificates import SigningIdentity
+from core.signing.certificates import SigningIdentity, load_pkcs12
+from core.signing.testcerts import generate_test_pkcs12
 from core.signing.xades import (
     POLICY_DIGEST_B64,
     POLICY_IDENTIFIER,
@@ -326,3 +327,16 @@ def test_unsigned_document_is_rejected() -> None:
         verify_xades(etree.tostring(build_invoice()))
     with pytest.raises(SignatureInvalid, match="bien formado"):
         verify_xades(b"<Invoice")
+
+
+def test_issuer_name_with_xml_special_characters(tmp_path: Path) -> None:
+    data, password = generate_test_pkcs12(
+        nit="900999888", name='Ñandú & Cía <S.A.S.> "Bogotá"', self_signed=True
+    )
+    identity = load_pkcs12(data, password)
+    xml = signed_bytes(identity)
+    issuer = etree.fromstring(xml).findtext(".//ds:X509IssuerName", namespaces=NS)
+    assert issuer == identity.issuer_name
+    assert "Ñandú & Cía \\<S.A.S.\\>" in issuer  # RFC 4514 escapes < > "
+    verify_xades(xml)
+    signxml_verify(xml, identity)
