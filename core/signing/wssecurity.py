@@ -62,9 +62,6 @@ _DIGESTS: dict[str, Callable[[bytes], bytes]] = {
 }
 
 
-_C14N_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
-
-
 def _q(namespace: str, local: str) -> str:
     return f"{{{namespace}}}{local}"
 
@@ -76,7 +73,9 @@ def _exc_c14n(element: etree._Element, prefixes: Sequence[str]) -> bytes:
     declaration): lxml 6 / libxml2 2.14 drop the PrefixList namespaces declared on ancestors
     when canonicalizing an element of a tree built in memory, but not of a parsed one.
     """
-    standalone = etree.fromstring(etree.tostring(element, with_tail=False), _C14N_PARSER)
+    # Our own serialization of an already-parsed element: the (thread-local) default parser is
+    # safe here, it holds no DTD or entity.
+    standalone = etree.fromstring(etree.tostring(element, with_tail=False))
     return etree.tostring(
         standalone,
         method="c14n",

@@ -42,7 +42,13 @@ def build_invoice(*, declare_signature_prefixes: bool = False, pretty: bool = Fa
     """A small UBL Invoice built with the lxml API, as the real builders do (not parsed)."""
     nsmap = {None: INVOICE_NS, "cac": CAC, "cbc": CBC, "ext": EXT, "sts": STS}
     if declare_signature_prefixes:
-        nsmap |= {"ds": DS, "xades": XADES}
+        # as core.ubl.namespaces.new_root does; xades141 and xsi stay unused in the document
+        nsmap |= {
+            "ds": DS,
+            "xades": XADES,
+            "xades141": "http://uri.etsi.org/01903/v1.4.1#",
+            "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+        }
     root = etree.Element(f"{{{INVOICE_NS}}}Invoice", nsmap=nsmap)
 
     def sub(parent, ns, tag, text=None, **attrib):
