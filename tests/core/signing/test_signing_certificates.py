@@ -216,3 +216,10 @@ def test_cache_evicts_least_recently_used() -> None:
     cache.get(files[2], "pw")  # evicts files[1]
     assert len(cache) == 2
     assert cache.get(files[0], "pw") is first
+
+
+def test_non_ascii_password_round_trips() -> None:
+    data, password = generate_test_pkcs12(nit="900123456", name="X", password="contraseña-ñ")
+    assert load_pkcs12(data, "contraseña-ñ").subject_nit == "900123456"
+    with pytest.raises(CertificateError):
+        load_pkcs12(data, "contrasena-n")

@@ -451,3 +451,26 @@ def test_application_response_tree_gets_event_cude() -> None:
     )
     root = etree.fromstring(xml.encode())
     assert compute_unique_code(root, "11111") == (EVENT_HASH, EVENT_PREHASH)
+
+
+@pytest.mark.parametrize(
+    ("root_name", "type_tag", "type_code", "expected"),
+    [
+        ("Invoice", "InvoiceTypeCode", "01", "CUFE"),
+        ("Invoice", "InvoiceTypeCode", "02", "CUFE"),
+        ("Invoice", "InvoiceTypeCode", "03", "CUDE"),
+        ("Invoice", "InvoiceTypeCode", "05", "CUDS"),
+        ("CreditNote", "CreditNoteTypeCode", "91", "CUDE"),
+        ("CreditNote", "CreditNoteTypeCode", "95", "CUDS"),
+        ("DebitNote", None, None, "CUDE"),
+    ],
+)
+def test_unique_code_kind(
+    root_name: str, type_tag: str | None, type_code: str | None, expected: str
+) -> None:
+    type_element = f"<cbc:{type_tag}>{type_code}</cbc:{type_tag}>" if type_tag else ""
+    root = etree.fromstring(
+        f'<{root_name} xmlns="urn:oasis:names:specification:ubl:schema:xsd:{root_name}-2" '
+        f"{NSDECL}>{type_element}</{root_name}>".encode()
+    )
+    assert unique_code_kind(root) == expected
