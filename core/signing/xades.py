@@ -107,16 +107,13 @@ def _signature_container(root: etree._Element) -> etree._Element:
         extensions = etree.Element(_ext("UBLExtensions"))
         root.insert(0, extensions)
     existing = extensions.findall(_ext("UBLExtension"))
+    signed = f"{_ext('ExtensionContent')}/{_ds('Signature')}"
+    if any(extension.find(signed) is not None for extension in existing):
+        raise ValueError("El documento ya está firmado.")
     for extension in existing[1:]:
         content = extension.find(_ext("ExtensionContent"))
         if content is not None and len(content) == 0:
-            if content.find(_ds("Signature")) is not None:
-                raise ValueError("El documento ya está firmado.")
             return content
-    if any(
-        ext.find(f"{_ext('ExtensionContent')}/{_ds('Signature')}") is not None for ext in existing
-    ):
-        raise ValueError("El documento ya está firmado.")
     extension = etree.SubElement(extensions, _ext("UBLExtension"))
     return etree.SubElement(extension, _ext("ExtensionContent"))
 
