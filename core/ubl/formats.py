@@ -37,5 +37,6 @@ def date(value: dt.date) -> str:
 
 
 def time(value: dt.time) -> str:
-    """``HH:MM:SS-05:00``: Colombian legal time has no DST, so the offset is fixed."""
+    """``HH:MM:SS-05:00``: Colombian legal time has no DST, so the offset is fixed. The value
+    must already be Bogotá time (``core.pipeline.issue_moment`` converts it)."""
     return f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}-05:00"
