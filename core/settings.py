@@ -19,7 +19,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url        PASARELA_PUBLIC_URL, the base URL links in responses use
     simulator_url     PASARELA_SIMULATOR_URL; empty = the in-process simulator of this gateway
     xsd_dir           PASARELA_XSD_DIR; when set, produced and received XML is XSD-validated
-    retry_interval_s  PASARELA_RETRY_INTERVAL (seconds between retry-worker sweeps)
+    retry_interval_s  PASARELA_RETRY_INTERVAL (seconds between retry-worker sweeps; also the
+                      first retry backoff, doubled per attempt up to 5 minutes)
+    dian_timeout_s    PASARELA_DIAN_TIMEOUT (read timeout of one SOAP call)
+    max_attempts      PASARELA_MAX_ATTEMPTS (sends/queries before a document is "fallido")
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -30,6 +33,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     xsd_dir: str | None = None
     retry_interval_s: float = 5.0
     dian_timeout_s: float = 30.0
+    max_attempts: int = 30
     log_level: str = "INFO"
 
     @classmethod
@@ -50,6 +54,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 values[name] = env[var]
         if env.get("PASARELA_RETRY_INTERVAL"):
             values["retry_interval_s"] = float(env["PASARELA_RETRY_INTERVAL"])
+        if env.get("PASARELA_MAX_ATTEMPTS"):
+            values["max_attempts"] = int(env["PASARELA_MAX_ATTEMPTS"])
         if env.get("PASARELA_DIAN_TIMEOUT"):
             values["dian_timeout_s"] = float(env["PASARELA_DIAN_TIMEOUT"])
         values.update(overrides)
