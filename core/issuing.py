@@ -63,11 +63,15 @@ def judge(response: DianResponse, unique_code: str | None) -> Verdict:
     means DIAN already accepted this very document (an earlier send whose answer we lost);
     66/98/empty: DIAN does not have it yet or is still processing → stays pending;
     89: the package itself was refused (ZIP, NIT not authorized) → failed.
+    GetStatusZip of a habilitación test set answers ``2`` "… se encuentra Aceptado." (with
+    IsValid false) once the whole set passed: every document in it counts as accepted.
     """
     code = response.status_code
     message = response.status_message or response.status_description or None
     if code == "00" and response.is_valid:
         return Verdict(status=ACCEPTED, message=message)
+    if code == "2" and "Aceptado" in (response.status_description or ""):
+        return Verdict(status=ACCEPTED, message=message)  # the whole test set was accepted
     if response.is_duplicate:
         key = (response.xml_document_key or "").lower()
         if not key or (unique_code and key == unique_code.lower()):
@@ -262,7 +266,7 @@ class IssueService:
         for answer in answers:
             if (answer.xml_document_key or "").lower() == code:
                 return answer
-        if len(answers) == 1 and answers[0].status_code in {"00", "99"}:
+        if len(answers) == 1 and answers[0].status_code in {"00", "99", "2"}:
             return answers[0]
         return None
 
