@@ -14,7 +14,7 @@ import logging
 import random
 from dataclasses import dataclass
 
-from core.signing.wssecurity import verify_envelope
+from cryptography.hazmat.primitives.serialization import Encoding
 from litestar import Litestar, Request, Response, get, post
 
 from core.clock import now_bogota
@@ -31,6 +31,7 @@ from core.dian.responses import (
 )
 from core.errors import WsSecurityError
 from core.settings import Settings
+from core.signing.wssecurity import UNTRUSTED_CERTIFICATE, verify_envelope
 from plugins.environments.simulador.service import IN_PROCESS, Caller, SimulatedDian
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import SimulatorStore
@@ -71,12 +72,16 @@ class SoapEndpoint:
         self.sim = sim
         self.dice = FaultDice(sim, random.Random(sim.seed))
 
-    async def authenticate(self, request: SoapRequest) -> Caller:
-        """WS-Security: signature, timestamp and a certificate DIAN's portal knows."""
-        verified = verify_envelope(request.envelope, now=now_bogota())
-        issuers = await self.dian.store.issuers_trusting(verified.certificate_der)
+    async def authenticate(self, body: bytes) -> Caller:
+        """WS-Security: signature, timestamp and a certificate DIAN's portal knows.
+
+        Only certificates provisioned for a registered company are trusted; the registry is
+        in the database, so trust is checked after the signature with the certificate found.
+        """
+        certificate = verify_envelope(body, now=now_bogota())
+        issuers = await self.dian.store.issuers_trusting(certificate.public_bytes(Encoding.DER))
         if not issuers:
-            raise WsSecurityError("certificado-desconocido",
+            raise WsSecurityError(UNTRUSTED_CERTIFICATE,
                                   "El certificado no está registrado para ningún emisor.")
         return Caller(issuers=issuers)
 
@@ -91,7 +96,7 @@ class SoapEndpoint:
         except MalformedSoapRequest as exc:
             return _fault(exc.reason, subcode=exc.subcode)
         try:
-            caller = await self.authenticate(request)
+            caller = await self.authenticate(body)
         except WsSecurityError as exc:
             log.info("ws-security refused", extra={"code": exc.code})
             return _fault(SECURITY_FAULT, subcode="a:InvalidSecurity")

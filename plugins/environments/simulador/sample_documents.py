@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -101,9 +102,12 @@ _CUSTOMER = Party(
 )
 
 
+Amend = Callable[[etree._Element], None]
+
+
 def _finish(
     issuer: SampleIssuer, document: Document, document_type: DocumentType, key: str,
-    signed_at: dt.datetime,
+    signed_at: dt.datetime, amend: Amend | None = None,
 ) -> etree._Element:
     ctx = BuildContext(
         document=document, document_type=document_type, tenant=issuer.tenant,
@@ -115,6 +119,8 @@ def _finish(
     root = document_type.build(ctx)
     code, _ = compute_unique_code(root, key)
     apply_unique_code(root, code, _ENVIRONMENT.qr_url(code))
+    if amend is not None:
+        amend(root)  # tests build wrong documents on purpose, signed as if they were right
     sign_xades(root, issuer.identity, signed_at, check_issue_date=False)
     return root
 
@@ -122,8 +128,10 @@ def _finish(
 def sample_invoice(
     issuer: SampleIssuer, number: int, *, unit_price: Decimal = Decimal("100000.00"),
     issued_at: dt.datetime | None = None, signed_at: dt.datetime | None = None,
+    amend: Amend | None = None,
 ) -> etree._Element:
-    """A signed invoice SETP<number>: one line with IVA 19 %."""
+    """A signed invoice SETP<number>: one line with IVA 19 %; ``amend`` edits it before the
+    signature."""
     issued_at = (issued_at or now_bogota()).replace(microsecond=0)
     document = Document(
         type_code="01", operation_type="10", prefix=issuer.invoices.prefix, number=number,
@@ -133,12 +141,12 @@ def sample_invoice(
                     unit_price=unit_price, taxes=(Tax(scheme="01", percent=Decimal("19")),)),),
     )
     key = issuer.invoices.technical_key or TEST_TECHNICAL_KEY
-    return _finish(issuer, document, _INVOICE, key, signed_at or issued_at)
+    return _finish(issuer, document, _INVOICE, key, signed_at or issued_at, amend)
 
 
 def sample_credit_note(
     issuer: SampleIssuer, number: int, *, invoice_number: str, invoice_cufe: str,
-    invoice_date: dt.date, issued_at: dt.datetime | None = None,
+    invoice_date: dt.date, issued_at: dt.datetime | None = None, amend: Amend | None = None,
 ) -> etree._Element:
     """A signed credit note NC<number> voiding part of an invoice (CUDE with the PIN)."""
     issued_at = (issued_at or now_bogota()).replace(microsecond=0)
@@ -153,7 +161,7 @@ def sample_credit_note(
                                            issue_date=invoice_date),
         discrepancy=Discrepancy(code="1", description="Devolución parcial"),
     )
-    return _finish(issuer, document, _CREDIT_NOTE, issuer.tenant.software.pin, issued_at)
+    return _finish(issuer, document, _CREDIT_NOTE, issuer.tenant.software.pin, issued_at, amend)
 
 
 def serialize(root: etree._Element) -> bytes:
