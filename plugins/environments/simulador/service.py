@@ -32,6 +32,7 @@ from core.dian.responses import (
 )
 from core.dian.soap import parse_xml
 from core.errors import SignatureInvalid
+from core.sample_documents import TEST_TECHNICAL_KEY  # DIAN's habilitación key (§1.1)
 from core.signing.certificates import SigningIdentity, load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
 from core.signing.xades import verify_xades
@@ -63,9 +64,7 @@ IN_PROCESS = "Documento en proceso de validación, consulte su estado con GetSta
 DUPLICATE = Finding("90", "Documento procesado anteriormente.")
 SCHEMA_FAILURE = Finding("ZB01", "Fallo en el esquema XML del archivo")
 
-#: The well-known habilitación technical key, used when a range carries none (§1.1).
-TEST_TECHNICAL_KEY = "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
-
+NOTE_TYPES = frozenset({"91", "92", "93", "94", "95"})
 MAX_XML_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 50
 
@@ -354,7 +353,8 @@ class SimulatedDian:
         if not await self.store.ranges(account_code):
             return NumberRangeResponseList(operation_code="301", operation_description=(
                 f"No fue encontrado ningún rango de numeración para el NIT {account_code}."))
-        ranges = await self.store.ranges(account_code, software_code)
+        ranges = [r for r in await self.store.ranges(account_code, software_code)
+                  if r.document_type not in NOTE_TYPES]  # DIAN authorizes no note numbering
         if not ranges:
             return NumberRangeResponseList(operation_code="302", operation_description=(
                 "No registra prefijos asociados al código de software."))

@@ -10,23 +10,26 @@ import datetime as dt
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 from lxml import etree
 
+from core.api import hookimpl
 from core.dian.client import DianClient
 from core.dian.envelopes import build_signed_request
 from core.dian.errors import SoapFaultError
 from core.dian.responses import fault_from
+from core.model import BillingReference
+from core.pipeline import PreparedDocument
+from core.plugins import get_plugin_manager
 from core.settings import Settings
 from core.signing.certificates import load_pkcs12, subject_nit
 from core.signing.testcerts import generate_test_pkcs12
-from core.signing.xades import verify_xades
+from core.signing.xades import sign_xades, verify_xades
 from plugins.environments.simulador.sample_documents import (
     SampleIssuer,
-    sample_credit_note,
-    sample_invoice,
+    prepare_sample,
     sample_issuer,
-    serialize,
     zip_documents,
 )
 from plugins.environments.simulador.server import running_simulator
@@ -35,6 +38,7 @@ from plugins.environments.simulador.store import SimulatorStore
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+DS = "http://www.w3.org/2000/09/xmldsig#"
 
 
 def _xsd_dir() -> Path:
@@ -66,9 +70,7 @@ _next_nit = iter(range(900100001, 900199999))
 async def issuer(settings: Settings) -> SampleIssuer:
     """A freshly registered company (its own NIT), as the tenant service would provision it."""
     company = sample_issuer(nit=str(next(_next_nit)))
-    store = SimulatorStore(settings.database_url)
-    await store.register(company.provisioning())
-    await store.dispose()
+    await register(settings, company)
     return company
 
 
@@ -78,12 +80,19 @@ async def client(simulator_url: str, issuer: SampleIssuer):
         yield dian
 
 
-def _zip(root: etree._Element, name: str = "fv.xml") -> bytes:
-    return zip_documents((name, serialize(root)))
+def invoice(issuer: SampleIssuer, number: int, **options) -> PreparedDocument:
+    return prepare_sample(issuer, "01", number, **options)
 
 
-def _uuid(root: etree._Element) -> str:
-    return root.findtext(f"{{{CBC}}}UUID")
+def rezip(prepared: PreparedDocument, root: etree._Element) -> bytes:
+    return zip_documents((prepared.xml_name, etree.tostring(root, xml_declaration=True,
+                                                             encoding="UTF-8")))
+
+
+async def register(settings: Settings, company: SampleIssuer, ranges=None) -> None:
+    store = SimulatorStore(settings.database_url)
+    await store.register(company.provisioning(ranges))
+    await store.dispose()
 
 
 def _rules(response) -> list[str]:
@@ -91,57 +100,59 @@ def _rules(response) -> list[str]:
 
 
 async def test_send_bill_sync_accepts_a_valid_invoice(client, issuer):
-    invoice = sample_invoice(issuer, 990000101)
-    response = await client.send_bill_sync("z.zip", _zip(invoice))
+    prepared = invoice(issuer, 990000101)
+    response = await client.send_bill_sync(prepared.zip_name, prepared.zip)
 
     assert response.is_valid, response.error_messages
     assert response.status_code == "00"
     assert response.status_description == "Procesado Correctamente."
     assert response.status_message == "La Factura electrónica SETP990000101, ha sido autorizada."
-    assert response.xml_document_key == _uuid(invoice)
-    assert response.xml_file_name == "fv.xml"
+    assert response.xml_document_key == prepared.unique_code
+    assert response.xml_file_name == prepared.xml_name
     # DIAN's ApplicationResponse: signed by the simulator, ResponseCode 02, citing the CUFE.
     application_response = etree.fromstring(response.xml_base64_bytes)
     signature = verify_xades(response.xml_base64_bytes)
     assert subject_nit(signature.certificate) == "800197268"  # the simulated DIAN's own
     assert application_response.findtext(f".//{{{CAC}}}Response/{{{CBC}}}ResponseCode") == "02"
     assert application_response.findtext(
-        f".//{{{CAC}}}DocumentReference/{{{CBC}}}UUID") == _uuid(invoice)
+        f".//{{{CAC}}}DocumentReference/{{{CBC}}}UUID") == prepared.unique_code
 
 
 async def test_get_status_and_xml_by_document_key(client, issuer):
-    invoice = sample_invoice(issuer, 990000102)
-    await client.send_bill_sync("z.zip", _zip(invoice))
+    prepared = invoice(issuer, 990000102)
+    await client.send_bill_sync(prepared.zip_name, prepared.zip)
 
-    status = await client.get_status(_uuid(invoice))
+    status = await client.get_status(prepared.unique_code)
     assert (status.is_valid, status.status_code) == (True, "00")
     assert status.xml_base64_bytes is not None
 
     unknown = await client.get_status("0" * 96)
     assert (unknown.is_valid, unknown.status_code) == (False, "66")
 
-    stored = await client.get_xml_by_document_key(_uuid(invoice))
+    stored = await client.get_xml_by_document_key(prepared.unique_code)
     assert stored.code == "100"
-    assert stored.xml_bytes_base64 == serialize(invoice)
+    assert stored.xml_bytes_base64 == prepared.xml
     missing = await client.get_xml_by_document_key("f" * 96)
     assert missing.code == "404"
 
 
 async def test_duplicate_is_rule_90(client, issuer):
-    payload = _zip(sample_invoice(issuer, 990000103))
-    first = await client.send_bill_sync("z.zip", payload)
-    again = await client.send_bill_sync("z.zip", payload)
+    prepared = invoice(issuer, 990000103)
+    first = await client.send_bill_sync(prepared.zip_name, prepared.zip)
+    again = await client.send_bill_sync(prepared.zip_name, prepared.zip)
 
     assert first.status_code == "00"
     assert (again.is_valid, again.status_code) == (False, "99")
     assert again.error_messages == ["Regla: 90, Rechazo: Documento procesado anteriormente."]
     assert again.is_duplicate
+    assert again.xml_document_key == prepared.unique_code
 
 
 async def test_changed_amount_fails_the_signature_ze02(client, issuer):
-    invoice = sample_invoice(issuer, 990000104)
-    invoice.find(f"{{{CAC}}}LegalMonetaryTotal/{{{CBC}}}PayableAmount").text = "1.00"
-    response = await client.send_bill_sync("z.zip", _zip(invoice))
+    prepared = invoice(issuer, 990000104)
+    root = etree.fromstring(prepared.xml)
+    root.find(f"{{{CAC}}}LegalMonetaryTotal/{{{CBC}}}PayableAmount").text = "1.00"
+    response = await client.send_bill_sync(prepared.zip_name, rezip(prepared, root))
 
     assert (response.is_valid, response.status_code) == (False, "99")
     assert response.status_description == "Validación contiene errores en campos mandatorios."
@@ -150,59 +161,80 @@ async def test_changed_amount_fails_the_signature_ze02(client, issuer):
     assert application_response.findtext(f".//{{{CAC}}}Response/{{{CBC}}}ResponseCode") == "04"
 
 
-async def test_wrong_cufe_is_fad06(client, issuer):
-    def wrong_uuid(root: etree._Element) -> None:
-        root.find(f"{{{CBC}}}UUID").text = "a" * 96
+async def test_cufe_with_another_technical_key_is_fad06(simulator_url, settings):
+    company = sample_issuer(nit=str(next(_next_nit)))
+    portal_ranges = tuple(
+        msgspec.structs.replace(r, technical_key="clave-tecnica-del-portal")
+        if r.document_type == "01" else r
+        for r in company.ranges.values()
+    )
+    await register(settings, company, portal_ranges)
+    prepared = invoice(company, 990000105)
+    async with DianClient(simulator_url, company.identity) as client:
+        response = await client.send_bill_sync(prepared.zip_name, prepared.zip)
 
-    response = await client.send_bill_sync(
-        "z.zip", _zip(sample_invoice(issuer, 990000105, amend=wrong_uuid)))
-
-    assert _rules(response) == ["FAD06"]
     assert response.error_messages == [
         "Regla: FAD06, Rechazo: Valor del CUFE no está calculado correctamente."]
 
 
-async def test_totals_taxes_and_signing_date_rules(client, issuer):
-    def wrong_totals(root: etree._Element) -> None:
-        total = root.find(f"{{{CAC}}}LegalMonetaryTotal")
-        total.find(f"{{{CBC}}}TaxInclusiveAmount").text = "1.00"
+class WrongTaxInclusive:
+    """A pasarela_amend_ubl hook that breaks FAU06 before the CUFE is computed."""
 
+    @hookimpl
+    def pasarela_amend_ubl(self, root, document, document_type):  # type: ignore[no-untyped-def]
+        root.find(f"{{{CAC}}}LegalMonetaryTotal/{{{CBC}}}TaxInclusiveAmount").text = "1.00"
+
+
+async def test_wrong_totals_are_fau06(client, issuer):
+    manager = get_plugin_manager(load_entry_points=False, extra_plugins=[WrongTaxInclusive()])
+    prepared = invoice(issuer, 990000106, plugin_manager=manager)
+    response = await client.send_bill_sync(prepared.zip_name, prepared.zip)
+
+    assert _rules(response) == ["FAU06"]  # the CUFE does not use TaxInclusiveAmount
+
+
+async def test_signing_date_other_than_issue_date_is_fad09e(client, issuer):
+    prepared = invoice(issuer, 990000115)
+    root = etree.fromstring(prepared.xml)
+    signature = root.find(f".//{{{DS}}}Signature")
+    signature.getparent().remove(signature)
     yesterday = dt.datetime.now(dt.timezone(dt.timedelta(hours=-5))) - dt.timedelta(days=1)
-    response = await client.send_bill_sync(
-        "z.zip", _zip(sample_invoice(issuer, 990000106, amend=wrong_totals, signed_at=yesterday)))
+    sign_xades(root, issuer.identity, yesterday, check_issue_date=False)
+    response = await client.send_bill_sync(prepared.zip_name, rezip(prepared, root))
 
-    rules = _rules(response)
-    assert "FAU06" in rules and "FAD09e" in rules
-    assert "FAD06" not in rules  # the CUFE does not use TaxInclusiveAmount
+    assert _rules(response) == ["FAD09e"]
 
 
 async def test_number_outside_the_range_is_fad05c(client, issuer):
-    response = await client.send_bill_sync("z.zip", _zip(sample_invoice(issuer, 995000001)))
+    prepared = invoice(issuer, 995000001)
+    response = await client.send_bill_sync(prepared.zip_name, prepared.zip)
     assert "FAD05c" in _rules(response)
 
 
 async def test_credit_note_needs_a_known_invoice(client, issuer):
-    invoice = sample_invoice(issuer, 990000107)
-    accepted = await client.send_bill_sync("z.zip", _zip(invoice))
+    prepared = invoice(issuer, 990000107)
+    accepted = await client.send_bill_sync(prepared.zip_name, prepared.zip)
     assert accepted.status_code == "00"
-    today = dt.date.fromisoformat(invoice.findtext(f"{{{CBC}}}IssueDate"))
+    today = prepared.issued_at.date()
 
-    good = sample_credit_note(issuer, 1, invoice_number="SETP990000107",
-                              invoice_cufe=_uuid(invoice), invoice_date=today)
-    response = await client.send_bill_sync("z.zip", _zip(good, "nc.xml"))
+    reference = BillingReference(number=prepared.number, uuid=prepared.unique_code,
+                                 issue_date=today, type_code="01")
+    note = prepare_sample(issuer, "91", 1, reference=reference)
+    response = await client.send_bill_sync(note.zip_name, note.zip)
     assert response.is_valid, response.error_messages
     assert response.status_message == "La Nota Crédito electrónica NC1, ha sido autorizada."
 
-    orphan = sample_credit_note(issuer, 2, invoice_number="SETP990009999",
-                                invoice_cufe="b" * 96, invoice_date=today)
-    rejected = await client.send_bill_sync("z.zip", _zip(orphan, "nc.xml"))
+    unknown = BillingReference(number="SETP990009999", uuid="b" * 96, issue_date=today,
+                               type_code="01")
+    orphan = prepare_sample(issuer, "91", 2, reference=unknown)
+    rejected = await client.send_bill_sync(orphan.zip_name, orphan.zip)
     assert rejected.error_messages == [
         "Regla: CBG04a, Rechazo: Documento referenciado no existe en los registros de la DIAN."]
 
 
 async def test_zip_must_hold_exactly_one_xml(client, issuer):
-    two = zip_documents(("a.xml", serialize(sample_invoice(issuer, 990000108))),
-                        ("b.xml", serialize(sample_invoice(issuer, 990000109))))
+    two = zip_documents(("a.xml", invoice(issuer, 990000108).xml),
+                        ("b.xml", invoice(issuer, 990000109).xml))
     response = await client.send_bill_sync("z.zip", two)
     assert (response.status_code, response.status_description) == (
         "89", "Se debe enviar solo un fichero XML")
@@ -213,8 +245,8 @@ async def test_zip_must_hold_exactly_one_xml(client, issuer):
 
 
 async def test_async_batch_and_status_zip(client, issuer):
-    batch = zip_documents(("a.xml", serialize(sample_invoice(issuer, 990000110))),
-                          ("b.xml", serialize(sample_invoice(issuer, 990000111))))
+    batch = zip_documents(("a.xml", invoice(issuer, 990000110).xml),
+                          ("b.xml", invoice(issuer, 990000111).xml))
     upload = await client.send_bill_async("z.zip", batch)
     assert upload.zip_key
 
@@ -227,13 +259,13 @@ async def test_async_batch_and_status_zip(client, issuer):
 
 async def test_test_set_is_accepted_once_its_documents_are(client, issuer):
     test_set = issuer.tenant.software.test_set_id
-    first = await client.send_test_set_async(
-        "z.zip", _zip(sample_invoice(issuer, 990000112)), test_set)
+    prepared = invoice(issuer, 990000112)
+    first = await client.send_test_set_async(prepared.zip_name, prepared.zip, test_set)
     status = await client.get_status_zip(first.zip_key)
     assert [s.status_code for s in status] == ["00"]  # the set needs two invoices
 
-    second = await client.send_test_set_async(
-        "z.zip", _zip(sample_invoice(issuer, 990000113)), test_set)
+    prepared = invoice(issuer, 990000113)
+    second = await client.send_test_set_async(prepared.zip_name, prepared.zip, test_set)
     status = await client.get_status_zip(second.zip_key)
     assert len(status) == 1
     assert status[0].status_code == "2"
@@ -278,10 +310,8 @@ async def test_expired_timestamp_gets_a_security_fault(simulator_url, issuer):
 
 async def test_document_of_another_issuer_is_not_authorized(client, settings):
     other = sample_issuer(nit=str(next(_next_nit)))
-    store = SimulatorStore(settings.database_url)
-    await store.register(other.provisioning())
-    await store.dispose()
-
-    response = await client.send_bill_sync("z.zip", _zip(sample_invoice(other, 990000114)))
+    await register(settings, other)
+    prepared = invoice(other, 990000114)
+    response = await client.send_bill_sync(prepared.zip_name, prepared.zip)
     assert response.status_code == "89"
     assert "no autorizado a enviar documentos para emisor con NIT" in response.status_description
