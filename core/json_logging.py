@@ -46,7 +46,7 @@ SENSITIVE_KEYS = frozenset(
 
 # Secrets that may appear inside free text (a message, an exception string).
 _TEXT_PATTERNS = (
-    re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}"),
+    re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=|-]{6,}"),
     re.compile(
         r"(?i)\b(authorization|password|passwd|secret|token|api[_-]?key|pin)"
         r"(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;&]+)"

@@ -1,0 +1,159 @@
+"""The demo tenant of ``pasarela serve --demo``: a company that can issue right away.
+
+It lives in the ``simulador`` environment with a freshly generated test certificate, DIAN's
+public test numbering range for invoices (prefix SETP) and ranges for the other document types
+installed. Running it again finds the tenant and adds only what is missing; each run issues
+fresh credentials (one per installed dialect), written to the credentials file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import uuid
+from pathlib import Path
+from typing import Any, Final, NamedTuple
+
+import msgspec
+
+from core.errors import NotFound
+from core.model import Address, Contact, Party
+from core.signing.testcerts import generate_test_pkcs12
+from core.tenants import IssuedCredential, TenantRecord
+from core.validation.nit import check_digit
+from core.web.context import AppContext
+
+DEMO_NIT: Final = "900373076"
+DEMO_NAME: Final = "Pasarela Demo S.A.S."
+DEMO_ENVIRONMENT: Final = "simulador"
+DEMO_CREDENTIAL_LABEL: Final = "demo"
+
+
+class DemoRange(NamedTuple):
+    prefix: str
+    from_number: int
+    to_number: int
+    technical_key: str | None = None
+
+
+# DIAN's public test range for own software (habilitación): resolution 18760000001.
+DEMO_RESOLUTION: Final = "18760000001"
+DEMO_VALID_FROM: Final = dt.date(2019, 1, 19)
+DEMO_VALID_TO: Final = dt.date(2030, 1, 19)
+DEMO_TECHNICAL_KEY: Final = "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
+DEMO_RANGES: Final[dict[str, DemoRange]] = {
+    "01": DemoRange("SETP", 990000000, 995000000, DEMO_TECHNICAL_KEY),
+    "91": DemoRange("NC", 1, 99999999),
+    "92": DemoRange("ND", 1, 99999999),
+    "20": DemoRange("POS", 1, 99999999),
+    "94": DemoRange("NCP", 1, 99999999),
+    "93": DemoRange("NDP", 1, 99999999),
+}
+
+
+class DemoSetup(msgspec.Struct, frozen=True, kw_only=True):
+    """The demo tenant and the credentials issued for it in this run (by dialect id)."""
+
+    tenant: TenantRecord
+    credentials: dict[str, IssuedCredential]
+
+
+def demo_party() -> Party:
+    """The demo company as a supplier: persona jurídica in Bogotá D.C., IVA responsible."""
+    return Party(
+        organization_type="1",
+        id_type="31",
+        id_number=DEMO_NIT,
+        dv=check_digit(DEMO_NIT),
+        name=DEMO_NAME,
+        trade_name="Pasarela Demo",
+        tax_level_codes=("O-13", "O-15"),
+        tax_scheme="01",
+        address=Address(
+            municipality_code="11001",
+            city_name="Bogotá, D.C.",
+            department_code="11",
+            department_name="Bogotá",
+            postal_zone="110111",
+            line="Carrera 7 # 32-16",
+        ),
+        contact=Contact(name="Facturación", telephone="6015550100", email="demo@example.com"),
+        industry_code="6201",
+    )
+
+
+async def ensure_demo(ctx: AppContext) -> DemoSetup:
+    """Create (or complete) the demo tenant, then issue one credential per installed dialect."""
+    tenants = ctx.tenants
+    try:
+        tenant = await tenants.get_tenant(DEMO_NIT)
+    except NotFound:
+        tenant = await tenants.create_tenant(
+            nit=DEMO_NIT,
+            dv=check_digit(DEMO_NIT),
+            party=demo_party(),
+            environment=DEMO_ENVIRONMENT,
+            software_id=str(uuid.uuid4()),
+            software_pin=f"{secrets.randbelow(100000):05d}",
+            test_set_id=str(uuid.uuid4()),
+        )
+    if tenant.certificate is None:
+        pkcs12, password = generate_test_pkcs12(nit=DEMO_NIT, name=DEMO_NAME)
+        await tenants.attach_certificate(tenant.id, pkcs12, password)
+    existing = {
+        (r.range.document_type, r.range.prefix)
+        for r in await tenants.list_ranges(tenant.id, tenant.environment)
+    }
+    for type_code in sorted({t.range_type for t in ctx.registry.document_types}):
+        wanted = DEMO_RANGES.get(type_code)
+        if wanted is None or (type_code, wanted.prefix) in existing:
+            continue
+        await tenants.add_resolution(
+            tenant.id,
+            document_type=type_code,
+            resolution_number=DEMO_RESOLUTION,
+            resolution_date=DEMO_VALID_FROM,
+            prefix=wanted.prefix,
+            from_number=wanted.from_number,
+            to_number=wanted.to_number,
+            valid_from=DEMO_VALID_FROM,
+            valid_to=DEMO_VALID_TO,
+            technical_key=wanted.technical_key,
+        )
+    credentials = {
+        dialect.id: await tenants.issue_credential(tenant.id, dialect.id, DEMO_CREDENTIAL_LABEL)
+        for dialect in sorted(ctx.registry.dialects, key=lambda d: d.id)
+    }
+    return DemoSetup(tenant=await tenants.get_tenant(tenant.id), credentials=credentials)
+
+
+def credentials_document(ctx: AppContext, setup: DemoSetup, base_url: str) -> dict[str, Any]:
+    """``{"base_url", "tenant": {"nit", "dv"}, "<dialect id>": {...}}`` for the credentials file.
+
+    Each dialect shapes its own entry (``Dialect.credentials_for_demo``); one without that
+    callback gets ``{"token": ...}``.
+    """
+    document: dict[str, Any] = {
+        "base_url": base_url.rstrip("/"),
+        "tenant": {"nit": setup.tenant.nit, "dv": setup.tenant.dv, "name": setup.tenant.name},
+    }
+    for dialect_id, issued in setup.credentials.items():
+        dialect = ctx.registry.dialects.get(dialect_id)
+        if dialect.credentials_for_demo is None:
+            document[dialect_id] = {"token": issued.token}
+        else:
+            document[dialect_id] = dict(dialect.credentials_for_demo(msgspec.to_builtins(issued)))
+    return document
+
+
+def write_credentials_file(path: Path, document: dict[str, Any]) -> None:
+    """Write the credentials JSON readable by the owner only (it holds live tokens)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    tmp.replace(path)

@@ -1,0 +1,34 @@
+"""The gateway's own routes under ``/-/``: health and the plugin listing."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Response, Router, get
+
+import core
+from core.inventory import Installation, describe_installation
+from core.web.context import InjectedContext
+
+
+class Health(msgspec.Struct, frozen=True, kw_only=True):
+    status: str  # "ok" or "degradado"
+    version: str
+    database: bool
+
+
+@get("/health", summary="Estado del gateway")
+async def health(ctx: InjectedContext) -> Response[Health]:
+    """200 when the database answers, 503 otherwise (load balancers read the status code)."""
+    database = await ctx.database_reachable()
+    body = Health(
+        status="ok" if database else "degradado", version=core.__version__, database=database
+    )
+    return Response(body, status_code=200 if database else 503)
+
+
+@get("/plugins", summary="Plugins instalados")
+async def plugins(ctx: InjectedContext) -> Installation:
+    return describe_installation(ctx.plugin_manager, ctx.registry)
+
+
+admin_router = Router(path="/-", route_handlers=[health, plugins], tags=["gateway"])

@@ -1,0 +1,75 @@
+"""The composition root: ``create_app(settings)`` builds the whole gateway.
+
+Settings are read by the caller (``Settings.from_env()``) and handed in; nothing is read at
+import time. ``PasarelaPlugin`` does the wiring so an embedding application can also add it
+to its own Litestar app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pluggy
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins import InitPluginProtocol
+
+import core
+from core.settings import Settings
+from core.web.admin import admin_router
+from core.web.audit import RequestAuditMiddleware
+from core.web.context import AppContext, InjectedContext
+from core.web.errors import default_exception_handlers
+
+
+class PasarelaPlugin(InitPluginProtocol):
+    """Mounts admin and dialect routes, DI (``ctx``), middleware, error handlers, lifespan."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        ctx = self.ctx
+        app_config.route_handlers.append(admin_router)
+        for dialect in sorted(ctx.registry.dialects, key=lambda d: d.id):
+            app_config.route_handlers.extend(dialect.route_handlers)
+        app_config.dependencies["ctx"] = Provide(lambda: ctx, use_cache=True, sync_to_thread=False)
+        app_config.signature_namespace.update(
+            {"AppContext": AppContext, "InjectedContext": InjectedContext}
+        )
+        app_config.middleware.append(RequestAuditMiddleware())
+        app_config.exception_handlers = {
+            **default_exception_handlers(),
+            **app_config.exception_handlers,
+        }
+        app_config.state["ctx"] = ctx
+        app_config.lifespan.append(self._lifespan)
+        return app_config
+
+    @asynccontextmanager
+    async def _lifespan(self, _app: Litestar) -> AsyncIterator[None]:
+        await self.ctx.start()
+        try:
+            yield
+        finally:
+            await self.ctx.close()
+
+
+def create_app(
+    settings: Settings, *, plugin_manager: pluggy.PluginManager | None = None
+) -> Litestar:
+    """The gateway app for ``settings``; ``plugin_manager`` defaults to the installed plugins."""
+    ctx = AppContext.create(settings, plugin_manager=plugin_manager)
+    return Litestar(
+        plugins=[PasarelaPlugin(ctx)],
+        logging_config=None,
+        openapi_config=OpenAPIConfig(title="Pasarela", version=core.__version__),
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """Factory for ``uvicorn --factory`` (multi-worker serve): settings from the environment."""
+    return create_app(Settings.from_env())
