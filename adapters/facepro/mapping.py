@@ -169,6 +169,9 @@ _LINE: _Tree = {
 }
 _DOCUMENT: _Tree = {
     "customer": ("adquiriente", _PARTY),
+    "supplier": ("emisor", _PARTY),
+    "prefix": "prefijo",
+    "number": "consecutivo",
     "lines": ("lineas", _LINE),
     "issue_date": "factura.fecha",
     "issue_time": "factura.hora",

@@ -1,46 +1,83 @@
-"""A real gateway app on a fresh SQLite database, and FacEPro tokens for two tenants."""
+"""FacEPro test helpers on top of ``core.testing``'s fixtures (app, client, ctx, demo_tenant).
+
+``other_tenant`` is a second company that can issue, so tests can check tenant isolation.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
+import uuid
 
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from core.settings import Settings
-from core.storage.migrate import upgrade
-from core.web.app import create_app
+from core.demo import DEMO_RANGES, DEMO_RESOLUTION, DEMO_VALID_FROM, DEMO_VALID_TO, DemoSetup
+from core.model import Address, Party
+from core.signing.testcerts import generate_test_pkcs12
+from core.validation.nit import check_digit
 from core.web.context import AppContext
 
+OTHER_NIT = "900373115"
+OTHER_NAME = "OTRA EMPRESA SAS"
 
-@dataclass
-class Gateway:
-    app: Litestar
-    client: AsyncTestClient
-    ctx: AppContext
 
-    async def tenant_token(self, nit: str, dv: str, name: str, **options: object) -> str:
-        options.setdefault("environment", "simulador")
-        tenant = await self.ctx.tenants.create_tenant(
-            nit=nit,
-            dv=dv,
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def issuing_tenant(ctx: AppContext, nit: str, name: str, **options: object) -> str:
+    """A simulador tenant with certificate and ranges for 01/91/92; returns a FacEPro token."""
+    tenants = ctx.tenants
+    tenant = await tenants.create_tenant(
+        nit=nit,
+        dv=check_digit(nit),
+        party=Party(
+            organization_type="1",
+            id_type="31",
+            id_number=nit,
+            dv=check_digit(nit),
             name=name,
-            software_id="a5a31c2e-6b32-4f1b-9f5e-0d3c1c8e7a11",
-            software_pin="12345",
-            **options,  # type: ignore[arg-type]
+            tax_level_codes=("O-13",),
+            tax_scheme="01",
+            address=Address(
+                municipality_code="05001",
+                city_name="Medellín",
+                department_code="05",
+                department_name="Antioquia",
+                line="Calle 10 # 20-30",
+            ),
+        ),
+        environment="simulador",
+        software_id=str(uuid.uuid4()),
+        software_pin="54321",
+        test_set_id=str(uuid.uuid4()),
+        **options,  # type: ignore[arg-type]
+    )
+    pkcs12, password = generate_test_pkcs12(nit=nit, name=name)
+    await tenants.attach_certificate(tenant.id, pkcs12, password)
+    for type_code in ("01", "91", "92"):
+        wanted = DEMO_RANGES[type_code]
+        await tenants.add_resolution(
+            tenant.id,
+            document_type=type_code,
+            resolution_number=DEMO_RESOLUTION,
+            resolution_date=DEMO_VALID_FROM,
+            prefix=wanted.prefix,
+            from_number=wanted.from_number,
+            to_number=wanted.to_number,
+            valid_from=DEMO_VALID_FROM,
+            valid_to=DEMO_VALID_TO,
+            technical_key=wanted.technical_key,
         )
-        credential = await self.ctx.tenants.issue_credential(tenant.id, "facepro", "Luis Alberto")
-        return credential.token
+    credential = await tenants.issue_credential(tenant.id, "facepro", "Luis Alberto")
+    return credential.token
 
 
 @pytest.fixture
-async def gateway(tmp_path: Path) -> AsyncIterator[Gateway]:
-    url = f"sqlite:///{tmp_path / 'facepro.db'}"
-    upgrade(url)
-    settings = Settings(database_url=url, secret_key="facepro-tests")
-    app = create_app(settings)
-    async with AsyncTestClient(app, base_url="https://facepro.test") as client:
-        yield Gateway(app=app, client=client, ctx=app.state.ctx)
+def demo_token(demo_tenant: DemoSetup) -> str:
+    return demo_tenant.credentials["facepro"].token
+
+
+@pytest.fixture
+async def other_token(client: AsyncTestClient[Litestar], ctx: AppContext) -> str:
+    return await issuing_tenant(ctx, OTHER_NIT, OTHER_NAME)

@@ -196,6 +196,9 @@ def test_notes_map_reference_and_discrepancy(
         ("billing_reference.issue_date", "factura_referencia.fecha"),
         ("discrepancy.code", "motivo.codigo"),
         ("payment.due_date", "payment.due_date"),
+        ("number", "consecutivo"),
+        ("supplier.dv", "emisor.dv"),
+        ("customer.address", "adquiriente.direccion"),
         ("", "documento"),
     ],
 )
