@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import statistics
 import sys
 import time
@@ -60,6 +61,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                 raise
             continue  # that benchmark is not part of this installation
         getattr(module, function)(bench)
+    # Plugins contribute benchmarks under the entry-point group "pasarela.bench"
+    # ("name = module:function", the function receives the ``bench`` subparsers).
+    for entry_point in importlib.metadata.entry_points(group="pasarela.bench"):
+        entry_point.load()(bench)
 
 
 def handle_pipeline(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -32,7 +33,12 @@ from core.dian.responses import (
 from core.errors import WsSecurityError
 from core.settings import Settings
 from core.signing.wssecurity import UNTRUSTED_CERTIFICATE, verify_envelope
-from plugins.environments.simulador.service import IN_PROCESS, Caller, SimulatedDian
+from plugins.environments.simulador.service import (
+    IN_PROCESS,
+    REGISTRY_TTL_S,
+    Caller,
+    SimulatedDian,
+)
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import SimulatorStore
 
@@ -71,6 +77,7 @@ class SoapEndpoint:
         self.dian = dian
         self.sim = sim
         self.dice = FaultDice(sim, random.Random(sim.seed))
+        self._trusted: dict[bytes, tuple[float, frozenset[str]]] = {}
 
     async def authenticate(self, body: bytes) -> Caller:
         """WS-Security: signature, timestamp and a certificate DIAN's portal knows.
@@ -79,11 +86,22 @@ class SoapEndpoint:
         in the database, so trust is checked after the signature with the certificate found.
         """
         certificate = verify_envelope(body, now=now_bogota())
-        issuers = await self.dian.store.issuers_trusting(certificate.public_bytes(Encoding.DER))
+        issuers = await self.trusted_issuers(certificate.public_bytes(Encoding.DER))
         if not issuers:
             raise WsSecurityError(UNTRUSTED_CERTIFICATE,
                                   "El certificado no está registrado para ningún emisor.")
         return Caller(issuers=issuers)
+
+    async def trusted_issuers(self, der: bytes) -> frozenset[str]:
+        """Issuers a certificate was provisioned for; known ones are cached briefly."""
+        now = time.monotonic()
+        cached = self._trusted.get(der)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        issuers = await self.dian.store.issuers_trusting(der)
+        if issuers:
+            self._trusted[der] = (now + REGISTRY_TTL_S, issuers)
+        return issuers
 
     async def handle(self, body: bytes) -> Response[bytes]:
         if self.sim.latency_ms:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import time
 import uuid
 import zipfile
 from collections.abc import Sequence
@@ -46,6 +47,7 @@ from plugins.environments.simulador.document_facts import UBL_ROOTS, DocumentFac
 from plugins.environments.simulador.document_rules import Finding
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import (
+    IssuerRegistry,
     ReceivedDocument,
     SimulatorStore,
     duplicate_key,
@@ -64,6 +66,7 @@ IN_PROCESS = "Documento en proceso de validación, consulte su estado con GetSta
 DUPLICATE = Finding("90", "Documento procesado anteriormente.")
 SCHEMA_FAILURE = Finding("ZB01", "Fallo en el esquema XML del archivo")
 
+REGISTRY_TTL_S = 5.0
 NOTE_TYPES = frozenset({"91", "92", "93", "94", "95"})
 MAX_XML_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 50
@@ -130,6 +133,20 @@ class SimulatedDian:
         self.xsd = XsdValidator(xsd_dir) if xsd_dir else None
         self._identity: SigningIdentity | None = None
         self._identity_lock = asyncio.Lock()
+        self._registry: dict[tuple[str, str], tuple[float, IssuerRegistry]] = {}
+
+    async def registry(self, nit: str, software_id: str) -> IssuerRegistry:
+        """The portal's view of an issuer, cached for ``REGISTRY_TTL_S`` (re-provisioning is
+        seen by every process within that time)."""
+        key = (nit, software_id)
+        cached = self._registry.get(key)
+        now = time.monotonic()
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        view = await self.store.issuer_registry(nit, software_id)
+        if view.name is not None:
+            self._registry[key] = (now + REGISTRY_TTL_S, view)
+        return view
 
     async def identity(self) -> SigningIdentity:
         """The simulated DIAN's signing certificate (one per database, made on first use)."""
@@ -232,10 +249,10 @@ class SimulatedDian:
             findings.append(Finding("ZE02", str(exc) or "Valor de la firma inválido."))
         findings += rules.check_signing_date(facts)
 
-        software = await self.store.software(facts.software_id) if facts.software_id else None
+        registry = await self.registry(facts.supplier_nit, facts.software_id)
+        software, ranges = registry.software, registry.ranges
         findings += rules.check_software(facts, software)
 
-        ranges = await self.store.ranges(facts.supplier_nit)
         numbering = None
         if facts.uses_technical_key:
             numbering = rules.matching_range(facts, ranges)
@@ -279,13 +296,10 @@ class SimulatedDian:
     ) -> DianResponse:
         accepted = not any(f.rejection for f in findings)
         document_key = facts.uuid.lower()
-        if accepted and not await self.store.claim_number(
-            duplicate_key(facts.supplier_nit, facts.type_code, facts.number), document_key
-        ):
-            return self._duplicate(facts, name)  # a concurrent twin was accepted first
         reported = [f for f in findings if f.rejection] if not accepted else list(findings)
         issued_at = now_bogota().replace(microsecond=0)
-        receiver = await self.store.company_name(facts.supplier_nit) or facts.supplier_nit
+        registry = await self.registry(facts.supplier_nit, facts.software_id)
+        receiver = registry.name or facts.supplier_nit
         application_response = signed_application_response(
             facts, reported, accepted=accepted, issued_at=issued_at, receiver_name=receiver,
             identity=await self.identity(),
@@ -304,7 +318,9 @@ class SimulatedDian:
             signed_xml=xml, application_response=application_response, zip_key=zip_key,
             test_set_id=test_set_id,
         )
-        await self.store.save_document(document)
+        claim = duplicate_key(facts.supplier_nit, facts.type_code, facts.number)
+        if not await self.store.save_document(document, claim=claim if accepted else None):
+            return self._duplicate(facts, name)  # a concurrent twin was accepted first
         return _response_from(document)
 
     # -- queries -----------------------------------------------------------------------------

@@ -83,6 +83,13 @@ class ReceivedDocument:
     test_set_id: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class IssuerRegistry:
+    name: str | None
+    software: RegisteredSoftware | None
+    ranges: tuple[RegisteredRange, ...]
+
+
 class SimulatorStore:
     """The simulated DIAN's registry and inbox on one database."""
 
@@ -176,10 +183,7 @@ class SimulatorStore:
     async def software(self, software_id: str) -> RegisteredSoftware | None:
         async with await self.session() as session:
             row = await session.get(SimSoftware, software_id)
-            if row is None:
-                return None
-            return RegisteredSoftware(id=row.id, pin=row.pin, provider_nit=row.provider_nit,
-                                      test_set_id=row.test_set_id, active=row.active)
+            return _software(row) if row is not None else None
 
     async def software_of_issuer(self, issuer_nit: str) -> list[str]:
         async with await self.session() as session:
@@ -198,28 +202,10 @@ class SimulatorStore:
             query = query.where(SimRange.software_id == software_id)
         async with await self.session() as session:
             rows = await session.scalars(query.order_by(SimRange.id))
-            return [
-                RegisteredRange(
-                    issuer_nit=r.issuer_nit, software_id=r.software_id,
-                    document_type=r.document_type, resolution_number=r.resolution_number,
-                    resolution_date=r.resolution_date, prefix=r.prefix,
-                    from_number=r.from_number, to_number=r.to_number, valid_from=r.valid_from,
-                    valid_to=r.valid_to, technical_key=r.technical_key,
-                )
-                for r in rows
-            ]
+            return [_range(r) for r in rows]
 
     # -- the inbox -------------------------------------------------------------------------
 
-    async def claim_number(self, duplicate_key: str, document_key: str) -> bool:
-        """Mark a number as accepted; ``False`` when it was accepted before (Regla 90)."""
-        try:
-            async with await self.session() as session, session.begin():
-                session.add(SimAcceptedNumber(duplicate_key=duplicate_key,
-                                              document_key=document_key))
-        except IntegrityError:
-            return False
-        return True
 
     async def is_number_accepted(self, duplicate_key: str) -> bool:
         async with await self.session() as session:
@@ -236,21 +222,45 @@ class SimulatorStore:
             batch = await session.get(SimBatch, zip_key)
             return (batch is not None, batch.test_set_id if batch else None)
 
-    async def save_document(self, doc: ReceivedDocument) -> None:
-        async with await self.session() as session, session.begin():
-            session.add(
-                SimDocument(
-                    document_key=doc.document_key, issuer_nit=doc.issuer_nit,
-                    document_type=doc.document_type, number=doc.number,
-                    issue_date=doc.issue_date, is_valid=doc.is_valid,
-                    status_code=doc.status_code, status_description=doc.status_description,
-                    status_message=doc.status_message,
-                    error_messages="\n".join(doc.error_messages),
-                    xml_file_name=doc.xml_file_name, signed_xml=doc.signed_xml,
-                    application_response=doc.application_response, zip_key=doc.zip_key,
-                    test_set_id=doc.test_set_id, received_at=now_bogota(),
-                )
+    async def issuer_registry(self, nit: str, software_id: str) -> IssuerRegistry:
+        """What the portal knows about an issuer and the software a document names, at once."""
+        async with await self.session() as session:
+            company = await session.get(SimCompany, nit)
+            software = await session.get(SimSoftware, software_id) if software_id else None
+            rows = await session.scalars(
+                select(SimRange).where(SimRange.issuer_nit == nit).order_by(SimRange.id)
             )
+            return IssuerRegistry(
+                name=company.name if company else None,
+                software=_software(software) if software else None,
+                ranges=tuple(_range(r) for r in rows),
+            )
+
+    async def save_document(self, doc: ReceivedDocument, *, claim: str | None = None) -> bool:
+        """Store a processed document; with ``claim`` (its duplicate key) also mark the number
+        accepted in the same transaction. ``False`` when the number was accepted before."""
+        try:
+            async with await self.session() as session, session.begin():
+                if claim is not None:
+                    session.add(SimAcceptedNumber(duplicate_key=claim,
+                                                  document_key=doc.document_key))
+                    await session.flush()
+                session.add(self._document_row(doc))
+        except IntegrityError:
+            return False
+        return True
+
+    @staticmethod
+    def _document_row(doc: ReceivedDocument) -> SimDocument:
+        return SimDocument(
+            document_key=doc.document_key, issuer_nit=doc.issuer_nit,
+            document_type=doc.document_type, number=doc.number, issue_date=doc.issue_date,
+            is_valid=doc.is_valid, status_code=doc.status_code,
+            status_description=doc.status_description, status_message=doc.status_message,
+            error_messages="\n".join(doc.error_messages), xml_file_name=doc.xml_file_name,
+            signed_xml=doc.signed_xml, application_response=doc.application_response,
+            zip_key=doc.zip_key, test_set_id=doc.test_set_id, received_at=now_bogota(),
+        )
 
     async def latest_document(self, document_key: str) -> ReceivedDocument | None:
         """The last processing of a CUFE/CUDE, an accepted one first when there is one."""
@@ -332,6 +342,20 @@ class SimulatorStore:
             return row.pkcs12, row.password
 
 
+def _software(row: SimSoftware) -> RegisteredSoftware:
+    return RegisteredSoftware(id=row.id, pin=row.pin, provider_nit=row.provider_nit,
+                              test_set_id=row.test_set_id, active=row.active)
+
+
+def _range(r: SimRange) -> RegisteredRange:
+    return RegisteredRange(
+        issuer_nit=r.issuer_nit, software_id=r.software_id, document_type=r.document_type,
+        resolution_number=r.resolution_number, resolution_date=r.resolution_date,
+        prefix=r.prefix, from_number=r.from_number, to_number=r.to_number,
+        valid_from=r.valid_from, valid_to=r.valid_to, technical_key=r.technical_key,
+    )
+
+
 def _received(row: SimDocument) -> ReceivedDocument:
     return ReceivedDocument(
         document_key=row.document_key, issuer_nit=row.issuer_nit,
@@ -352,6 +376,6 @@ def duplicate_key(issuer_nit: str, document_type: str, number: str) -> str:
 
 
 __all__: Sequence[str] = (
-    "ReceivedDocument", "RegisteredRange", "RegisteredSoftware", "SimulatorStore",
+    "IssuerRegistry", "ReceivedDocument", "RegisteredRange", "RegisteredSoftware", "SimulatorStore",
     "certificate_fingerprint", "duplicate_key",
 )
