@@ -7,6 +7,7 @@ requests and several processes can share the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -98,6 +99,8 @@ class SimulatorStore:
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._write_lock = asyncio.Lock()
+        self._write_lock_loop: asyncio.AbstractEventLoop | None = None
 
     async def session(self) -> AsyncSession:
         """A new session; the engine is created on first use so app creation stays cheap.
@@ -114,6 +117,17 @@ class SimulatorStore:
         await ensure_schema(self._engine)
         return self._sessions()
 
+    def writing(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """Serialize this process's write transactions on SQLite: its single writer lock
+        makes concurrent writers sleep in the busy handler (long tails); queuing here is
+        cheaper. PostgreSQL writers run concurrently."""
+        if self.database_url.startswith("sqlite"):
+            loop = asyncio.get_running_loop()
+            if self._write_lock_loop is not loop:  # an asyncio.Lock serves one loop
+                self._write_lock, self._write_lock_loop = asyncio.Lock(), loop
+            return self._write_lock
+        return contextlib.nullcontext()
+
     async def dispose(self) -> None:
         if self._engine is not None and self._loop is asyncio.get_running_loop():
             await self._engine.dispose()
@@ -129,7 +143,7 @@ class SimulatorStore:
         """
         tenant = provisioning.tenant
         software = tenant.software
-        async with await self.session() as session, session.begin():
+        async with self.writing(), await self.session() as session, session.begin():
             await session.merge(
                 SimCompany(nit=tenant.nit, dv=tenant.dv, name=tenant.party.name,
                            registered_at=now_bogota())
@@ -212,7 +226,7 @@ class SimulatorStore:
             return await session.get(SimAcceptedNumber, duplicate_key) is not None
 
     async def save_batch(self, zip_key: str, file_name: str, test_set_id: str | None) -> None:
-        async with await self.session() as session, session.begin():
+        async with self.writing(), await self.session() as session, session.begin():
             session.add(SimBatch(zip_key=zip_key, file_name=file_name[:200],
                                  test_set_id=test_set_id, received_at=now_bogota()))
 
@@ -240,7 +254,7 @@ class SimulatorStore:
         """Store a processed document; with ``claim`` (its duplicate key) also mark the number
         accepted in the same transaction. ``False`` when the number was accepted before."""
         try:
-            async with await self.session() as session, session.begin():
+            async with self.writing(), await self.session() as session, session.begin():
                 if claim is not None:
                     session.add(SimAcceptedNumber(duplicate_key=claim,
                                                   document_key=doc.document_key))
@@ -332,7 +346,7 @@ class SimulatorStore:
         password = secrets.token_urlsafe(16)
         pkcs12 = generate(password)
         try:
-            async with await self.session() as session, session.begin():
+            async with self.writing(), await self.session() as session, session.begin():
                 session.add(SimIdentity(id=1, pkcs12=pkcs12, password=password))
         except IntegrityError:
             pass
