@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
 from pathlib import Path
 
 import httpx
+import uvicorn
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from core.commands.bench_http import BenchResult, handle_http, run_http_bench
-from core.demo import DemoSetup
+from core.demo import DemoSetup, ensure_demo
+from core.web.context import AppContext
 
 LINE = re.compile(
     r"http docs_per_s=\d+\.\d+ p50_ms=\d+\.\d p99_ms=\d+\.\d errors=\d+ rss_mb=\d+\.\d"
@@ -60,3 +64,32 @@ def test_bad_token_counts_errors_and_exits_1(tmp_path: Path, capsys) -> None:
     assert handle_http(args) == 1  # type: ignore[arg-type]
     out = capsys.readouterr().out.strip().splitlines()[-1]
     assert LINE.fullmatch(out) and "errors=2" in out
+
+
+async def test_bench_over_a_real_socket(app: Litestar, ctx: AppContext) -> None:
+    """uvicorn on an ephemeral loopback port; the bench measures this process's memory."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on")
+    )
+    serving = asyncio.create_task(server.serve())
+    try:
+        for _ in range(200):
+            if server.started or serving.done():
+                break
+            await asyncio.sleep(0.05)
+        assert server.started
+        port = server.servers[0].sockets[0].getsockname()[1]
+        demo = await ensure_demo(ctx)
+        result = await run_http_bench(
+            base_url=f"http://127.0.0.1:{port}",
+            dialect="facepro",
+            credentials={"token": demo.credentials["facepro"].token},
+            docs=3,
+            concurrency=3,
+            server_pid=os.getpid(),
+        )
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(serving, timeout=30)
+    assert result.errors == 0 and len(result.latencies_ms) == 3
+    assert result.rss_mb > 0
