@@ -394,3 +394,18 @@ async def test_pagination(client: AsyncTestClient[Litestar], demo_token: str) ->
     assert response.json()["meta"]["total"] == 3
     response = await client.get("/api/v1/documentos?estado=rechazado", headers=bearer(demo_token))
     assert response.json()["data"] == []
+
+
+async def test_core_validation_comes_back_on_facepro_paths(
+    client: AsyncTestClient[Litestar], demo_token: str
+) -> None:
+    body = json.loads(CURL_INVOICE)
+    body["factura"] = {"fecha": (now_bogota().date() - dt.timedelta(days=40)).isoformat()}
+    response = await post(client, "/api/v1/documentos", demo_token, body)
+    assert response.status_code == 422, response.text
+    payload = response.json()
+    assert payload["ok"] is False and payload["codigo"] == "datos_invalidos"
+    assert list(payload["errors"]) == ["factura.fecha"]
+    # nothing was numbered: the next invoice still gets the first number of the range
+    first = await issue_invoice(client, demo_token)
+    assert first["consecutivo"] == 990000000
