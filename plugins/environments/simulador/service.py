@@ -296,7 +296,7 @@ class SimulatedDian:
     ) -> DianResponse:
         accepted = not any(f.rejection for f in findings)
         document_key = facts.uuid.lower()
-        reported = [f for f in findings if f.rejection] if not accepted else list(findings)
+        reported = list(findings)  # DIAN lists notifications next to rejections
         issued_at = now_bogota().replace(microsecond=0)
         registry = await self.registry(facts.supplier_nit, facts.software_id)
         receiver = registry.name or facts.supplier_nit
