@@ -409,3 +409,58 @@ async def test_core_validation_comes_back_on_facepro_paths(
     # nothing was numbered: the next invoice still gets the first number of the range
     first = await issue_invoice(client, demo_token)
     assert first["consecutivo"] == 990000000
+
+
+async def test_company_customer_with_nit_units_and_value_discount(
+    client: AsyncTestClient[Litestar], demo_token: str
+) -> None:
+    body = {
+        "factura": {"fecha": now_bogota().date().isoformat(), "hora": "08:00:00-05:00"},
+        "adquiriente": {
+            "tipo_persona": 1,
+            "tipo_documento": 31,
+            "numero_documento": "800197268",
+            "dv": "4",
+            "razon_social": "DIRECCION DE IMPUESTOS Y ADUANAS NACIONALES",
+            "responsabilidad_fiscal": "O-13;O-15",
+            "email": "facturas@example.com",
+            "direccion": "Carrera 8 # 6C-38",
+            "codigo_municipio": 11001,
+        },
+        "lineas": [
+            {
+                "codigo": "KG-1",
+                "descripcion": "Café",
+                "cantidad": "2.5",
+                "unidad": "KGM",
+                "precio": 19000.5,
+                "iva_pct": 5,
+                "descuento_valor": 500,
+            },
+            {
+                "codigo": "H-1",
+                "descripcion": "Asesoría",
+                "cantidad": 3,
+                "unidad": "HUR",
+                "precio": 80000,
+                "iva_pct": 0,
+            },
+        ],
+    }
+    data = await issue_invoice(client, demo_token, json.dumps(body))
+    assert data["estado"] == "aceptado", data
+    assert data["adquirente"]["documento"] == "800197268"
+    # 2.5 × 19000.50 − 500 = 47001.25; IVA 5 % = 2350.06; + 240000 exento
+    assert data["totales"] == {"subtotal": 287001.25, "iva": 2350.06, "total": 289351.31}
+    xml = await client.get(data["links"]["xml"], headers=bearer(demo_token))
+    root = etree.fromstring(xml.content)
+    assert root.findtext(f"{{{CBC}}}IssueTime") == "08:00:00-05:00"
+    units = [q.get("unitCode") for q in root.iter(f"{{{CBC}}}InvoicedQuantity")]
+    assert units == ["KGM", "HUR"]
+
+    body["adquiriente"]["dv"] = "5"
+    response = await post(client, "/api/v1/documentos", demo_token, body)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "adquiriente.dv": ["El dígito de verificación no corresponde al NIT."]
+    }
