@@ -55,7 +55,8 @@ _TEXT_PATTERNS = (
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _RECORD_ATTRIBUTES = frozenset(
-    vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys() | {"message", "asctime"}
+    vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys()
+    | {"message", "asctime", "color_message"}  # uvicorn's ANSI-coloured copy of the message
 )
 
 
@@ -105,6 +106,18 @@ class JsonFormatter(logging.Formatter):
 _HANDLER_NAME = "pasarela-json"
 
 
+class _CurrentStderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at emit time (test runners swap it per test)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> logging.Handler:
     """Send every logger's records to ``stream`` (stderr) as JSON lines.
 
@@ -115,7 +128,7 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> logg
     for handler in list(root.handlers):
         if handler.get_name() == _HANDLER_NAME:
             root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream is not None else _CurrentStderrHandler()
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
@@ -124,4 +137,5 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> logg
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # one line per cursor call
     return handler

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import sys
 import textwrap
+import tomllib
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,33 @@ def test_every_builtin_entry_point_loads_and_registers():
         assert pm.get_hookcallers(plugin), f"entry point {ep.name} implements no hook"
         assert listed[ep.name].distribution == "pasarela"
     build_registry(pm)  # no duplicate ids among the built-ins
+
+
+# What each built-in entry point contributes (checked one plugin at a time).
+BUILTIN_CONTRIBUTIONS = {
+    "dian_environments": ("environments", {"habilitacion", "produccion"}),
+    "simulador": ("environments", {"simulador"}),
+    "factura": ("document_types", {"01"}),
+    "nota_credito": ("document_types", {"91"}),
+    "nota_debito": ("document_types", {"92"}),
+    "documento_equivalente_pos": ("document_types", {"20", "94", "93"}),
+    "facepro": ("dialects", {"facepro"}),
+}
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+def test_installed_entry_points_match_pyproject():
+    declared = tomllib.loads(PYPROJECT.read_text())["project"]["entry-points"]["pasarela"]
+    assert {ep.name: ep.value for ep in builtin_entry_points()} == declared
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN_CONTRIBUTIONS))
+def test_builtin_plugin_registers_its_catalog_entries(name):
+    if name not in {ep.name for ep in builtin_entry_points()}:
+        pytest.fail(f"built-in plugin {name!r} is not an entry point of the pasarela distribution")
+    catalog, expected = BUILTIN_CONTRIBUTIONS[name]
+    registry = build_registry(get_plugin_manager(env={"PASARELA_PLUGINS": name}))
+    assert expected <= set(getattr(registry, catalog).ids())
 
 
 def test_builtin_entry_points_are_importable_modules():

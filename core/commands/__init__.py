@@ -1,0 +1,30 @@
+"""Subcommands of the ``pasarela`` CLI, one module each (see ``core.cli.COMMAND_MODULES``).
+
+``run_with_context`` is how a command that needs the database does its work: it builds the
+same ``AppContext`` the web app uses (settings from the environment), runs one coroutine with
+it and closes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from core.settings import Settings
+from core.web.context import AppContext
+
+T = TypeVar("T")
+
+
+def run_with_context(
+    work: Callable[[AppContext], Awaitable[T]], settings: Settings | None = None
+) -> T:
+    async def run() -> T:
+        ctx = AppContext.create(settings or Settings.from_env())
+        try:
+            return await work(ctx)
+        finally:
+            await ctx.close()
+
+    return asyncio.run(run())

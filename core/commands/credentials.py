@@ -1,0 +1,67 @@
+"""``pasarela credentials create|revoke|list``: API credentials, one dialect each.
+
+``create`` prints the token on stdout and nowhere else, once: only its hash is stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import msgspec
+
+from core.commands import run_with_context
+from core.web.context import AppContext
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("credentials", help="issue and revoke API credentials")
+    actions = parser.add_subparsers(dest="credentials_action", metavar="ACTION", required=True)
+
+    create = actions.add_parser("create", help="issue a credential and print its token once")
+    create.add_argument("--dialect", required=True, help="dialect id (see `pasarela plugins`)")
+    create.add_argument("--tenant", required=True, help="NIT or uuid")
+    create.add_argument("--label")
+    create.set_defaults(func=handle_create)
+
+    revoke = actions.add_parser("revoke", help="revoke a credential by id")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(func=handle_revoke)
+
+    listing = actions.add_parser("list", help="a tenant's credentials (no secrets)")
+    listing.add_argument("--tenant", required=True, help="NIT or uuid")
+    listing.set_defaults(func=handle_list)
+
+
+def handle_create(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Any:
+        ctx.registry.dialects.get(args.dialect)  # NotFound for a dialect nobody installed
+        tenant = await ctx.tenants.get_tenant(args.tenant.strip())
+        return await ctx.tenants.issue_credential(tenant.id, args.dialect, args.label)
+
+    issued = run_with_context(work)
+    sys.stderr.write(
+        f"credential {issued.id} for dialect {issued.dialect}; the token is shown only this time\n"
+    )
+    sys.stdout.write(issued.token + "\n")
+    return 0
+
+
+def handle_revoke(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> None:
+        await ctx.tenants.revoke_credential(args.id)
+
+    run_with_context(work)
+    sys.stdout.write(f"credential {args.id} revoked\n")
+    return 0
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Any:
+        tenant = await ctx.tenants.get_tenant(args.tenant.strip())
+        return await ctx.tenants.list_credentials(tenant.id)
+
+    credentials = run_with_context(work)
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(credentials)).decode() + "\n")
+    return 0

@@ -1,0 +1,47 @@
+"""``pasarela plugins``: installed plugins and what they registered (table or ``--json``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import msgspec
+
+from core.inventory import Installation, describe_installation
+from core.plugins import build_registry, get_plugin_manager
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("plugins", help="list installed plugins")
+    parser.add_argument("--json", action="store_true", help="print the listing as JSON")
+    parser.set_defaults(func=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    pm = get_plugin_manager()
+    installation = describe_installation(pm, build_registry(pm))
+    if args.json:
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(installation)).decode() + "\n")
+    else:
+        sys.stdout.write(render_table(installation))
+    return 0
+
+
+def render_table(installation: Installation) -> str:
+    rows = [("PLUGIN", "DISTRIBUTION", "VERSION", "HOOKS")]
+    rows += [
+        (p.name, p.distribution or "-", p.version or "-", ", ".join(p.hooks))
+        for p in installation.plugins
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        for row in rows
+    ]
+    lines.append("")
+    lines.append("dialects:       " + (", ".join(d.id for d in installation.dialects) or "-"))
+    lines.append("environments:   " + (", ".join(e.id for e in installation.environments) or "-"))
+    lines.append(
+        "document types: " + (", ".join(t.code for t in installation.document_types) or "-")
+    )
+    return "\n".join(line.rstrip() for line in lines) + "\n"

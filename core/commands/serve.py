@@ -1,0 +1,95 @@
+"""``pasarela serve``: migrate the database, optionally set up the demo tenant, run uvicorn.
+
+With ``--workers N`` (N > 1) uvicorn starts N processes, each building its app from the
+environment through ``core.web.app:create_app_from_env``; the command exports
+``PASARELA_PUBLIC_URL`` first (when unset) so every worker agrees on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from core.demo import credentials_document, ensure_demo, write_credentials_file
+from core.settings import Settings
+from core.storage.migrate import upgrade
+from core.web.app import create_app
+from core.web.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("serve", help="run the gateway")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="create (or complete) the demo tenant and issue credentials for every dialect",
+    )
+    parser.add_argument(
+        "--credentials-out",
+        type=Path,
+        help="with --demo: write the demo credentials JSON here (default: stdout)",
+    )
+    parser.set_defaults(func=handle)
+
+
+def public_url_for(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+async def set_up_demo(settings: Settings, credentials_out: Path | None) -> None:
+    ctx = AppContext.create(settings)
+    try:
+        setup = await ensure_demo(ctx)
+        document = credentials_document(ctx, setup, settings.public_url)
+    finally:
+        await ctx.close()
+    if credentials_out is None:
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_credentials_file(credentials_out, document)
+    log.info(
+        "demo tenant ready",
+        extra={
+            "nit": setup.tenant.nit,
+            "dialects": sorted(setup.credentials),
+            "credentials_out": str(credentials_out) if credentials_out else "stdout",
+        },
+    )
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.credentials_out is not None and not args.demo:
+        sys.stderr.write("--credentials-out only applies with --demo\n")
+        return 2
+    if args.workers < 1:
+        sys.stderr.write("--workers must be at least 1\n")
+        return 2
+    if not os.environ.get("PASARELA_PUBLIC_URL"):
+        os.environ["PASARELA_PUBLIC_URL"] = public_url_for(args.host, args.port)
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    if args.demo:
+        asyncio.run(set_up_demo(settings, args.credentials_out))
+    options = {"host": args.host, "port": args.port, "log_config": None, "access_log": False}
+    if args.workers > 1:
+        uvicorn.run(
+            "core.web.app:create_app_from_env", factory=True, workers=args.workers, **options
+        )
+    else:
+        uvicorn.run(create_app(settings), **options)
+    return 0

@@ -1,0 +1,268 @@
+"""``pasarela tenants create|list|show|update|certificate|add-range``: issuing companies.
+
+Output is JSON (``list`` prints a table unless ``--json``). A tenant is named by NIT (with or
+without ``-DV``) or uuid. Secrets are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from core.clock import now_bogota
+from core.commands import run_with_context
+from core.errors import ConfigurationError
+from core.tenants import PERMISSIONS, UNCHANGED
+from core.validation.nit import check_digit
+from core.web.context import AppContext
+
+CERTIFICATE_PASSWORD_ENV = "PASARELA_CERTIFICATE_PASSWORD"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("tenants", help="manage issuing companies (tenants)")
+    actions = parser.add_subparsers(dest="tenants_action", metavar="ACTION", required=True)
+
+    create = actions.add_parser("create", help="register a company")
+    create.add_argument("--nit", required=True, help="NIT without check digit")
+    create.add_argument("--dv", help="check digit (computed when omitted, checked when given)")
+    create.add_argument("--name", required=True, help="razón social")
+    create.add_argument("--software-id", required=True)
+    create.add_argument("--software-pin", required=True)
+    create.add_argument("--environment", default="habilitacion")
+    create.add_argument("--test-set-id")
+    create.add_argument("--provider-nit", help="software provider NIT (default: the company)")
+    create.add_argument("--provider-dv")
+    _add_settings_options(create)
+    create.set_defaults(func=handle_create)
+
+    listing = actions.add_parser("list", help="list companies")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=handle_list)
+
+    show = actions.add_parser("show", help="a company with its ranges, credentials and quota")
+    show.add_argument("tenant", help="NIT or uuid")
+    show.set_defaults(func=handle_show)
+
+    update = actions.add_parser("update", help="change permissions, quotas, environment ...")
+    update.add_argument("tenant", help="NIT or uuid")
+    update.add_argument("--name")
+    update.add_argument("--environment")
+    update.add_argument("--status", choices=("activo", "inactivo"))
+    update.add_argument("--software-id")
+    update.add_argument("--software-pin")
+    update.add_argument("--test-set-id", type=_optional_text)
+    _add_settings_options(update)
+    update.set_defaults(func=handle_update)
+
+    certificate = actions.add_parser(
+        "certificate",
+        help="attach the signing certificate (PKCS#12)",
+        description=f"The password is read from --password-file, ${CERTIFICATE_PASSWORD_ENV} "
+        "or an interactive prompt (never from the command line).",
+    )
+    certificate.add_argument("tenant", help="NIT or uuid")
+    certificate.add_argument("--pkcs12", required=True, type=Path, help=".p12/.pfx file")
+    certificate.add_argument("--password-file", type=Path)
+    certificate.set_defaults(func=handle_certificate)
+
+    add_range = actions.add_parser("add-range", help="add a DIAN numbering range (resolución)")
+    add_range.add_argument("tenant", help="NIT or uuid")
+    add_range.add_argument("--type", required=True, dest="document_type", help="01, 91, 92 ...")
+    add_range.add_argument("--resolution", required=True)
+    add_range.add_argument("--resolution-date", type=dt.date.fromisoformat)
+    add_range.add_argument("--prefix", default="")
+    add_range.add_argument("--from", required=True, type=int, dest="from_number")
+    add_range.add_argument("--to", required=True, type=int, dest="to_number")
+    add_range.add_argument("--valid-from", required=True, type=dt.date.fromisoformat)
+    add_range.add_argument("--valid-to", required=True, type=dt.date.fromisoformat)
+    add_range.add_argument("--technical-key")
+    add_range.add_argument("--environment", help="default: the company's environment")
+    add_range.add_argument("--next-number", type=int)
+    add_range.set_defaults(func=handle_add_range)
+
+
+def _add_settings_options(parser: argparse.ArgumentParser) -> None:
+    for permission in PERMISSIONS:
+        parser.add_argument(
+            f"--{permission.replace('_', '-')}",
+            dest=permission,
+            action=argparse.BooleanOptionalAction,
+            default=None,
+        )
+    parser.add_argument(
+        "--monthly-limit",
+        type=_optional_int,
+        default=UNCHANGED,
+        help="documents per month; 'none' removes the limit",
+    )
+    parser.add_argument(
+        "--yearly-limit",
+        type=_optional_int,
+        default=UNCHANGED,
+        help="documents per year; 'none' removes the limit",
+    )
+
+
+def _optional_int(value: str) -> int | None:
+    return None if value.lower() in ("none", "") else int(value)
+
+
+def _optional_text(value: str) -> str | None:
+    return None if value.lower() in ("none", "") else value
+
+
+def _permissions(args: argparse.Namespace) -> dict[str, bool]:
+    return {p: getattr(args, p) for p in PERMISSIONS if getattr(args, p) is not None}
+
+
+def _tenant_ref(value: str) -> str:
+    """A tenant named on the command line: NIT (``-DV`` allowed) or uuid, never a row id."""
+    return value.strip()
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value)).decode() + "\n")
+
+
+def handle_create(args: argparse.Namespace) -> int:
+    try:
+        expected = check_digit(args.nit)
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
+    dv = args.dv if args.dv is not None else expected
+    if dv != expected:
+        raise ConfigurationError(f"el DV de {args.nit} es {expected}, no {dv}")
+
+    async def work(ctx: AppContext) -> Any:
+        limits = {
+            key: None if value is UNCHANGED else value
+            for key, value in (
+                ("monthly_limit", args.monthly_limit),
+                ("yearly_limit", args.yearly_limit),
+            )
+        }
+        return await ctx.tenants.create_tenant(
+            nit=args.nit,
+            dv=dv,
+            name=args.name,
+            software_id=args.software_id,
+            software_pin=args.software_pin,
+            environment=args.environment,
+            test_set_id=args.test_set_id,
+            provider_nit=args.provider_nit,
+            provider_dv=args.provider_dv,
+            permissions=_permissions(args),
+            **limits,
+        )
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Any:
+        return await ctx.tenants.list_tenants()
+
+    tenants = run_with_context(work)
+    if args.json:
+        _print_json(tenants)
+        return 0
+    rows = [("ID", "NIT", "NAME", "ENVIRONMENT", "STATUS")]
+    rows += [(str(t.id), f"{t.nit}-{t.dv}", t.name, t.environment, t.status) for t in tenants]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        sys.stdout.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        sys.stdout.write("\n")
+    return 0
+
+
+def handle_show(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> dict[str, Any]:
+        tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
+        return {
+            "tenant": tenant,
+            "ranges": [
+                {
+                    **msgspec.to_builtins(r.range),
+                    "next_number": r.next_number,
+                    "remaining": r.remaining,
+                }
+                for r in await ctx.tenants.list_ranges(tenant.id)
+            ],
+            "credentials": await ctx.tenants.list_credentials(tenant.id),
+            "quota": await ctx.tenants.quota_status(tenant.id, now_bogota()),
+        }
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def handle_update(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Any:
+        tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
+        if args.environment and args.environment != tenant.environment:
+            await ctx.tenants.switch_environment(tenant.id, args.environment)
+        return await ctx.tenants.update_tenant(
+            tenant.id,
+            name=args.name,
+            permissions=_permissions(args),
+            monthly_limit=args.monthly_limit,
+            yearly_limit=args.yearly_limit,
+            software_id=args.software_id,
+            software_pin=args.software_pin,
+            test_set_id=UNCHANGED if args.test_set_id is None else args.test_set_id,
+            status=args.status,
+        )
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def _certificate_password(password_file: Path | None) -> str:
+    if password_file is not None:
+        return password_file.read_text(encoding="utf-8").rstrip("\r\n")
+    if os.environ.get(CERTIFICATE_PASSWORD_ENV) is not None:
+        return os.environ[CERTIFICATE_PASSWORD_ENV]
+    return getpass.getpass("contraseña del certificado: ")
+
+
+def handle_certificate(args: argparse.Namespace) -> int:
+    data = args.pkcs12.read_bytes()
+    password = _certificate_password(args.password_file)
+
+    async def work(ctx: AppContext) -> Any:
+        tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
+        return await ctx.tenants.attach_certificate(tenant.id, data, password)
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def handle_add_range(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Any:
+        tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
+        return await ctx.tenants.add_resolution(
+            tenant.id,
+            document_type=args.document_type,
+            resolution_number=args.resolution,
+            resolution_date=args.resolution_date,
+            prefix=args.prefix,
+            from_number=args.from_number,
+            to_number=args.to_number,
+            valid_from=args.valid_from,
+            valid_to=args.valid_to,
+            technical_key=args.technical_key,
+            environment=args.environment,
+            next_number=args.next_number,
+        )
+
+    _print_json(run_with_context(work))
+    return 0
