@@ -39,6 +39,8 @@ MOTIVOS: dict[Kind, frozenset[str]] = {
     "nota_debito": frozenset({"1", "2", "3", "4"}),
 }
 MAX_LINEAS = 200
+# Far above any real invoice, far below where Decimal's 28-digit context stops being exact.
+MAX_AMOUNT = Decimal("1e15")
 DEFAULT_UNIDAD = "94"
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -292,11 +294,22 @@ def _check_linea(linea: Linea, p: str, out: _Collector) -> None:
         out.add(p + "cantidad", "La cantidad es requerida.")
     elif not _is_number(linea.cantidad) or linea.cantidad <= 0:
         out.add(p + "cantidad", "La cantidad debe ser un número mayor que 0.")
+    elif linea.cantidad >= MAX_AMOUNT:
+        out.add(p + "cantidad", "La cantidad es demasiado grande.")
 
     if linea.precio is None:
         out.add(p + "precio", "El precio es requerido.")
     elif not _is_number(linea.precio) or linea.precio < 0:
         out.add(p + "precio", "El precio debe ser un número mayor o igual a 0.")
+    elif linea.precio >= MAX_AMOUNT:
+        out.add(p + "precio", "El precio es demasiado grande.")
+    elif (
+        linea.cantidad is not None
+        and _is_number(linea.cantidad)
+        and Decimal(0) < linea.cantidad < MAX_AMOUNT
+        and linea.cantidad * linea.precio >= MAX_AMOUNT
+    ):
+        out.add(p + "precio", "El valor de la línea (cantidad × precio) es demasiado grande.")
 
     if linea.iva_pct is None:
         out.add(p + "iva_pct", "El IVA % es requerido.")

@@ -185,6 +185,13 @@ def test_dv_required_and_checked_for_nit() -> None:
             "El descuento no puede superar el valor de la línea.",
         ),
         ({"descripcion": ["x"]}, "lineas.0.descripcion", "La descripción debe ser un texto."),
+        ({"cantidad": "1e30"}, "lineas.0.cantidad", "La cantidad es demasiado grande."),
+        ({"precio": 1e15}, "lineas.0.precio", "El precio es demasiado grande."),
+        (
+            {"cantidad": 1e8, "precio": 1e8},
+            "lineas.0.precio",
+            "El valor de la línea (cantidad × precio) es demasiado grande.",
+        ),
     ],
 )
 def test_linea_rules(fields: dict[str, Any], path: str, message: str) -> None:
