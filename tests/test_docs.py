@@ -44,3 +44,28 @@ def test_readme_documents_no_hook_that_does_not_exist():
 def test_every_hookspec_has_a_docstring():
     for name in hook_names():
         assert (getattr(hookspecs, name).__doc__ or "").strip(), name
+
+
+def configuration_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    return text.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "source", ["core/settings.py", "core/plugins.py"], ids=lambda s: s.split("/")[-1]
+)
+def test_every_environment_variable_is_in_the_configuration_section(source):
+    code = (README.parent / source).read_text(encoding="utf-8")
+    variables = set(re.findall(r"\bPASARELA_[A-Z_]+\b", code))
+    assert variables
+    missing = sorted(v for v in variables if f"`{v}`" not in configuration_section())
+    assert not missing, f"README '## Configuration' lacks {missing}"
+
+
+def test_every_cli_command_is_in_the_readme():
+    from core.cli import build_parser
+
+    text = README.read_text(encoding="utf-8")
+    subparsers = next(a for a in build_parser()._actions if a.dest == "command")
+    for name in subparsers.choices:
+        assert f"`{name}" in text or f"pasarela {name}" in text, f"README lacks `{name}`"
