@@ -47,6 +47,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"(\d{2}):(\d{2}):(\d{2})(-05:00)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _HEX96 = re.compile(r"[0-9a-fA-F]{96}")
+# Characters XML 1.0 cannot carry: the signed UBL could not be built with them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def as_code(value: str | int | None) -> str | None:
@@ -190,6 +192,7 @@ def _is_number(value: Decimal) -> bool:
 def check_documento(payload: DocumentoPayload, kind: Kind) -> Errors:
     """Every rule of the seed for an invoice or a note; an empty dict means valid."""
     out = _Collector()
+    _check_characters(payload, "", out)
     if payload.factura is not None:
         if payload.factura.fecha is not None and parse_date(payload.factura.fecha) is None:
             out.add("factura.fecha", "La fecha debe tener el formato YYYY-MM-DD.")
@@ -205,6 +208,20 @@ def check_documento(payload: DocumentoPayload, kind: Kind) -> Errors:
         _check_referencia(payload.factura_referencia, out)
         _check_motivo(payload.motivo, kind, out)
     return out.errors
+
+
+def _check_characters(value: object, path: str, out: _Collector) -> None:
+    """Every text of the payload, at any depth, must be XML-safe."""
+    if isinstance(value, str):
+        if _NOT_XML.search(value):
+            label = LABELS.get(path.rsplit(".", 1)[-1], "El campo")
+            out.add(path, f"{label} contiene caracteres de control no permitidos.")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_characters(item, f"{path}.{index}", out)
+    elif isinstance(value, msgspec.Struct):
+        for name in value.__struct_fields__:
+            _check_characters(getattr(value, name), f"{path}.{name}" if path else name, out)
 
 
 def _check_adquiriente(a: Adquiriente, out: _Collector) -> None:

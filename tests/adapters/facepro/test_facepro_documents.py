@@ -464,3 +464,13 @@ async def test_company_customer_with_nit_units_and_value_discount(
     assert response.json()["errors"] == {
         "adquiriente.dv": ["El dígito de verificación no corresponde al NIT."]
     }
+
+
+async def test_text_that_xml_cannot_carry_is_422_not_500(
+    client: AsyncTestClient[Litestar], demo_token: str
+) -> None:
+    body = json.loads(CURL_INVOICE)
+    body["adquiriente"]["razon_social"] = "JUAN\u0001PEREZ"
+    response = await post(client, "/api/v1/documentos", demo_token, body)
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["adquiriente.razon_social"]

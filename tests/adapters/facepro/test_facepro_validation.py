@@ -267,3 +267,17 @@ def test_malformed_bodies(raw: bytes, errors: dict[str, list[str]]) -> None:
     with pytest.raises(InvalidPayload) as caught:
         decode(raw, DocumentoPayload)
     assert caught.value.errors == errors
+
+
+def test_control_characters_are_refused_where_they_are() -> None:
+    body = with_adquiriente(razon_social="JUAN\u0001PEREZ")
+    body["lineas"][0]["descripcion"] = "x\u0000y"
+    body["lineas"][0]["codigo"] = "tab\tand newline\n are fine"
+    assert errors_of(body) == {
+        "adquiriente.razon_social": [
+            "La razón social contiene caracteres de control no permitidos."
+        ],
+        "lineas.0.descripcion": ["La descripción contiene caracteres de control no permitidos."],
+    }
+    body = with_adquiriente(responsabilidad_fiscal=["O-13", "O-15\u0007"])
+    assert "adquiriente.responsabilidad_fiscal.1" in errors_of(body)
