@@ -37,6 +37,7 @@ from core.sample_documents import TEST_TECHNICAL_KEY  # DIAN's habilitación key
 from core.signing.certificates import SigningIdentity, load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
 from core.signing.xades import verify_xades
+from core.ubl.schemas import schema_errors
 from plugins.environments.simulador import document_rules as rules
 from plugins.environments.simulador.application_response import (
     DIAN_NAME,
@@ -52,7 +53,6 @@ from plugins.environments.simulador.store import (
     SimulatorStore,
     duplicate_key,
 )
-from plugins.environments.simulador.xsd import XsdValidator
 
 #: DianResponse texts (research/dian-tech.md §4.4-§4.5).
 ACCEPTED_DESCRIPTION = "Procesado Correctamente."
@@ -130,7 +130,7 @@ class SimulatedDian:
     ) -> None:
         self.store = store
         self.sim = sim
-        self.xsd = XsdValidator(xsd_dir) if xsd_dir else None
+        self.xsd_dir = xsd_dir
         self._identity: SigningIdentity | None = None
         self._identity_lock = asyncio.Lock()
         self._registry: dict[tuple[str, str], tuple[float, IssuerRegistry]] = {}
@@ -207,7 +207,7 @@ class SimulatedDian:
             return self._rejected_unparsed(
                 name, [Finding("ZB05", "El documento recibido no es un tipo de documento "
                                "electrónico reconocido.")])
-        if self.xsd is not None and not self.xsd.is_valid(root):
+        if self.xsd_dir is not None and schema_errors(root, self.xsd_dir):
             facts = read_facts(root)
             return await self._finish(root, xml, name, facts, [SCHEMA_FAILURE], caller,
                                       zip_key=zip_key, test_set_id=test_set_id)

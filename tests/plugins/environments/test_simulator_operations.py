@@ -315,3 +315,13 @@ async def test_document_of_another_issuer_is_not_authorized(client, settings):
     response = await client.send_bill_sync(prepared.zip_name, prepared.zip)
     assert response.status_code == "89"
     assert "no autorizado a enviar documentos para emisor con NIT" in response.status_description
+
+
+async def test_schema_violation_is_zb01(client, issuer, settings):
+    if settings.xsd_dir is None:
+        pytest.skip("the DIAN XSDs are not available")
+    prepared = invoice(issuer, 990000116)
+    root = etree.fromstring(prepared.xml)
+    root.find(f"{{{CBC}}}ID").addnext(etree.Element(f"{{{CBC}}}Inventado"))
+    response = await client.send_bill_sync(prepared.zip_name, rezip(prepared, root))
+    assert response.error_messages == ["Regla: ZB01, Rechazo: Fallo en el esquema XML del archivo"]
