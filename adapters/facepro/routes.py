@@ -74,11 +74,11 @@ def base_url(request: Request[Any, Any, Any]) -> str:
 class FaceproController(Controller):
     path = "/"
 
-    @get("/health", sync_to_thread=False)
+    @get("/health", sync_to_thread=False, summary="Estado del servicio")
     def health(self) -> Response[bytes]:
         return json_response(responses.health())
 
-    @get("/me")
+    @get("/me", summary="Información de la empresa autenticada")
     async def me(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
         parsed = parse_token(bearer_token(request))
         credential_id = parsed[0] if parsed else None
@@ -93,23 +93,23 @@ class FaceproController(Controller):
         user = {"id": credential_id, "name": label or f"Token API {credential_id}", "email": None}
         return json_response(responses.me(tenant, user))
 
-    @post("/documentos")
+    @post("/documentos", summary="Emitir factura electrónica")
     async def create_invoice(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
         return await _issue(ctx, tenant, request, DocumentoPayload, "factura")
 
-    @post("/notas-credito")
+    @post("/notas-credito", summary="Emitir nota crédito")
     async def create_credit_note(
         self, ctx: Ctx, tenant: Tenant, request: Request
     ) -> Response[bytes]:
         return await _issue(ctx, tenant, request, NotaPayload, "nota_credito")
 
-    @post("/notas-debito")
+    @post("/notas-debito", summary="Emitir nota débito")
     async def create_debit_note(
         self, ctx: Ctx, tenant: Tenant, request: Request
     ) -> Response[bytes]:
         return await _issue(ctx, tenant, request, NotaPayload, "nota_debito")
 
-    @get("/documentos")
+    @get("/documentos", summary="Listar documentos")
     async def list_documents(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
         query = _list_query(request)
         records, total = await ctx.documents.list(tenant.id, **query)
@@ -117,14 +117,14 @@ class FaceproController(Controller):
             responses.listing(records, total, query["page"], query["per_page"], base_url(request))
         )
 
-    @get("/documentos/{uuid:str}")
+    @get("/documentos/{uuid:str}", summary="Detalle de documento")
     async def detail(
         self, ctx: Ctx, tenant: Tenant, request: Request, uuid: TrackingId
     ) -> Response[bytes]:
         record = await ctx.documents.get(tenant.id, uuid)
         return json_response(responses.detail(record, base_url(request)))
 
-    @get("/documentos/{uuid:str}/consultar")
+    @get("/documentos/{uuid:str}/consultar", summary="Consultar estado en DIAN")
     async def consult(
         self, ctx: Ctx, tenant: Tenant, request: Request, uuid: TrackingId
     ) -> Response[bytes]:
@@ -145,7 +145,7 @@ class FaceproController(Controller):
             )
         return json_response(responses.consulted(record, base_url(request), **status))
 
-    @get("/documentos/{uuid:str}/xml")
+    @get("/documentos/{uuid:str}/xml", summary="Descargar XML firmado")
     async def signed_xml(self, ctx: Ctx, tenant: Tenant, uuid: TrackingId) -> Response[bytes]:
         xml = await ctx.documents.signed_xml(tenant.id, uuid)
         return Response(content=xml, media_type="application/xml")
