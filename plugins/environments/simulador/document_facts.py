@@ -11,14 +11,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-EXT = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
-STS = "dian:gov:co:facturaelectronica:Structures-2-1"
+from core.ubl.namespaces import CAC_NS, CBC_NS, DS_NS, EXT_NS, STS_NS, XADES_NS
+
+# The structures namespace ODOO and UBL21DIAN write on notes, which DIAN accepts (§6).
 STS_NOTES = "http://www.dian.gov.co/contratos/facturaelectronica/v1/Structures"
-DS = "http://www.w3.org/2000/09/xmldsig#"
-XADES = "http://uri.etsi.org/01903/v1.3.2#"
-NS = {"cbc": CBC, "cac": CAC, "ext": EXT, "ds": DS, "xades": XADES}
+NS = {"cbc": CBC_NS, "cac": CAC_NS, "ext": EXT_NS, "ds": DS_NS, "xades": XADES_NS}
 
 #: Rule-id prefix per document type (research/dian-tech.md §7, GOSOCKET DianServicesUtils).
 RULE_PREFIXES = {
@@ -123,7 +120,7 @@ def attribute(node: etree._Element | None, path: str, name: str) -> str:
 
 def dian_extensions(root: etree._Element) -> etree._Element | None:
     """``sts:DianExtensions`` in the first UBLExtension; either sts namespace is accepted."""
-    for ns in (STS, STS_NOTES):
+    for ns in (STS_NS, STS_NOTES):
         path = f"ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/{{{ns}}}DianExtensions"
         found = root.find(path, NS)
         if found is not None:

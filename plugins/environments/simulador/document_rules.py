@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from core.dian.responses import format_rule_message
 from core.ubl.unique_codes import compute_unique_code, software_security_code
 from core.validation.nit import is_valid_nit
 from plugins.environments.simulador.document_facts import NS, DocumentFacts, text
@@ -35,8 +36,8 @@ class Finding:
     rejection: bool = True
 
     def render(self) -> str:
-        kind = "Rechazo" if self.rejection else "Notificación"
-        return f"Regla: {self.rule}, {kind}: {self.message}"
+        """``Regla: X, Rechazo|Notificación: …`` as DIAN writes it in ErrorMessage."""
+        return format_rule_message(self.rule, self.message, rejection=self.rejection)
 
 
 def _amount(node: etree._Element | None, path: str) -> Decimal | None:
