@@ -10,6 +10,7 @@ loads only those.
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 import logging
 import os
 from collections.abc import Iterable, Mapping
@@ -32,6 +33,22 @@ class PluginInfo:
     distribution: str | None
     version: str | None
     hooks: tuple[str, ...]
+
+
+class PasarelaPluginManager(pluggy.PluginManager):
+    """Any function named ``pasarela_*`` in a plugin is a hook implementation, marked or not.
+
+    As pytest does with ``pytest_*``: a misspelt hook (``pasarela_register_dialect``) then
+    has no spec and ``check_pending()`` stops start-up, instead of the typo being ignored.
+    """
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is None and name.startswith(f"{hookspecs.PROJECT}_"):
+            found = inspect.getattr_static(plugin, name, None)
+            if isinstance(found, staticmethod | classmethod) or inspect.isfunction(found):
+                return {}  # type: ignore[typeddict-item]  # pluggy fills in the defaults
+        return opts
 
 
 def _env_names(value: str | None) -> set[str]:
@@ -60,7 +77,7 @@ def get_plugin_manager(
     ``extra_plugins`` are registered too (tests and embedding applications use it).
     """
     env = os.environ if env is None else env
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm = PasarelaPluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     if load_entry_points:
         for ep in importlib.metadata.entry_points(group=hookspecs.PROJECT):

@@ -193,3 +193,24 @@ def test_disabled_through_process_environment(fake_distribution, monkeypatch):
     assert get_plugin_manager().get_plugin(fake_distribution) is None
     monkeypatch.delenv("PASARELA_DISABLE_PLUGINS")
     assert get_plugin_manager().get_plugin(fake_distribution) is not None
+
+
+def test_misspelt_unmarked_hook_is_rejected_too():
+    def pasarela_register_dialect(register):  # no @hookimpl and missing the final "s"
+        raise AssertionError("never called")
+
+    plugin = types.SimpleNamespace(pasarela_register_dialect=pasarela_register_dialect)
+    with pytest.raises(pluggy.PluginValidationError, match="pasarela_register_dialect"):
+        get_plugin_manager(extra_plugins=[plugin], env={})
+
+
+def test_unmarked_hook_with_the_right_name_is_used():
+    def pasarela_register_dialects(register):
+        register(Dialect(id="sin_marca", title="Sin marca", route_handlers=[]))
+
+    plugin = types.SimpleNamespace(
+        pasarela_register_dialects=pasarela_register_dialects, pasarela_version="1.0"
+    )
+    assert (
+        "sin_marca" in build_registry(get_plugin_manager(extra_plugins=[plugin], env={})).dialects
+    )
