@@ -16,13 +16,13 @@ from lxml import etree
 
 from core.signing.certificates import SigningIdentity
 from core.signing.xades import sign_xades
+from core.ubl.extensions import DIAN_DV, DIAN_NIT
 from core.ubl.namespaces import CAC, CBC, EXT, PREFIXED, STS, sub
 from core.ubl.unique_codes import sha384_hex
 from plugins.environments.simulador.document_facts import DocumentFacts
 from plugins.environments.simulador.document_rules import Finding
 
 APPLICATION_RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2"
-DIAN_NIT, DIAN_DV = "800197268", "4"
 DIAN_NAME = "Unidad Especial Dirección de Impuestos y Aduanas Nacionales"
 ACCEPTED, REJECTED = "02", "04"
 RESPONSE_TEXT = {
