@@ -17,12 +17,23 @@ from lxml import etree
 from core.signing.certificates import SigningIdentity
 from core.signing.xades import sign_xades
 from core.ubl.extensions import DIAN_DV, DIAN_NIT
-from core.ubl.namespaces import CAC, CBC, EXT, PREFIXED, STS, sub
+from core.ubl.namespaces import (
+    CAC,
+    CBC,
+    DIAN_AGENCY_ID,
+    DIAN_AGENCY_NAME,
+    EXT,
+    PREFIXED,
+    STS,
+    sub,
+)
 from core.ubl.unique_codes import sha384_hex
 from plugins.environments.simulador.document_facts import DocumentFacts
 from plugins.environments.simulador.document_rules import Finding
 
 APPLICATION_RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2"
+DIAN_SOFTWARE_ID = "DIAN"  # the simulated DIAN signs as its own software
+QR_BASE_HABILITACION = "https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey="
 DIAN_NAME = "Unidad Especial Dirección de Impuestos y Aduanas Nacionales"
 ACCEPTED, REJECTED = "02", "04"
 RESPONSE_TEXT = {
@@ -53,19 +64,21 @@ def build_application_response(
         f"{{{APPLICATION_RESPONSE_NS}}}ApplicationResponse",
         nsmap={None: APPLICATION_RESPONSE_NS, **PREFIXED},
     )
+    code = ACCEPTED if accepted else REJECTED
+    number = str(uuid.uuid4().int % 10**12)
+    agency = {"schemeAgencyID": DIAN_AGENCY_ID, "schemeAgencyName": DIAN_AGENCY_NAME}
+    dian_id = {**agency, "schemeID": DIAN_DV, "schemeName": "31"}
     extensions = sub(root, EXT.UBLExtensions)
     dian = sub(sub(sub(extensions, EXT.UBLExtension), EXT.ExtensionContent), STS.DianExtensions)
     sub(sub(dian, STS.InvoiceSource), CBC.IdentificationCode, "CO")
     provider = sub(dian, STS.SoftwareProvider)
-    sub(provider, STS.ProviderID, DIAN_NIT, {"schemeAgencyID": "195", "schemeID": DIAN_DV,
-                                             "schemeName": "31"})
-    sub(provider, STS.SoftwareID, "DIAN")
-    sub(sub(dian, STS.AuthorizationProvider), STS.AuthorizationProviderID, DIAN_NIT,
-        {"schemeAgencyID": "195", "schemeID": DIAN_DV, "schemeName": "31"})
+    sub(provider, STS.ProviderID, DIAN_NIT, dian_id)
+    sub(provider, STS.SoftwareID, DIAN_SOFTWARE_ID, agency)
+    sub(dian, STS.SoftwareSecurityCode, sha384_hex(f"{DIAN_SOFTWARE_ID}{number}"), agency)
+    sub(sub(dian, STS.AuthorizationProvider), STS.AuthorizationProviderID, DIAN_NIT, dian_id)
+    sub(dian, STS.QRCode, f"{QR_BASE_HABILITACION}{facts.uuid}")
     sub(sub(extensions, EXT.UBLExtension), EXT.ExtensionContent)  # the signature goes here
 
-    code = ACCEPTED if accepted else REJECTED
-    number = str(uuid.uuid4().int % 10**12)
     date, time = issued_at.date().isoformat(), issued_at.strftime("%H:%M:%S%z")
     time = f"{time[:-2]}:{time[-2:]}"
     sub(root, CBC.UBLVersionID, "UBL 2.1")

@@ -16,9 +16,9 @@ from litestar import Litestar
 from core.api import Environment, Provisioning, hookimpl
 from core.settings import Settings
 from plugins.environments.simulador.app import SERVICE_PATH, create_simulator_app
+from plugins.environments.simulador.application_response import QR_BASE_HABILITACION
 from plugins.environments.simulador.store import SimulatorStore
 
-QR_BASE_HABILITACION = "https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey="
 IN_PROCESS_URL = f"http://simulador.pasarela{SERVICE_PATH}"
 
 _apps: dict[str, Litestar] = {}

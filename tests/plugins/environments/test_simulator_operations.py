@@ -26,6 +26,7 @@ from core.settings import Settings
 from core.signing.certificates import load_pkcs12, subject_nit
 from core.signing.testcerts import generate_test_pkcs12
 from core.signing.xades import sign_xades, verify_xades
+from core.ubl.schemas import schema_errors
 from plugins.environments.simulador.sample_documents import (
     SampleIssuer,
     prepare_sample,
@@ -99,7 +100,7 @@ def _rules(response) -> list[str]:
     return [m.rule for m in response.rule_messages]
 
 
-async def test_send_bill_sync_accepts_a_valid_invoice(client, issuer):
+async def test_send_bill_sync_accepts_a_valid_invoice(client, issuer, settings):
     prepared = invoice(issuer, 990000101)
     response = await client.send_bill_sync(prepared.zip_name, prepared.zip)
 
@@ -116,6 +117,8 @@ async def test_send_bill_sync_accepts_a_valid_invoice(client, issuer):
     assert application_response.findtext(f".//{{{CAC}}}Response/{{{CBC}}}ResponseCode") == "02"
     assert application_response.findtext(
         f".//{{{CAC}}}DocumentReference/{{{CBC}}}UUID") == prepared.unique_code
+    if settings.xsd_dir:
+        assert schema_errors(application_response, settings.xsd_dir) == []
 
 
 async def test_get_status_and_xml_by_document_key(client, issuer):
