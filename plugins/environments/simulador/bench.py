@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import statistics
 import subprocess
@@ -49,6 +50,8 @@ def handle(args: argparse.Namespace) -> int:
         sys.stderr.write("--docs y --concurrency deben ser mayores que cero\n")
         return 2
     settings = Settings.from_env()
+    for noisy in ("httpx", "core.dian.client"):  # one log line per call would drown the result
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="pasarela-bench-") as tmp:
         if args.url:
             url, database_url = args.url, settings.database_url
