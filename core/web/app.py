@@ -18,6 +18,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins import InitPluginProtocol
 
 import core
+from core.json_logging import configure_logging
 from core.settings import Settings
 from core.web.admin import admin_router
 from core.web.audit import RequestAuditMiddleware
@@ -72,4 +73,6 @@ def create_app(
 
 def create_app_from_env() -> Litestar:
     """Factory for ``uvicorn --factory`` (multi-worker serve): settings from the environment."""
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib.metadata
+import socket
 import types
-from pathlib import Path
 
 import pluggy
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 import core
 from core.api import Dialect, Problem, ValidationFailed, hookimpl
+from core.demo import ensure_demo
 from core.plugins import get_plugin_manager
 from core.settings import Settings
 from core.storage.tables import AuditEntry
@@ -76,15 +77,25 @@ async def test_health_reports_version_and_database(client):
     assert response.json() == {"status": "ok", "version": core.__version__, "database": True}
 
 
-async def test_health_is_503_when_the_database_is_unreachable(tmp_path: Path):
+async def test_health_is_503_when_the_database_is_unreachable():
+    unused_port = free_tcp_port()  # nothing listens there: connections are refused at once
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'no-such-dir' / 'x.db'}", secret_key="k"
+        database_url=f"postgresql://pasarela@127.0.0.1:{unused_port}/x", secret_key="k"
     )
     async with AsyncTestClient(app=create_app(settings)) as client:
         response = await client.get("/-/health")
     assert response.status_code == 503
-    assert response.json()["database"] is False
-    assert response.json()["status"] == "degradado"
+    assert response.json() == {
+        "status": "degradado",
+        "version": core.__version__,
+        "database": False,
+    }
+
+
+def free_tcp_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 async def test_plugins_lists_builtins_and_what_they_registered(client):
@@ -199,3 +210,19 @@ async def test_settings_are_read_when_the_app_is_created(tmp_path, monkeypatch):
     async with AsyncTestClient(app=app) as client:
         response = await client.get("/prueba/contexto")
     assert response.json()["public_url"] == "http://leido-al-crear.test"
+
+
+async def test_app_and_demo_on_postgresql(postgres_url, tmp_path):
+    settings = make_test_settings(tmp_path, database_url=postgres_url)
+    app = create_app(settings)
+    ctx: AppContext = app.state.ctx
+    first = await ensure_demo(ctx)
+    again = await ensure_demo(ctx)
+    assert again.tenant.id == first.tenant.id
+    assert again.tenant.certificate == first.tenant.certificate
+    # AsyncTestClient runs the app in its own event loop; asyncpg connections belong to one loop.
+    await ctx.engine.dispose()
+    async with AsyncTestClient(app=app) as client:
+        assert (await client.get("/-/health")).json()["database"] is True
+        plugins = (await client.get("/-/plugins")).json()
+    assert {d["id"] for d in plugins["dialects"]} == set(again.credentials)
