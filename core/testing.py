@@ -2,8 +2,10 @@
 test client and the demo tenant.
 
 Installed as the pytest plugin ``pasarela`` (entry point group ``pytest11``), so a plugin's
-test suite gets them just by having Pasarela installed::
+test suite gets them just by having Pasarela installed (the async ones are pytest-asyncio
+fixtures, so they work in its strict and auto modes alike)::
 
+    @pytest.mark.asyncio  # not needed with asyncio_mode = "auto"
     async def test_my_dialect(client, demo_tenant):
         response = await client.get("/mi-api/ping")
         assert response.status_code == 200
@@ -16,16 +18,27 @@ Fixtures (all function-scoped, so tests never share state):
 ``ctx``           the app's ``AppContext`` (tenants service, registry, sessionmaker ...)
 ``client``        an ``httpx.AsyncClient`` on the app, lifespan run in the test's loop
 ``demo_tenant``   the ``serve --demo`` tenant (``core.demo.DemoSetup``) in the app's database
+
+``serving_gateway(tmp_path, *args)`` runs ``pasarela serve ARGS`` as a real process on a free
+port (a context manager yielding the base URL and the process).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pluggy
 import pytest
+import pytest_asyncio
 from litestar import Litestar
 
 from core.demo import DemoSetup, ensure_demo
@@ -72,7 +85,7 @@ def ctx(app: Litestar) -> AppContext:
     return app.state.ctx
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def client(app: Litestar, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the app, with the app's lifespan run **in the test's event loop**.
 
@@ -91,7 +104,59 @@ async def client(app: Litestar, settings: Settings) -> AsyncIterator[httpx.Async
         await ctx.close()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture
 async def demo_tenant(client: httpx.AsyncClient, ctx: AppContext) -> DemoSetup:
     """The demo tenant, created after the app started (so environments are provisioned)."""
     return await ensure_demo(ctx)
+
+
+READY_DEADLINE_S = 90  # a start-up deadline, not a performance assertion
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving_gateway(tmp_path: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Run ``pasarela serve ARGS`` as a real process on a free port with its database in
+    ``tmp_path``; yields (base URL, process) once ``/-/health`` answers; SIGTERM afterwards."""
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PASARELA_")} | {
+        "PASARELA_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+        "PASARELA_SECRET_KEY_FILE": str(tmp_path / "serve.key"),
+    }
+    script = Path(sys.executable).with_name("pasarela")
+    log = (tmp_path / f"serve-{port}.log").open("w")
+    process = subprocess.Popen(
+        [str(script), "serve", "--port", str(port), *args],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + READY_DEADLINE_S
+        while True:
+            assert process.poll() is None, (tmp_path / f"serve-{port}.log").read_text()
+            try:
+                if httpx.get(f"{base_url}/-/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the gateway did not become healthy"
+            time.sleep(0.2)
+        yield base_url, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
