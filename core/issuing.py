@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -188,7 +188,13 @@ class IssueService:
             retry_after_s=self._lease_s(),
         )
         numbered = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
-        stored = await self._prepare_and_store(stored, numbered, document_type, tenant, numbering_range)
+        try:
+            stored = await self._prepare_and_store(
+                stored, numbered, document_type, tenant, numbering_range
+            )
+        except Exception as error:  # a defect, not the client's input: keep the number, say so
+            log.exception("building the document failed", extra={"uuid": stored.uuid})
+            return await self._finish(stored, FAILED, last_error=_describe(error))
         return await self._deliver(stored, tenant, first_send=True)
 
     async def _prepare_and_store(
@@ -270,7 +276,9 @@ class IssueService:
             return answers[0]
         return None
 
-    async def _record_answer(self, stored: StoredDocument, response: DianResponse) -> DocumentRecord:
+    async def _record_answer(
+        self, stored: StoredDocument, response: DianResponse
+    ) -> DocumentRecord:
         verdict = judge(response, stored.unique_code)
         columns: dict[str, Any] = {
             "dian_status_code": response.status_code,
@@ -320,7 +328,11 @@ class IssueService:
         """Finish a pending document the retry worker claimed (its process may have died)."""
         tenant = await self.tenants.tenant_view(stored.tenant_id)
         if not stored.signed_xml:
-            stored = await self._rebuild(stored, tenant)
+            try:
+                stored = await self._rebuild(stored, tenant)
+            except Exception as error:
+                log.exception("rebuilding a pending document failed", extra={"uuid": stored.uuid})
+                return await self._finish(stored, FAILED, last_error=_describe(error))
         return await self._deliver(stored, tenant, first_send=False)
 
     async def _rebuild(self, stored: StoredDocument, tenant: TenantView) -> StoredDocument:
@@ -338,7 +350,9 @@ class IssueService:
             and r.range.from_number <= stored.number <= r.range.to_number
             and r.range.document_type == document_type.range_type
         )
-        return await self._prepare_and_store(stored, document, document_type, tenant, numbering_range)
+        return await self._prepare_and_store(
+            stored, document, document_type, tenant, numbering_range
+        )
 
     # ------------------------------------------------------------------ reading
 
@@ -417,6 +431,10 @@ class IssueService:
         url, transport = endpoint
         identity = await self._identity(tenant_id)
         return self.pool.client(url, identity, transport=transport), environment
+
+
+def _describe(error: BaseException) -> str:
+    return f"No se pudo generar el documento: {type(error).__name__}: {error}"[:500]
 
 
 def _timeout(settings: Settings) -> httpx.Timeout:
