@@ -249,6 +249,9 @@ def handle_http(args: argparse.Namespace) -> int:
     if args.docs < 1 or args.concurrency < 1:
         sys.stderr.write("--docs and --concurrency must be at least 1\n")
         return 2
+    # httpx logs every request at INFO: thousands of lines would cost the client the CPU
+    # the gateway needs on the same machine and distort the measurement.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     result = asyncio.run(
         run_http_bench(
             base_url=base_url,
