@@ -15,6 +15,7 @@ given a second number.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Sequence
 from decimal import Decimal
@@ -29,7 +30,7 @@ from core.contracts import DocumentType, Environment
 from core.dian.client import DianClient, DianClientPool
 from core.dian.errors import SoapFaultError
 from core.dian.responses import DianResponse
-from core.errors import DianUnavailable, PermissionDenied, ValidationFailed
+from core.errors import DianUnavailable, NumberingExhausted, PermissionDenied, ValidationFailed
 from core.model import Document, DocumentRecord, TenantView
 from core.pipeline import PreparedDocument, issue_moment, prepare_document, validate_document
 from core.registry import Registry
@@ -40,6 +41,8 @@ from core.tenants import TenantService, required_permission
 from core.ubl.packaging import document_file_names, zip_xml
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from core.web.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ log = logging.getLogger(__name__)
 PENDING, ACCEPTED, REJECTED, FAILED = "pendiente", "aceptado", "rechazado", "fallido"
 FINAL_STATUSES = frozenset({ACCEPTED, REJECTED, FAILED})
 IDENTITY_TTL = dt.timedelta(minutes=5)  # a replaced certificate is picked up within this
+ACTIVE_RANGE_MAX_AGE_S = 30.0  # a range registered by another process is used within this
 
 
 class Verdict(msgspec.Struct, frozen=True, kw_only=True):
@@ -159,9 +163,44 @@ class IssueService:
         document = msgspec.structs.replace(
             document, issue_date=moment.date(), issue_time=moment.timetz()
         )
+        range_key = (tenant.id, document_type.range_type, tenant.environment, moment.date())
         numbering_range = await self.tenants.active_range(
-            tenant.id, document_type.range_type, tenant.environment, moment.date()
+            *range_key, max_age_s=ACTIVE_RANGE_MAX_AGE_S
         )
+        attempt = functools.partial(
+            self._issue_in_range,
+            tenant,
+            document,
+            document_type,
+            moment=moment,
+            dialect=dialect,
+            request_payload=request_payload,
+            dialect_data=dialect_data,
+            now=now,
+        )
+        try:
+            return await attempt(numbering_range)
+        except NumberingExhausted:
+            # the cached range ran out: ask again (the next range, or the definitive error)
+            self.tenants.forget_active_range(*range_key)
+            fresh = await self.tenants.active_range(*range_key)
+            if fresh == numbering_range:
+                raise
+            return await attempt(fresh)
+
+    async def _issue_in_range(
+        self,
+        tenant: TenantView,
+        document: Document,
+        document_type: DocumentType,
+        numbering_range: Any,
+        *,
+        moment: dt.datetime,
+        dialect: str,
+        request_payload: bytes | None,
+        dialect_data: dict[str, Any] | None,
+        now: dt.datetime | None,
+    ) -> DocumentRecord:
         problems = validate_document(
             document,
             document_type=document_type,
@@ -172,7 +211,10 @@ class IssueService:
         )
         if any(p.severity == "error" for p in problems):
             raise ValidationFailed([p for p in problems if p.severity == "error"])
-        await self.tenants.consume_quota(tenant.id, moment)
+
+        async def count_quota(session: AsyncSession) -> None:
+            await self.tenants.consume_quota(tenant.id, moment, session=session)
+
         stored = await self.documents.insert_pending(
             tenant_id=tenant.id,
             dialect=dialect,
@@ -186,6 +228,7 @@ class IssueService:
             request_payload=request_payload,
             dialect_data={"canonical": msgspec.to_builtins(document), "dialect": dialect_data},
             retry_after_s=self._lease_s(),
+            before=count_quota,
         )
         numbered = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
         try:

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import time
 import uuid as uuid_module
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -182,6 +183,8 @@ class TenantService:
         self._box = secret_box
         self.environments = registry_environments
         self.settings = settings or Settings.from_env()
+        # (tenant, type, environment, date) -> (active range, monotonic time it was read)
+        self._active_ranges: dict[tuple[int, str, str, dt.date], tuple[NumberingRange, float]] = {}
 
     @classmethod
     def from_settings(
@@ -443,6 +446,7 @@ class TenantService:
             )
             created = await session.get_one(Resolution, range_id)
             numbering = _numbering_range(created)
+        self._active_ranges.clear()
         if env == row.environment:
             await self.provision(row.id)
         return numbering
@@ -459,11 +463,45 @@ class TenantService:
             return [RangeRecord(range=_numbering_range(r), next_number=r.next_number) for r in rows]
 
     async def active_range(
-        self, tenant_id: int, document_type: str, environment: str, on_date: dt.date
+        self,
+        tenant_id: int,
+        document_type: str,
+        environment: str,
+        on_date: dt.date,
+        *,
+        max_age_s: float = 0.0,
     ) -> NumberingRange:
         """The range that numbers the next ``document_type`` document on ``on_date``: valid on
         that date, with numbers left; the first registered wins. Raises ``ConfigurationError``
-        when no range is valid, ``NumberingExhausted`` when the valid ones are used up."""
+        when no range is valid, ``NumberingExhausted`` when the valid ones are used up.
+
+        ``max_age_s`` > 0 accepts an answer this process read that recently (the issuing hot
+        path: one query less per document). A cached range stays the right one while it has
+        numbers, since ranges are only ever added and a later one never wins over it; when it
+        runs out the atomic allocation raises ``NumberingExhausted`` and the caller asks again
+        with ``forget_active_range``. Adding a range here clears the cache; one added by another
+        process is seen within ``max_age_s``.
+        """
+        key = (tenant_id, document_type, environment, on_date)
+        if max_age_s > 0:
+            cached = self._active_ranges.get(key)
+            if cached is not None and time.monotonic() - cached[1] < max_age_s:
+                return cached[0]
+        found = await self._read_active_range(tenant_id, document_type, environment, on_date)
+        if len(self._active_ranges) > 4096:
+            self._active_ranges.clear()
+        self._active_ranges[key] = (found, time.monotonic())
+        return found
+
+    def forget_active_range(
+        self, tenant_id: int, document_type: str, environment: str, on_date: dt.date
+    ) -> None:
+        """Drop a cached ``active_range`` answer (its range ran out of numbers)."""
+        self._active_ranges.pop((tenant_id, document_type, environment, on_date), None)
+
+    async def _read_active_range(
+        self, tenant_id: int, document_type: str, environment: str, on_date: dt.date
+    ) -> NumberingRange:
         async with self._sessions() as session:
             rows = (
                 await session.scalars(
@@ -598,33 +636,22 @@ class TenantService:
 
     # --------------------------------------------------------------------- quotas
 
-    async def consume_quota(self, tenant_id: int, now: dt.datetime) -> None:
+    async def consume_quota(
+        self, tenant_id: int, now: dt.datetime, *, session: AsyncSession | None = None
+    ) -> None:
         """Count one document in the tenant's month and year; atomically refuse it when a limit
         is reached (``QuotaExceeded``; nothing is counted then). Usage is counted even for
-        tenants without limits, for reporting."""
-        month_key, year_key = period_keys(now)
-        async with self._sessions.begin() as session:
-            limits = (
-                await session.execute(
-                    select(Tenant.monthly_limit, Tenant.yearly_limit).where(Tenant.id == tenant_id)
-                )
-            ).one_or_none()
-            if limits is None:
-                raise NotFound(f"la empresa {tenant_id} no existe")
-            for key, limit, period in (
-                (month_key, limits.monthly_limit, "mensual"),
-                (year_key, limits.yearly_limit, "anual"),
-            ):
-                if not await _count_one(session, tenant_id, key, limit):
-                    used = await session.scalar(
-                        select(QuotaUsage.count).where(
-                            QuotaUsage.tenant_id == tenant_id, QuotaUsage.period_key == key
-                        )
-                    )
-                    assert limit is not None
-                    raise QuotaExceeded(
-                        used or 0, limit, period, seconds_until_next_period(now, period)
-                    )
+        tenants without limits, for reporting.
+
+        With ``session`` the count joins the caller's transaction (the issuing path stores the
+        document in the same one: a refused document stores nothing, a failed insert counts
+        nothing, and one transaction is cheaper than two); otherwise it commits on its own.
+        """
+        if session is not None:
+            await _consume_quota(session, tenant_id, now)
+            return
+        async with self._sessions.begin() as own:
+            await _consume_quota(own, tenant_id, now)
 
     async def quota_status(self, tenant_id: int, now: dt.datetime) -> QuotaStatus:
         month_key, year_key = period_keys(now)
@@ -788,6 +815,30 @@ async def _tenant_row(session: AsyncSession, ref: int | str) -> Tenant:
     if row is None:
         raise NotFound(f"la empresa {ref} no existe")
     return row
+
+
+async def _consume_quota(session: AsyncSession, tenant_id: int, now: dt.datetime) -> None:
+    """``TenantService.consume_quota`` inside the transaction of ``session``."""
+    month_key, year_key = period_keys(now)
+    limits = (
+        await session.execute(
+            select(Tenant.monthly_limit, Tenant.yearly_limit).where(Tenant.id == tenant_id)
+        )
+    ).one_or_none()
+    if limits is None:
+        raise NotFound(f"la empresa {tenant_id} no existe")
+    for key, limit, period in (
+        (month_key, limits.monthly_limit, "mensual"),
+        (year_key, limits.yearly_limit, "anual"),
+    ):
+        if not await _count_one(session, tenant_id, key, limit):
+            used = await session.scalar(
+                select(QuotaUsage.count).where(
+                    QuotaUsage.tenant_id == tenant_id, QuotaUsage.period_key == key
+                )
+            )
+            assert limit is not None
+            raise QuotaExceeded(used or 0, limit, period, seconds_until_next_period(now, period))
 
 
 async def _count_one(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import uuid as uuid_module
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
@@ -26,11 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.clock import BOGOTA, now_bogota
 from core.errors import DuplicateDocument, NotFound
 from core.model import DocumentRecord
-from core.storage.numbering import allocate_number
+from core.storage.numbering import allocate_number, allocate_owned_number
 from core.storage.tables import DocumentRow, Resolution
 
 STATUSES: Final = ("pendiente", "aceptado", "rechazado", "fallido")
 IN_FLIGHT_LEASE_S: Final = 120.0  # a pending document is not retried while its sender may still run
+_DOCUMENTS: Final = DocumentRow.__table__  # Core statements: RETURNING whole rows, no ORM load
 _UPDATABLE: Final = frozenset(
     {
         "status",
@@ -136,6 +137,7 @@ class DocumentRepository:
         dialect_data: Mapping[str, Any] | None = None,
         uuid: str | None = None,
         retry_after_s: float = IN_FLIGHT_LEASE_S,
+        before: Callable[[AsyncSession], Awaitable[None]] | None = None,
     ) -> StoredDocument:
         """Persist a new ``pendiente`` document before anything is sent.
 
@@ -145,44 +147,58 @@ class DocumentRepository:
         ``retry_after_s``: the retry worker leaves the document alone that long (the request
         that created it is expected to finish it first). ``DuplicateDocument`` when the
         tenant already has that prefix and number in that environment.
+        ``before`` runs first inside the same transaction (the issuing path counts the quota
+        there); what it raises rolls everything back and propagates.
         """
         now = now_bogota()
         async with self._sessions() as session:
             try:
                 async with session.begin():
+                    if before is not None:
+                        await before(session)
                     if range_id is not None:
-                        prefix = await _range_prefix(session, range_id, tenant_id, environment)
-                        number = await allocate_number(session, range_id)
+                        allocated = await allocate_owned_number(
+                            session, range_id, tenant_id=tenant_id, environment=environment
+                        )
+                        if allocated is None:  # raise the precise error
+                            await _range_prefix(session, range_id, tenant_id, environment)
+                            await allocate_number(session, range_id)
+                            raise AssertionError("allocate_number must raise here")
+                        prefix, number = allocated
                     elif number is None:
                         raise ValueError("give range_id, or prefix and number")
-                    row_id = await session.scalar(
-                        insert(DocumentRow)
-                        .values(
-                            uuid=uuid or str(uuid_module.uuid4()),
-                            tenant_id=tenant_id,
-                            dialect=dialect,
-                            type_code=type_code,
-                            environment=environment,
-                            prefix=prefix or "",
-                            number=number,
-                            reference=reference,
-                            issue_datetime=issue_datetime,
-                            customer_id=customer_id,
-                            customer_name=customer_name,
-                            subtotal=subtotal,
-                            taxes=taxes,
-                            tax_breakdown=_breakdown_json(tax_breakdown),
-                            payable=payable,
-                            status="pendiente",
-                            request_payload=request_payload,
-                            dialect_data=dict(dialect_data) if dialect_data is not None else None,
-                            attempts=0,
-                            next_attempt_at=now + dt.timedelta(seconds=retry_after_s),
-                            created_at=now,
-                            updated_at=now,
+                    row = (
+                        await session.execute(
+                            insert(_DOCUMENTS)
+                            .values(
+                                uuid=uuid or str(uuid_module.uuid4()),
+                                tenant_id=tenant_id,
+                                dialect=dialect,
+                                type_code=type_code,
+                                environment=environment,
+                                prefix=prefix or "",
+                                number=number,
+                                reference=reference,
+                                issue_datetime=issue_datetime,
+                                customer_id=customer_id,
+                                customer_name=customer_name,
+                                subtotal=subtotal,
+                                taxes=taxes,
+                                tax_breakdown=_breakdown_json(tax_breakdown),
+                                payable=payable,
+                                status="pendiente",
+                                request_payload=request_payload,
+                                dialect_data=(
+                                    dict(dialect_data) if dialect_data is not None else None
+                                ),
+                                attempts=0,
+                                next_attempt_at=now + dt.timedelta(seconds=retry_after_s),
+                                created_at=now,
+                                updated_at=now,
+                            )
+                            .returning(*_DOCUMENTS.c)
                         )
-                        .returning(DocumentRow.id)
-                    )
+                    ).one()
             except IntegrityError as error:
                 if "uq_documents_number" not in str(error) and "documents.number" not in str(error):
                     raise
@@ -192,7 +208,7 @@ class DocumentRepository:
                 raise DuplicateDocument(
                     prefix or "", number or 0, existing.uuid if existing else None
                 ) from None
-            return _stored(await session.get_one(DocumentRow, row_id))
+            return _stored(row)
 
     async def update(self, uuid: str, **changes: Any) -> StoredDocument:
         """Change columns of a document by uuid (``updated_at`` is set). Accepted names:
@@ -209,15 +225,18 @@ class DocumentRepository:
             changes["dian_errors"] = [str(e) for e in changes["dian_errors"]]
         changes["updated_at"] = now_bogota()
         async with self._sessions.begin() as session:
-            row_id = await session.scalar(
-                update(DocumentRow)
-                .where(DocumentRow.uuid == uuid)
-                .values(**changes)
-                .returning(DocumentRow.id)
-            )
-            if row_id is None:
+            # the whole row comes back with the UPDATE: no second statement to re-read it
+            row = (
+                await session.execute(
+                    update(_DOCUMENTS)
+                    .where(_DOCUMENTS.c.uuid == uuid)
+                    .values(**changes)
+                    .returning(*_DOCUMENTS.c)
+                )
+            ).one_or_none()
+            if row is None:
                 raise NotFound(f"el documento {uuid} no existe")
-            return _stored(await session.get_one(DocumentRow, row_id))
+            return _stored(row)
 
     async def get(self, tenant_id: int, uuid: str) -> StoredDocument:
         """One document of this tenant; ``NotFound`` when absent or another tenant's."""
@@ -379,7 +398,8 @@ def _breakdown_json(breakdown: Mapping[str, Decimal] | None) -> dict[str, str] |
     return {scheme: str(amount) for scheme, amount in breakdown.items()}
 
 
-def _stored(row: DocumentRow) -> StoredDocument:
+def _stored(row: DocumentRow | Any) -> StoredDocument:
+    """From an ORM row or a Core result row of every ``documents`` column."""
     return StoredDocument(
         id=row.id,
         uuid=row.uuid,

@@ -46,3 +46,29 @@ async def allocate_number(session: AsyncSession, range_id: int) -> int:
         f"la resolución {number} (prefijo {prefix or 'sin prefijo'}) agotó su rango: "
         f"el último número autorizado es {to_number}"
     )
+
+
+async def allocate_owned_number(
+    session: AsyncSession, range_id: int, *, tenant_id: int, environment: str
+) -> tuple[str, int] | None:
+    """Prefix and next number of a range of ``tenant_id`` in ``environment``, in one statement
+    (the ownership check rides on the UPDATE), inside the caller's transaction.
+
+    ``None`` when nothing was allocated: the range is unknown, another tenant's or another
+    environment's, or used up; ``allocate_number`` then tells which.
+    """
+    allocated = (
+        await session.execute(
+            update(Resolution)
+            .where(
+                Resolution.id == range_id,
+                Resolution.tenant_id == tenant_id,
+                Resolution.environment == environment,
+                Resolution.next_number <= Resolution.to_number,
+            )
+            .values(next_number=Resolution.next_number + 1)
+            .returning(Resolution.prefix, Resolution.next_number - 1)
+            .execution_options(synchronize_session=False)
+        )
+    ).one_or_none()
+    return None if allocated is None else (allocated[0], int(allocated[1]))
