@@ -344,7 +344,9 @@ class IssueService:
         attempts = max(stored.attempts, 1)  # the first send is attempt 1; claims count retries
         if attempts >= self.settings.max_attempts:
             return await self._finish(stored, FAILED, last_error=error, **columns)
-        delay = min(self.settings.retry_interval_s * 2 ** (attempts - 1), 300.0)
+        delay = min(
+            self.settings.retry_interval_s * 2 ** (attempts - 1), self.settings.retry_max_backoff_s
+        )
         if keep_error:
             columns["last_error"] = error
         updated = await self.documents.update(

@@ -32,28 +32,36 @@ class RetryWorker:
         self.batch = batch
         self._concurrency = concurrency
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def start(self) -> None:
         if self._task is None or self._task.done():
+            self._stopping = asyncio.Event()
             self._task = asyncio.create_task(self._run(), name="pasarela-retry-worker")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Let the sweep in progress finish (no half-done database call), then stop."""
+        if self._task is None:
+            return
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=grace_s)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 claimed = await self.sweep()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("retry sweep failed")
                 claimed = 0
-            await asyncio.sleep(0 if claimed >= self.batch else self.interval_s)
+            if claimed < self.batch:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=self.interval_s)
 
     async def sweep(self) -> int:
         """Claim due documents and resume them; returns how many were claimed."""

@@ -20,7 +20,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     simulator_url     PASARELA_SIMULATOR_URL; empty = the in-process simulator of this gateway
     xsd_dir           PASARELA_XSD_DIR; when set, produced and received XML is XSD-validated
     retry_interval_s  PASARELA_RETRY_INTERVAL (seconds between retry-worker sweeps; also the
-                      first retry backoff, doubled per attempt up to 5 minutes)
+                      first retry backoff, doubled per attempt)
+    retry_max_backoff_s PASARELA_RETRY_MAX_BACKOFF (longest wait between two attempts; 300)
     dian_timeout_s    PASARELA_DIAN_TIMEOUT (read timeout of one SOAP call)
     max_attempts      PASARELA_MAX_ATTEMPTS (sends/queries before a document is "fallido")
     """
@@ -34,6 +35,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     retry_interval_s: float = 5.0
     dian_timeout_s: float = 30.0
     max_attempts: int = 30
+    retry_max_backoff_s: float = 300.0
     log_level: str = "INFO"
 
     @classmethod
@@ -54,6 +56,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 values[name] = env[var]
         if env.get("PASARELA_RETRY_INTERVAL"):
             values["retry_interval_s"] = float(env["PASARELA_RETRY_INTERVAL"])
+        if env.get("PASARELA_RETRY_MAX_BACKOFF"):
+            values["retry_max_backoff_s"] = float(env["PASARELA_RETRY_MAX_BACKOFF"])
         if env.get("PASARELA_MAX_ATTEMPTS"):
             values["max_attempts"] = int(env["PASARELA_MAX_ATTEMPTS"])
         if env.get("PASARELA_DIAN_TIMEOUT"):

@@ -62,9 +62,13 @@ def _numbers(database_url: str) -> list[int]:
 
 async def test_300_documents_survive_503s_and_timeouts(tmp_path: Path) -> None:
     settings = make_test_settings(
-        tmp_path, retry_interval_s=0.05, dian_timeout_s=0.5, max_attempts=10_000
+        tmp_path,
+        retry_interval_s=0.05,
+        retry_max_backoff_s=1.0,
+        dian_timeout_s=2.0,
+        max_attempts=10_000,
     )
-    faults = SimulatorSettings(fail_503=0.2, fail_timeout=0.1, seed=20261123, hang_s=1.0)
+    faults = SimulatorSettings(fail_503=0.2, fail_timeout=0.1, seed=20261123, hang_s=3.0)
     with running_simulator(settings, faults) as url:
         ctx = AppContext.create(msgspec.structs.replace(settings, simulator_url=url))
         await ctx.start()
