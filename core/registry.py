@@ -23,7 +23,9 @@ class Catalog(Generic[T]):
     def register(self, item: T) -> None:
         ident = getattr(item, self.key)
         if ident in self._items:
-            raise ConfigurationError(f"duplicate {self.kind} id {ident!r}: registered twice by plugins")
+            raise ConfigurationError(
+                f"duplicate {self.kind} id {ident!r}: registered twice by plugins"
+            )
         self._items[ident] = item
 
     def get(self, ident: str) -> T:

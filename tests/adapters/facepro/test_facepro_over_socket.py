@@ -16,7 +16,9 @@ CUSTOMER = {
     "razon_social": "JUAN PEREZ",
     "responsabilidad_fiscal": "R-99-PN",
 }
-LINES = [{"codigo": "P1", "descripcion": "Producto 1", "cantidad": 2, "precio": 50000, "iva_pct": 19}]
+LINES = [
+    {"codigo": "P1", "descripcion": "Producto 1", "cantidad": 2, "precio": 50000, "iva_pct": 19}
+]
 
 
 def test_seed_flow_over_a_real_socket(tmp_path: Path) -> None:

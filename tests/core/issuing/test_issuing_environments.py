@@ -54,7 +54,9 @@ class PruebasPlugin:
 @pytest.fixture
 async def ctx(tmp_path: Path):
     settings = make_test_settings(tmp_path, retry_interval_s=0.05)
-    context = AppContext.create(settings, plugin_manager=get_plugin_manager(extra_plugins=[PruebasPlugin()]))
+    context = AppContext.create(
+        settings, plugin_manager=get_plugin_manager(extra_plugins=[PruebasPlugin()])
+    )
     await context.start()
     yield context
     await context.close()

@@ -52,7 +52,9 @@ async def test_invoice_is_numbered_signed_sent_and_accepted(ctx, demo_tenant) ->
 
     xml = await ctx.documents.signed_xml(tenant.id, record.uuid)
     root = etree.fromstring(xml)
-    uuid_text = root.findtext("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}UUID")
+    uuid_text = root.findtext(
+        "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}UUID"
+    )
     assert uuid_text == record.unique_code
 
     second = await ctx.documents.issue(tenant, invoice(), dialect="test")
