@@ -46,6 +46,7 @@ from core.model import NumberingRange, Party, Software, TenantView
 from core.secrets import SecretBox, hash_token_secret, new_token_secret, token_secret_matches
 from core.settings import Settings
 from core.storage.tables import AuditEntry, Certificate, Credential, QuotaUsage, Resolution, Tenant
+from core.storage.write_gate import write_gate
 
 log = logging.getLogger(__name__)
 
@@ -650,7 +651,7 @@ class TenantService:
         if session is not None:
             await _consume_quota(session, tenant_id, now)
             return
-        async with self._sessions.begin() as own:
+        async with write_gate(self._sessions), self._sessions.begin() as own:
             await _consume_quota(own, tenant_id, now)
 
     async def quota_status(self, tenant_id: int, now: dt.datetime) -> QuotaStatus:
@@ -687,7 +688,7 @@ class TenantService:
         at: dt.datetime | None = None,
     ) -> None:
         """One audit row for an authenticated request (``status`` is the HTTP status)."""
-        async with self._sessions.begin() as session:
+        async with write_gate(self._sessions), self._sessions.begin() as session:
             await session.execute(
                 insert(AuditEntry).values(
                     at=at or now_bogota(),

@@ -28,6 +28,7 @@ from core.errors import DuplicateDocument, NotFound
 from core.model import DocumentRecord
 from core.storage.numbering import allocate_number, allocate_owned_number
 from core.storage.tables import DocumentRow, Resolution
+from core.storage.write_gate import write_gate
 
 STATUSES: Final = ("pendiente", "aceptado", "rechazado", "fallido")
 IN_FLIGHT_LEASE_S: Final = 120.0  # a pending document is not retried while its sender may still run
@@ -153,7 +154,7 @@ class DocumentRepository:
         now = now_bogota()
         async with self._sessions() as session:
             try:
-                async with session.begin():
+                async with write_gate(self._sessions), session.begin():
                     if before is not None:
                         await before(session)
                     if range_id is not None:
@@ -224,7 +225,7 @@ class DocumentRepository:
         if changes.get("dian_errors") is not None:
             changes["dian_errors"] = [str(e) for e in changes["dian_errors"]]
         changes["updated_at"] = now_bogota()
-        async with self._sessions.begin() as session:
+        async with write_gate(self._sessions), self._sessions.begin() as session:
             # the whole row comes back with the UPDATE: no second statement to re-read it
             row = (
                 await session.execute(
@@ -330,7 +331,7 @@ class DocumentRepository:
         SQLite runs the statement under its single write lock. The worker then calls
         ``update`` with the outcome (and a new ``next_attempt_at`` if it must try again).
         """
-        async with self._sessions.begin() as session:
+        async with write_gate(self._sessions), self._sessions.begin() as session:
             due: Select[Any] = (
                 select(DocumentRow.id)
                 .where(DocumentRow.status == "pendiente", DocumentRow.next_attempt_at <= now)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.clock import now_bogota
 from core.contracts import Provisioning
 from core.storage.engine import create_engine, create_sessionmaker
+from core.storage.write_gate import write_gate
 from plugins.environments.simulador.tables import (
     SimAcceptedNumber,
     SimBatch,
@@ -99,8 +100,6 @@ class SimulatorStore:
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._write_lock = asyncio.Lock()
-        self._write_lock_loop: asyncio.AbstractEventLoop | None = None
 
     async def session(self) -> AsyncSession:
         """A new session; the engine is created on first use so app creation stays cheap.
@@ -108,25 +107,24 @@ class SimulatorStore:
         Pooled connections belong to the event loop that opened them, so a store used from
         another loop (tests, a CLI run after a server) gets an engine of its own.
         """
+        engine = self._engine_of_this_loop()
+        await ensure_schema(engine)
+        assert self._sessions is not None
+        return self._sessions()
+
+    def _engine_of_this_loop(self) -> AsyncEngine:
         loop = asyncio.get_running_loop()
-        if self._sessions is None or self._loop is not loop:
+        if self._engine is None or self._sessions is None or self._loop is not loop:
             self._engine = create_engine(self.database_url)
             self._sessions = create_sessionmaker(self._engine)
             self._loop = loop
-        assert self._engine is not None
-        await ensure_schema(self._engine)
-        return self._sessions()
+        return self._engine
 
-    def writing(self) -> contextlib.AbstractAsyncContextManager[None]:
-        """Serialize this process's write transactions on SQLite: its single writer lock
-        makes concurrent writers sleep in the busy handler (long tails); queuing here is
-        cheaper. PostgreSQL writers run concurrently."""
-        if self.database_url.startswith("sqlite"):
-            loop = asyncio.get_running_loop()
-            if self._write_lock_loop is not loop:  # an asyncio.Lock serves one loop
-                self._write_lock, self._write_lock_loop = asyncio.Lock(), loop
-            return self._write_lock
-        return contextlib.nullcontext()
+    def writing(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """Serialize this process's write transactions on SQLite, together with the
+        gateway's on the same file (``core.storage.write_gate``); PostgreSQL writers run
+        concurrently."""
+        return write_gate(self._engine_of_this_loop())
 
     async def dispose(self) -> None:
         if self._engine is not None and self._loop is asyncio.get_running_loop():
