@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from core.settings import Settings
+from core.storage.sqlite_inline import InlineConnection, inline_connector
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 
@@ -27,6 +29,11 @@ def create_engine(database_url: str, **options: Any) -> AsyncEngine:
     url = Settings(database_url=database_url).async_database_url
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
+        parsed = make_url(url)
+        if parsed.database and parsed.database != ":memory:" and not parsed.query:
+            # a file: run sqlite3 on the loop's thread (see core.storage.sqlite_inline)
+            timeout_s = float(options["connect_args"]["timeout"])
+            options.setdefault("async_creator", inline_connector(parsed.database, timeout_s))
         engine = create_async_engine(url, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         return engine
@@ -42,7 +49,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        if not isinstance(getattr(dbapi_connection, "driver_connection", None), InlineConnection):
+            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+        # (inline connections wait for the lock on the event loop instead)
     finally:
         cursor.close()
 
