@@ -19,6 +19,7 @@ Provisioning: whenever a tenant's environment, ranges or certificate change, the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import math
@@ -28,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -848,18 +849,25 @@ async def _count_one(
     """Add one to a period's count unless it reached ``limit``; whether it was added."""
     if limit is not None and limit <= 0:
         return False
-    dialect_insert = (
-        postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    )
+    statement = _count_statement(session.bind.dialect.name, limited=limit is not None)
+    parameters: dict[str, Any] = {"tenant_id": tenant_id, "period_key": period_key}
+    if limit is not None:
+        parameters["quota_limit"] = limit
+    return (await session.execute(statement, parameters)).scalar_one_or_none() is not None
+
+
+@functools.cache
+def _count_statement(dialect: str, *, limited: bool) -> Any:
+    """The upsert ``_count_one`` runs, built once (building it is costlier than running it)."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = dialect_insert(QuotaUsage).values(
-        tenant_id=tenant_id, period_key=period_key, count=1
+        tenant_id=bindparam("tenant_id"), period_key=bindparam("period_key"), count=1
     )
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[QuotaUsage.tenant_id, QuotaUsage.period_key],
         set_={"count": QuotaUsage.count + 1},
-        where=(QuotaUsage.count < limit) if limit is not None else None,
+        where=(QuotaUsage.count < bindparam("quota_limit")) if limited else None,
     ).returning(QuotaUsage.count)
-    return (await session.execute(statement)).scalar_one_or_none() is not None
 
 
 def _limit(value: int | None) -> int | None:

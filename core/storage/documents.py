@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -33,6 +33,12 @@ from core.storage.write_gate import write_gate
 STATUSES: Final = ("pendiente", "aceptado", "rechazado", "fallido")
 IN_FLIGHT_LEASE_S: Final = 120.0  # a pending document is not retried while its sender may still run
 _DOCUMENTS: Final = DocumentRow.__table__  # Core statements: RETURNING whole rows, no ORM load
+# Built once: constructing a statement costs more than running it on SQLite. The columns an
+# insert or update sets are the keys of the parameters given to ``execute``.
+_INSERT_DOCUMENT: Final = insert(_DOCUMENTS).returning(*_DOCUMENTS.c)
+_UPDATE_DOCUMENT: Final = (
+    update(_DOCUMENTS).where(_DOCUMENTS.c.uuid == bindparam("match_uuid")).returning(*_DOCUMENTS.c)
+)
 _UPDATABLE: Final = frozenset(
     {
         "status",
@@ -170,34 +176,33 @@ class DocumentRepository:
                         raise ValueError("give range_id, or prefix and number")
                     row = (
                         await session.execute(
-                            insert(_DOCUMENTS)
-                            .values(
-                                uuid=uuid or str(uuid_module.uuid4()),
-                                tenant_id=tenant_id,
-                                dialect=dialect,
-                                type_code=type_code,
-                                environment=environment,
-                                prefix=prefix or "",
-                                number=number,
-                                reference=reference,
-                                issue_datetime=issue_datetime,
-                                customer_id=customer_id,
-                                customer_name=customer_name,
-                                subtotal=subtotal,
-                                taxes=taxes,
-                                tax_breakdown=_breakdown_json(tax_breakdown),
-                                payable=payable,
-                                status="pendiente",
-                                request_payload=request_payload,
-                                dialect_data=(
+                            _INSERT_DOCUMENT,
+                            {
+                                "uuid": uuid or str(uuid_module.uuid4()),
+                                "tenant_id": tenant_id,
+                                "dialect": dialect,
+                                "type_code": type_code,
+                                "environment": environment,
+                                "prefix": prefix or "",
+                                "number": number,
+                                "reference": reference,
+                                "issue_datetime": issue_datetime,
+                                "customer_id": customer_id,
+                                "customer_name": customer_name,
+                                "subtotal": subtotal,
+                                "taxes": taxes,
+                                "tax_breakdown": _breakdown_json(tax_breakdown),
+                                "payable": payable,
+                                "status": "pendiente",
+                                "request_payload": request_payload,
+                                "dialect_data": (
                                     dict(dialect_data) if dialect_data is not None else None
                                 ),
-                                attempts=0,
-                                next_attempt_at=now + dt.timedelta(seconds=retry_after_s),
-                                created_at=now,
-                                updated_at=now,
-                            )
-                            .returning(*_DOCUMENTS.c)
+                                "attempts": 0,
+                                "next_attempt_at": now + dt.timedelta(seconds=retry_after_s),
+                                "created_at": now,
+                                "updated_at": now,
+                            },
                         )
                     ).one()
             except IntegrityError as error:
@@ -228,12 +233,7 @@ class DocumentRepository:
         async with write_gate(self._sessions), self._sessions.begin() as session:
             # the whole row comes back with the UPDATE: no second statement to re-read it
             row = (
-                await session.execute(
-                    update(_DOCUMENTS)
-                    .where(_DOCUMENTS.c.uuid == uuid)
-                    .values(**changes)
-                    .returning(*_DOCUMENTS.c)
-                )
+                await session.execute(_UPDATE_DOCUMENT, {**changes, "match_uuid": uuid})
             ).one_or_none()
             if row is None:
                 raise NotFound(f"el documento {uuid} no existe")

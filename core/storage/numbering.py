@@ -8,7 +8,7 @@ A number is only spent when the caller commits; a rolled-back transaction gives 
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import NotFound, NumberingExhausted
@@ -57,18 +57,25 @@ async def allocate_owned_number(
     ``None`` when nothing was allocated: the range is unknown, another tenant's or another
     environment's, or used up; ``allocate_number`` then tells which.
     """
-    allocated = (
-        await session.execute(
-            update(Resolution)
-            .where(
-                Resolution.id == range_id,
-                Resolution.tenant_id == tenant_id,
-                Resolution.environment == environment,
-                Resolution.next_number <= Resolution.to_number,
-            )
-            .values(next_number=Resolution.next_number + 1)
-            .returning(Resolution.prefix, Resolution.next_number - 1)
-            .execution_options(synchronize_session=False)
-        )
-    ).one_or_none()
+    parameters = {
+        "owned_range_id": range_id,
+        "owner_tenant_id": tenant_id,
+        "owner_environment": environment,
+    }
+    allocated = (await session.execute(_ALLOCATE_OWNED, parameters)).one_or_none()
     return None if allocated is None else (allocated[0], int(allocated[1]))
+
+
+# Built once: constructing the statement costs more than running it on SQLite.
+_ALLOCATE_OWNED = (
+    update(Resolution)
+    .where(
+        Resolution.id == bindparam("owned_range_id"),
+        Resolution.tenant_id == bindparam("owner_tenant_id"),
+        Resolution.environment == bindparam("owner_environment"),
+        Resolution.next_number <= Resolution.to_number,
+    )
+    .values(next_number=Resolution.next_number + 1)
+    .returning(Resolution.prefix, Resolution.next_number - 1)
+    .execution_options(synchronize_session=False)
+)
