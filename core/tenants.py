@@ -691,17 +691,18 @@ class TenantService:
         """One audit row for an authenticated request (``status`` is the HTTP status)."""
         async with write_gate(self._sessions), self._sessions.begin() as session:
             await session.execute(
-                insert(AuditEntry).values(
-                    at=at or now_bogota(),
-                    tenant_id=tenant_id,
-                    credential_id=credential_id,
-                    dialect=dialect,
-                    method=method,
-                    path=path[:500],
-                    status_code=status,
-                    ip=ip,
-                    duration_ms=duration_ms,
-                )
+                _INSERT_AUDIT,
+                {
+                    "at": at or now_bogota(),
+                    "tenant_id": tenant_id,
+                    "credential_id": credential_id,
+                    "dialect": dialect,
+                    "method": method,
+                    "path": path[:500],
+                    "status_code": status,
+                    "ip": ip,
+                    "duration_ms": duration_ms,
+                },
             )
 
     audit = record_audit  # the name core.web.audit calls
@@ -804,6 +805,9 @@ class TenantService:
         from core.signing.certificates import load_pkcs12
 
         return load_pkcs12(pkcs12, password).der
+
+
+_INSERT_AUDIT: Final = insert(AuditEntry)  # built once: one row per authenticated request
 
 
 async def _tenant_row(session: AsyncSession, ref: int | str) -> Tenant:

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -221,7 +221,8 @@ class SimulatorStore:
 
     async def is_number_accepted(self, duplicate_key: str) -> bool:
         async with await self.session() as session:
-            return await session.get(SimAcceptedNumber, duplicate_key) is not None
+            found = await session.execute(_ACCEPTED_NUMBER, {"wanted_key": duplicate_key})
+            return found.first() is not None
 
     async def save_batch(self, zip_key: str, file_name: str, test_set_id: str | None) -> None:
         async with self.writing(), await self.session() as session, session.begin():
@@ -254,17 +255,17 @@ class SimulatorStore:
         try:
             async with self.writing(), await self.session() as session, session.begin():
                 if claim is not None:
-                    session.add(SimAcceptedNumber(duplicate_key=claim,
-                                                  document_key=doc.document_key))
-                    await session.flush()
-                session.add(self._document_row(doc))
+                    await session.execute(
+                        _CLAIM_NUMBER, {"duplicate_key": claim, "document_key": doc.document_key}
+                    )
+                await session.execute(_INSERT_DOCUMENT, self._document_values(doc))
         except IntegrityError:
             return False
         return True
 
     @staticmethod
-    def _document_row(doc: ReceivedDocument) -> SimDocument:
-        return SimDocument(
+    def _document_values(doc: ReceivedDocument) -> dict[str, object]:
+        return dict(
             document_key=doc.document_key, issuer_nit=doc.issuer_nit,
             document_type=doc.document_type, number=doc.number, issue_date=doc.issue_date,
             is_valid=doc.is_valid, status_code=doc.status_code,
@@ -352,6 +353,14 @@ class SimulatorStore:
             row = await session.get(SimIdentity, 1)
             assert row is not None
             return row.pkcs12, row.password
+
+
+# Built once (building costs more than running them on SQLite); one of each per document.
+_ACCEPTED_NUMBER = select(SimAcceptedNumber.duplicate_key).where(
+    SimAcceptedNumber.duplicate_key == bindparam("wanted_key")
+)
+_CLAIM_NUMBER = insert(SimAcceptedNumber.__table__)
+_INSERT_DOCUMENT = insert(SimDocument.__table__)
 
 
 def _software(row: SimSoftware) -> RegisteredSoftware:
