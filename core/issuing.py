@@ -14,6 +14,7 @@ given a second number.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import logging
@@ -110,6 +111,8 @@ class IssueService:
         self.pool = pool or DianClientPool(timeout=_timeout(settings))
         self.certificates = certificates or CertificateCache()
         self._identities: dict[int, tuple[SigningIdentity, dt.datetime]] = {}
+        self._identity_locks: dict[int, asyncio.Lock] = {}
+        self._identity_locks_loop: asyncio.AbstractEventLoop | None = None
         self._endpoints: dict[str, tuple[str, Any]] = {}
 
     @classmethod
@@ -460,13 +463,23 @@ class IssueService:
     async def _identity(self, tenant_id: int) -> SigningIdentity:
         """The tenant's signing identity, parsed once and kept for ``IDENTITY_TTL``."""
         cached = self._identities.get(tenant_id)
-        now = now_bogota()
-        if cached is not None and now - cached[1] < IDENTITY_TTL:
+        if cached is not None and now_bogota() - cached[1] < IDENTITY_TTL:
             return cached[0]
-        pkcs12, password = await self.tenants.load_certificate(tenant_id)
-        identity = self.certificates.get(pkcs12, password)
-        self._identities[tenant_id] = (identity, now)
-        return identity
+        # one load per tenant at a time: a burst of first requests would otherwise each parse
+        # the PKCS#12 (tens of milliseconds of CPU apiece) before the first one is cached
+        loop = asyncio.get_running_loop()
+        if self._identity_locks_loop is not loop:  # an asyncio.Lock serves one loop
+            self._identity_locks, self._identity_locks_loop = {}, loop
+        lock = self._identity_locks.setdefault(tenant_id, asyncio.Lock())
+        async with lock:
+            cached = self._identities.get(tenant_id)
+            now = now_bogota()
+            if cached is not None and now - cached[1] < IDENTITY_TTL:
+                return cached[0]
+            pkcs12, password = await self.tenants.load_certificate(tenant_id)
+            identity = self.certificates.get(pkcs12, password)
+            self._identities[tenant_id] = (identity, now)
+            return identity
 
     async def _client(self, environment_id: str, tenant_id: int) -> tuple[DianClient, Environment]:
         environment = self.registry.environments.get(environment_id)
