@@ -193,11 +193,7 @@ def create_simulator_app(
 
     @post(SERVICE_PATH, request_max_body_size=MAX_BODY_BYTES)
     async def service(request: Request) -> Response[bytes]:
-        try:
-            return await endpoint.handle(await request.body())
-        except Exception:  # WCF answers its own failures with a Receiver fault
-            log.exception("simulator failure")
-            return _fault("El servicio no pudo procesar la solicitud.", code="s:Receiver")
+        return await answer(endpoint, await request.body())
 
     @get(SERVICE_PATH)
     async def describe() -> Response[str]:
@@ -208,4 +204,14 @@ def create_simulator_app(
 
     app = Litestar(route_handlers=[service, describe], on_shutdown=[store.dispose])
     app.state.simulated_dian = dian
+    app.state.soap_endpoint = endpoint
     return app
+
+
+async def answer(endpoint: SoapEndpoint, body: bytes) -> Response[bytes]:
+    """One SOAP request, over HTTP or in-process: the endpoint's answer, or a Receiver fault."""
+    try:
+        return await endpoint.handle(body)
+    except Exception:  # WCF answers its own failures with a Receiver fault
+        log.exception("simulator failure")
+        return _fault("El servicio no pudo procesar la solicitud.", code="s:Receiver")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from litestar import Litestar
 
 from core.api import Environment, Provisioning, hookimpl
@@ -18,6 +17,7 @@ from core.settings import Settings
 from plugins.environments.simulador.app import SERVICE_PATH, create_simulator_app
 from plugins.environments.simulador.application_response import QR_BASE_HABILITACION
 from plugins.environments.simulador.store import SimulatorStore
+from plugins.environments.simulador.transport import InProcessTransport
 
 IN_PROCESS_URL = f"http://simulador.pasarela{SERVICE_PATH}"
 
@@ -37,7 +37,7 @@ def connect(settings: Settings) -> tuple[str, Any]:
     if settings.simulator_url:
         url = settings.simulator_url.rstrip("/")
         return (url if url.endswith(".svc") else url + SERVICE_PATH), None
-    return IN_PROCESS_URL, httpx.ASGITransport(app=in_process_app(settings))
+    return IN_PROCESS_URL, InProcessTransport(in_process_app(settings).state.soap_endpoint)
 
 
 async def provision(settings: Settings, provisioning: Provisioning) -> None:
