@@ -21,7 +21,7 @@ import msgspec
 from core.errors import NotFound
 from core.model import Address, Contact, Party
 from core.signing.testcerts import generate_test_pkcs12
-from core.tenants import IssuedCredential, TenantRecord
+from core.tenants import IssuedCredential, TenantRecord, TenantService
 from core.validation.nit import check_digit
 from core.web.context import AppContext
 
@@ -84,6 +84,24 @@ def demo_party() -> Party:
     )
 
 
+async def add_demo_range(tenants: TenantService, tenant_id: int, type_code: str) -> None:
+    """Give a tenant the demo numbering range of one document type (DIAN's public test range
+    for invoices) in its current environment."""
+    wanted = DEMO_RANGES[type_code]
+    await tenants.add_resolution(
+        tenant_id,
+        document_type=type_code,
+        resolution_number=DEMO_RESOLUTION,
+        resolution_date=DEMO_VALID_FROM,
+        prefix=wanted.prefix,
+        from_number=wanted.from_number,
+        to_number=wanted.to_number,
+        valid_from=DEMO_VALID_FROM,
+        valid_to=DEMO_VALID_TO,
+        technical_key=wanted.technical_key,
+    )
+
+
 async def ensure_demo(ctx: AppContext) -> DemoSetup:
     """Create (or complete) the demo tenant, then issue one credential per installed dialect."""
     tenants = ctx.tenants
@@ -110,18 +128,7 @@ async def ensure_demo(ctx: AppContext) -> DemoSetup:
         wanted = DEMO_RANGES.get(type_code)
         if wanted is None or (type_code, wanted.prefix) in existing:
             continue
-        await tenants.add_resolution(
-            tenant.id,
-            document_type=type_code,
-            resolution_number=DEMO_RESOLUTION,
-            resolution_date=DEMO_VALID_FROM,
-            prefix=wanted.prefix,
-            from_number=wanted.from_number,
-            to_number=wanted.to_number,
-            valid_from=DEMO_VALID_FROM,
-            valid_to=DEMO_VALID_TO,
-            technical_key=wanted.technical_key,
-        )
+        await add_demo_range(tenants, tenant.id, type_code)
     credentials = {
         dialect.id: await tenants.issue_credential(tenant.id, dialect.id, DEMO_CREDENTIAL_LABEL)
         for dialect in sorted(ctx.registry.dialects, key=lambda d: d.id)

@@ -11,7 +11,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from core.demo import DEMO_RANGES, DEMO_RESOLUTION, DEMO_VALID_FROM, DEMO_VALID_TO, DemoSetup
+from core.demo import DemoSetup, add_demo_range
 from core.model import Address, Party
 from core.signing.testcerts import generate_test_pkcs12
 from core.validation.nit import check_digit
@@ -56,19 +56,7 @@ async def issuing_tenant(ctx: AppContext, nit: str, name: str, **options: object
     pkcs12, password = generate_test_pkcs12(nit=nit, name=name)
     await tenants.attach_certificate(tenant.id, pkcs12, password)
     for type_code in ("01", "91", "92"):
-        wanted = DEMO_RANGES[type_code]
-        await tenants.add_resolution(
-            tenant.id,
-            document_type=type_code,
-            resolution_number=DEMO_RESOLUTION,
-            resolution_date=DEMO_VALID_FROM,
-            prefix=wanted.prefix,
-            from_number=wanted.from_number,
-            to_number=wanted.to_number,
-            valid_from=DEMO_VALID_FROM,
-            valid_to=DEMO_VALID_TO,
-            technical_key=wanted.technical_key,
-        )
+        await add_demo_range(tenants, tenant.id, type_code)
     credential = await tenants.issue_credential(tenant.id, "facepro", "Luis Alberto")
     return credential.token
 
