@@ -23,12 +23,11 @@ from lxml import etree
 
 from core.dian.soap import SOAP_NS, WSA_NS, WSSE_NS, WSU_NS
 from core.errors import WsSecurityError
+from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATURE_HASHES
 from core.signing.certificates import SigningIdentity
 from core.ubl.namespaces import DS_NS
 
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
-RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-DIGEST_SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 BASE64_BINARY = (
     "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary"
 )
@@ -47,19 +46,6 @@ EXPIRED = "expired"
 NOT_YET_VALID = "not_yet_valid"
 INVALID_SIGNATURE = "invalid_signature"
 UNTRUSTED_CERTIFICATE = "untrusted_certificate"
-
-_SIGNATURE_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
-    "http://www.w3.org/2000/09/xmldsig#rsa-sha1": hashes.SHA1,
-    RSA_SHA256: hashes.SHA256,
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384": hashes.SHA384,
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512": hashes.SHA512,
-}
-_DIGESTS: dict[str, Callable[[bytes], bytes]] = {
-    "http://www.w3.org/2000/09/xmldsig#sha1": lambda data: hashlib.sha1(data).digest(),
-    DIGEST_SHA256: lambda data: hashlib.sha256(data).digest(),
-    "http://www.w3.org/2001/04/xmldsig-more#sha384": lambda data: hashlib.sha384(data).digest(),
-    "http://www.w3.org/2001/04/xmlenc#sha512": lambda data: hashlib.sha512(data).digest(),
-}
 
 
 def _q(namespace: str, local: str) -> str:
@@ -260,7 +246,7 @@ def _check_references(
         if len(transforms) != 1 or transforms[0].get("Algorithm") != EXC_C14N:
             raise _fail(INVALID_SIGNATURE, "La referencia debe usar C14N exclusiva.")
         method = reference.find(_q(DS_NS, "DigestMethod"))
-        digest = _DIGESTS.get(method.get("Algorithm", "") if method is not None else "")
+        digest = DIGESTS.get(method.get("Algorithm", "") if method is not None else "")
         if digest is None:
             raise _fail(INVALID_SIGNATURE, "Algoritmo de digest no soportado en la firma.")
         expected = "".join((reference.findtext(_q(DS_NS, "DigestValue")) or "").split())
@@ -328,7 +314,7 @@ def verify_envelope(
     if c14n_method is None or c14n_method.get("Algorithm") != EXC_C14N:
         raise _fail(INVALID_SIGNATURE, "SignedInfo debe usar C14N exclusiva.")
     method = signed_info.find(_q(DS_NS, "SignatureMethod"))
-    hash_type = _SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
+    hash_type = SIGNATURE_HASHES.get(method.get("Algorithm", "") if method is not None else "")
     if hash_type is None:
         raise _fail(INVALID_SIGNATURE, "Algoritmo de firma no soportado.")
     _check_references(root, signed_info, to)

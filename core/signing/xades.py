@@ -17,7 +17,6 @@ import base64
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
@@ -30,13 +29,12 @@ from lxml import etree
 
 from core.clock import to_bogota
 from core.errors import SignatureInvalid
+from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATURE_HASHES
 from core.signing.certificates import SigningIdentity
 from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS
 
 C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED_SIGNATURE = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
-RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-DIGEST_SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
 SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties"
 
 POLICY_IDENTIFIER = (
@@ -48,19 +46,6 @@ POLICY_DIGEST_B64 = "dMoMvtcG5aIzgYo0tIsSQeVJBDnUnfSOfBpxXrmor0Y="
 
 CLAIMED_ROLES = frozenset({"supplier", "third party"})
 
-# Algorithms the signature policy admits (rsa-sha1 only for legacy signatures).
-_SIGNATURE_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
-    "http://www.w3.org/2000/09/xmldsig#rsa-sha1": hashes.SHA1,
-    RSA_SHA256: hashes.SHA256,
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384": hashes.SHA384,
-    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512": hashes.SHA512,
-}
-_DIGESTS: dict[str, Callable[[bytes], bytes]] = {
-    "http://www.w3.org/2000/09/xmldsig#sha1": lambda data: hashlib.sha1(data).digest(),
-    DIGEST_SHA256: lambda data: hashlib.sha256(data).digest(),
-    "http://www.w3.org/2001/04/xmldsig-more#sha384": lambda data: hashlib.sha384(data).digest(),
-    "http://www.w3.org/2001/04/xmlenc#sha512": lambda data: hashlib.sha512(data).digest(),
-}
 
 _IDS_NAMESPACE = uuid.UUID("9f1d6c1e-6f3b-4a7e-9d1c-5b0d2f4e8a10")
 
@@ -327,7 +312,7 @@ def _check_references(
         if any(a not in (ENVELOPED_SIGNATURE, C14N_10) for a in algorithms):
             raise SignatureInvalid("Firma inválida: transformación no soportada en una referencia.")
         digest_uri = _required(reference, _ds("DigestMethod"), "DigestMethod").get("Algorithm", "")
-        digest = _DIGESTS.get(digest_uri)
+        digest = DIGESTS.get(digest_uri)
         if digest is None:
             raise SignatureInvalid(
                 f"Firma inválida: algoritmo de digest no soportado {digest_uri}."
@@ -387,7 +372,7 @@ def _signing_certificate(
     if cert is None:
         raise SignatureInvalid("Firma inválida: falta xades:SigningCertificate.")
     digest_uri = _required(cert, f"{_xades('CertDigest')}/{_ds('DigestMethod')}", "CertDigest")
-    digest = _DIGESTS.get(digest_uri.get("Algorithm", ""))
+    digest = DIGESTS.get(digest_uri.get("Algorithm", ""))
     value = _required(cert, f"{_xades('CertDigest')}/{_ds('DigestValue')}", "CertDigest").text or ""
     if digest is None:
         raise SignatureInvalid("Firma inválida: algoritmo de CertDigest no soportado.")
@@ -421,7 +406,7 @@ def verify_xades(xml: bytes | etree._Element) -> VerifiedSignature:
     if c14n_method.get("Algorithm") != C14N_10:
         raise SignatureInvalid("Firma inválida: la canonicalización debe ser C14N 1.0.")
     method = _required(signed_info, _ds("SignatureMethod"), "SignatureMethod").get("Algorithm", "")
-    hash_type = _SIGNATURE_HASHES.get(method)
+    hash_type = SIGNATURE_HASHES.get(method)
     if hash_type is None:
         raise SignatureInvalid(f"Firma inválida: algoritmo de firma no soportado {method}.")
     key_info = _required(signature, _ds("KeyInfo"), "KeyInfo")
