@@ -235,13 +235,13 @@ class IssueService:
         )
         numbered = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
         try:
-            stored = await self._prepare_and_store(
+            stored, zip_bytes = await self._prepare_and_store(
                 stored, numbered, document_type, tenant, numbering_range
             )
         except Exception as error:  # a defect, not the client's input: keep the number, say so
             log.exception("building the document failed", extra={"uuid": stored.uuid})
             return await self._finish(stored, FAILED, last_error=_describe(error))
-        return await self._deliver(stored, tenant, first_send=True)
+        return await self._deliver(stored, tenant, first_send=True, zip_bytes=zip_bytes)
 
     async def _prepare_and_store(
         self,
@@ -250,7 +250,8 @@ class IssueService:
         document_type: DocumentType,
         tenant: TenantView,
         numbering_range: Any,
-    ) -> StoredDocument:
+    ) -> tuple[StoredDocument, bytes]:
+        """Build, sign and zip; persist the signed XML. Returns the row and the ZIP to send."""
         environment = self.registry.environments.get(stored.environment)
         identity = await self._identity(tenant.id)
         prepared = prepare_document(
@@ -262,15 +263,22 @@ class IssueService:
             identity=identity,
             plugin_manager=self.plugin_manager,
         )
-        return await self.documents.update(stored.uuid, **_prepared_columns(prepared))
+        stored = await self.documents.update(stored.uuid, **_prepared_columns(prepared))
+        return stored, prepared.zip
 
     # ----------------------------------------------------------------- sending
 
     async def _deliver(
-        self, stored: StoredDocument, tenant: TenantView, *, first_send: bool
+        self,
+        stored: StoredDocument,
+        tenant: TenantView,
+        *,
+        first_send: bool,
+        zip_bytes: bytes | None = None,
     ) -> DocumentRecord:
         """Send (or, on a retry, first ask about) a stored, signed document and record the
-        outcome. Transport trouble leaves it pending with a backoff; never raises for DIAN."""
+        outcome. Transport trouble leaves it pending with a backoff; never raises for DIAN.
+        ``zip_bytes``: the package just built, when there is one (else rebuilt from the row)."""
         client, environment = await self._client(stored.environment, tenant.id)
         try:
             if stored.zip_key:
@@ -282,7 +290,7 @@ class IssueService:
                     if judge(response, stored.unique_code).status == PENDING:
                         response = None  # DIAN does not know it: send the same ZIP again
                 if response is None:
-                    response = await self._send(client, environment, tenant, stored)
+                    response = await self._send(client, environment, tenant, stored, zip_bytes)
         except SoapFaultError as fault:
             if fault.retriable:
                 return await self._postpone(stored, str(fault))
@@ -299,9 +307,11 @@ class IssueService:
         environment: Environment,
         tenant: TenantView,
         stored: StoredDocument,
+        zip_bytes: bytes | None,
     ) -> DianResponse | None:
-        document_type = self.registry.document_types.get(stored.type_code)
-        zip_bytes = _zip_of(stored, document_type, tenant)
+        if zip_bytes is None:
+            document_type = self.registry.document_types.get(stored.type_code)
+            zip_bytes = _zip_of(stored, document_type, tenant)
         if environment.test_set_flow and tenant.software.test_set_id:
             upload = await client.send_test_set_async(
                 stored.zip_name or "invoice.zip", zip_bytes, tenant.software.test_set_id
@@ -375,15 +385,18 @@ class IssueService:
     async def resume(self, stored: StoredDocument) -> DocumentRecord:
         """Finish a pending document the retry worker claimed (its process may have died)."""
         tenant = await self.tenants.tenant_view(stored.tenant_id)
+        zip_bytes = None
         if not stored.signed_xml:
             try:
-                stored = await self._rebuild(stored, tenant)
+                stored, zip_bytes = await self._rebuild(stored, tenant)
             except Exception as error:
                 log.exception("rebuilding a pending document failed", extra={"uuid": stored.uuid})
                 return await self._finish(stored, FAILED, last_error=_describe(error))
-        return await self._deliver(stored, tenant, first_send=False)
+        return await self._deliver(stored, tenant, first_send=False, zip_bytes=zip_bytes)
 
-    async def _rebuild(self, stored: StoredDocument, tenant: TenantView) -> StoredDocument:
+    async def _rebuild(
+        self, stored: StoredDocument, tenant: TenantView
+    ) -> tuple[StoredDocument, bytes]:
         """The process died between numbering and signing: build again from the stored
         canonical document, with the number and issue moment it already has."""
         canonical = (stored.dialect_data or {}).get("canonical")
