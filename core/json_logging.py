@@ -133,9 +133,14 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> logg
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level.upper())
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "litestar"):
+    for name in ("uvicorn", "uvicorn.error", "litestar"):
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # core.web.audit writes one line per request: uvicorn's access line would repeat it
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)  # one line per cursor call
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # core.dian.client logs its calls
     return handler

@@ -134,7 +134,7 @@ async def run_http_bench(
     credentials: Mapping[str, Any],
     docs: int,
     concurrency: int,
-    warmup: int = 1,
+    warmup: int = 32,
     timeout_s: float = 60.0,
     server_pid: int | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
@@ -164,8 +164,15 @@ async def run_http_bench(
                 success = False
             return (time.perf_counter() - started) * 1000, success
 
-        for sequence in range(warmup):
-            await send(-1 - sequence)
+        # warm-up: every worker process loads its certificate, catalogs and simulator first
+        if warmup > 0:
+            in_flight = asyncio.Semaphore(concurrency)
+
+            async def warm(sequence: int) -> None:
+                async with in_flight:
+                    await send(-1 - sequence)
+
+            await asyncio.gather(*(warm(sequence) for sequence in range(warmup)))
 
         next_sequence = 0
         result = BenchResult(docs=docs, elapsed_s=0.0)
@@ -230,7 +237,9 @@ def register_http(bench_subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--docs", type=int, default=100, help="documents to issue")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
     parser.add_argument("--base-url", help="gateway URL (default: base_url of the file)")
-    parser.add_argument("--warmup", type=int, default=1, help="uncounted requests first")
+    parser.add_argument(
+        "--warmup", type=int, default=32, help="uncounted requests first, sent concurrently"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     parser.add_argument("--server-pid", type=int, help="process whose memory rss_mb reports")
     parser.set_defaults(func=handle_http)

@@ -202,7 +202,11 @@ def create_simulator_app(
             media_type="text/plain",
         )
 
-    app = Litestar(route_handlers=[service, describe], on_shutdown=[store.dispose])
+    # logging_config=None: the simulator runs inside the gateway's process, whose logging
+    # (JSON lines, secrets redacted) it must leave alone
+    app = Litestar(
+        route_handlers=[service, describe], on_shutdown=[store.dispose], logging_config=None
+    )
     app.state.simulated_dian = dian
     app.state.soap_endpoint = endpoint
     return app

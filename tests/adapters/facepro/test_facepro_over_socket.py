@@ -82,3 +82,28 @@ def test_seed_flow_over_a_real_socket(tmp_path: Path) -> None:
             unauthenticated = httpx.get(f"{url}/api/v1/me")
             assert unauthenticated.status_code == 401
             assert unauthenticated.json()["ok"] is False
+
+
+def test_every_worker_logs_json_lines_without_the_token(tmp_path: Path) -> None:
+    """Two workers, an invoice through the in-process simulator: every line the gateway writes
+    stays one redacted JSON object (the simulator must not install a logging setup of its own),
+    one ``request`` line per request and no duplicate access log."""
+    credentials_file = tmp_path / "credentials.json"
+    demo = ("--demo", "--workers", "2", "--credentials-out", str(credentials_file))
+    with serving_gateway(tmp_path, *demo) as (url, _):
+        token = json.loads(credentials_file.read_text())["facepro"]["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=f"{url}/api/v1", headers=headers) as api:
+            for _ in range(4):  # the two workers take turns: both meet the simulator
+                created = api.post("/documentos", json={"adquiriente": CUSTOMER, "lineas": LINES})
+                assert created.status_code == 201, created.text
+    port = url.rsplit(":", 1)[1]
+    text = (tmp_path / f"serve-{port}.log").read_text()
+    entries = [json.loads(line) for line in text.splitlines()]  # fails on a non-JSON line
+    assert token.split("|", 1)[1] not in text
+    loggers = {entry["logger"] for entry in entries}
+    assert "uvicorn.access" not in loggers and "httpx" not in loggers
+    requests = [e for e in entries if e["logger"] == "pasarela.request"]
+    assert [(e["method"], e["path"], e["status"]) for e in requests].count(
+        ("POST", "/api/v1/documentos", 201)
+    ) == 4

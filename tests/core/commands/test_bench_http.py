@@ -37,6 +37,7 @@ async def test_facepro_bench_issues_documents(
         credentials={"token": demo_tenant.credentials["facepro"].token},
         docs=4,
         concurrency=2,
+        warmup=3,
         transport=httpx.ASGITransport(app=app),
     )
     assert result.errors == 0
@@ -46,7 +47,7 @@ async def test_facepro_bench_issues_documents(
         "/api/v1/documentos",
         headers={"Authorization": f"Bearer {demo_tenant.credentials['facepro'].token}"},
     )
-    assert response.json()["meta"]["total"] == 5  # four counted and one warm-up
+    assert response.json()["meta"]["total"] == 7  # four counted and three warm-up
 
 
 def test_bad_token_counts_errors_and_exits_1(tmp_path: Path, capsys) -> None:
