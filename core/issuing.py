@@ -38,11 +38,11 @@ from core.registry import Registry
 from core.settings import Settings
 from core.signing.certificates import CertificateCache, SigningIdentity
 from core.storage.documents import DocumentRepository, StoredDocument
-from core.tenants import TenantService, required_permission
+from core.tenants import TenantService, count_quota, required_permission
 from core.ubl.packaging import document_file_names, zip_xml
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy import Connection
 
     from core.web.context import AppContext
 
@@ -215,8 +215,8 @@ class IssueService:
         if any(p.severity == "error" for p in problems):
             raise ValidationFailed([p for p in problems if p.severity == "error"])
 
-        async def count_quota(session: AsyncSession) -> None:
-            await self.tenants.consume_quota(tenant.id, moment, session=session)
+        def count(conn: Connection) -> None:
+            count_quota(conn, tenant.id, moment)
 
         stored = await self.documents.insert_pending(
             tenant_id=tenant.id,
@@ -231,7 +231,7 @@ class IssueService:
             request_payload=request_payload,
             dialect_data={"canonical": msgspec.to_builtins(document), "dialect": dialect_data},
             retry_after_s=self._lease_s(),
-            before=count_quota,
+            before=count,
         )
         numbered = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
         try:

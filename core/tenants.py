@@ -4,9 +4,9 @@ One service for the CLI (``pasarela tenants|tokens``), ``serve --demo``, the web
 dialects. Every method opens and closes its own short session, so callers hold no database state
 and get frozen msgspec Structs back (never ORM rows).
 
-Hot path of an API request, three short transactions:
-``authenticate(dialect, token)`` → ``consume_quota(tenant.id, now)`` → number allocation and
-``DocumentRepository.insert_pending`` (core.storage.documents).
+Hot path of an API request: ``authenticate(dialect, token)`` (one read), then ``count_quota``,
+number allocation and ``DocumentRepository.insert_pending`` in one write transaction, and one
+audit row; these run as units of work of ``core.storage.database`` (no ORM session).
 
 Secrets: the software PIN, the PKCS#12 and its password are encrypted with ``SecretBox``;
 credential secrets are stored only as SHA-256 hashes and shown once, when issued.
@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,8 +46,8 @@ from core.errors import (
 from core.model import NumberingRange, Party, Software, TenantView
 from core.secrets import SecretBox, hash_token_secret, new_token_secret, token_secret_matches
 from core.settings import Settings
+from core.storage.database import database_for
 from core.storage.tables import AuditEntry, Certificate, Credential, QuotaUsage, Resolution, Tenant
-from core.storage.write_gate import write_gate
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +182,7 @@ class TenantService:
         settings: Settings | None = None,
     ) -> None:
         self._sessions = sessionmaker
+        self._db = database_for(sessionmaker)  # the hot path: authenticate, quotas, audit
         self._box = secret_box
         self.environments = registry_environments
         self.settings = settings or Settings.from_env()
@@ -607,53 +608,27 @@ class TenantService:
         if parsed is None:
             raise AuthenticationFailed("credenciales inválidas")
         credential_id, secret = parsed
-        async with self._sessions() as session:
-            found = (
-                await session.execute(
-                    select(Credential.secret_hash, Credential.last_used_at, Tenant)
-                    .join(Tenant, Tenant.id == Credential.tenant_id)
-                    .where(
-                        Credential.id == credential_id,
-                        Credential.dialect == dialect,
-                        Credential.revoked_at.is_(None),
-                    )
-                )
-            ).one_or_none()
-            if (
-                found is None
-                or not token_secret_matches(secret, found.secret_hash)
-                or found.Tenant.status != "activo"
-            ):
-                raise AuthenticationFailed("credenciales inválidas")
-            view = self._view(found.Tenant)
-            now = now_bogota()
-            if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
-                await session.execute(
-                    update(Credential)
-                    .where(Credential.id == credential_id)
-                    .values(last_used_at=now)
-                )
-                await session.commit()
+        found = await self._db.run(_credential_and_tenant, credential_id, dialect)
+        if (
+            found is None
+            or not token_secret_matches(secret, found.secret_hash)
+            or found.status != "activo"
+        ):
+            raise AuthenticationFailed("credenciales inválidas")
+        view = self._view(found)
+        now = now_bogota()
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
+            await self._db.run(_touch_credential, credential_id, now, write=True)
         return view
 
     # --------------------------------------------------------------------- quotas
 
-    async def consume_quota(
-        self, tenant_id: int, now: dt.datetime, *, session: AsyncSession | None = None
-    ) -> None:
+    async def consume_quota(self, tenant_id: int, now: dt.datetime) -> None:
         """Count one document in the tenant's month and year; atomically refuse it when a limit
         is reached (``QuotaExceeded``; nothing is counted then). Usage is counted even for
-        tenants without limits, for reporting.
-
-        With ``session`` the count joins the caller's transaction (the issuing path stores the
-        document in the same one: a refused document stores nothing, a failed insert counts
-        nothing, and one transaction is cheaper than two); otherwise it commits on its own.
-        """
-        if session is not None:
-            await _consume_quota(session, tenant_id, now)
-            return
-        async with write_gate(self._sessions), self._sessions.begin() as own:
-            await _consume_quota(own, tenant_id, now)
+        tenants without limits, for reporting. The issuing path counts inside the transaction
+        that stores the document instead (``count_quota``)."""
+        await self._db.run(count_quota, tenant_id, now, write=True)
 
     async def quota_status(self, tenant_id: int, now: dt.datetime) -> QuotaStatus:
         month_key, year_key = period_keys(now)
@@ -689,34 +664,25 @@ class TenantService:
         at: dt.datetime | None = None,
     ) -> None:
         """One audit row for an authenticated request (``status`` is the HTTP status)."""
-        async with write_gate(self._sessions), self._sessions.begin() as session:
-            await session.execute(
-                _INSERT_AUDIT,
-                {
-                    "at": at or now_bogota(),
-                    "tenant_id": tenant_id,
-                    "credential_id": credential_id,
-                    "dialect": dialect,
-                    "method": method,
-                    "path": path[:500],
-                    "status_code": status,
-                    "ip": ip,
-                    "duration_ms": duration_ms,
-                },
-            )
+        entry = {
+            "at": at or now_bogota(),
+            "tenant_id": tenant_id,
+            "credential_id": credential_id,
+            "dialect": dialect,
+            "method": method,
+            "path": path[:500],
+            "status_code": status,
+            "ip": ip,
+            "duration_ms": duration_ms,
+        }
+        await self._db.run(_insert_audit, entry, write=True)
 
     audit = record_audit  # the name core.web.audit calls
 
     async def count_audit(self, tenant_id: int) -> int:
-        async with self._sessions() as session:
-            return (
-                await session.scalar(
-                    select(func.count())
-                    .select_from(AuditEntry)
-                    .where(AuditEntry.tenant_id == tenant_id)
-                )
-                or 0
-            )
+        table = AuditEntry.__table__
+        query = select(func.count()).select_from(table).where(table.c.tenant_id == tenant_id)
+        return int(await self._db.run(_scalar, query) or 0)
 
     # --------------------------------------------------------------- provisioning
 
@@ -749,7 +715,8 @@ class TenantService:
 
     # ------------------------------------------------------------------- helpers
 
-    def _view(self, row: Tenant) -> TenantView:
+    def _view(self, row: Any) -> TenantView:
+        """From a ``Tenant`` or a result row of the ``tenants`` columns."""
         return TenantView(
             id=row.id,
             uuid=row.uuid,
@@ -807,7 +774,23 @@ class TenantService:
         return load_pkcs12(pkcs12, password).der
 
 
-_INSERT_AUDIT: Final = insert(AuditEntry)  # built once: one row per authenticated request
+# Built once (building a statement costs more than running it on SQLite).
+_INSERT_AUDIT: Final = insert(AuditEntry.__table__)  # one row per authenticated request
+_TENANTS: Final = Tenant.__table__
+_QUOTA_USAGE: Final = QuotaUsage.__table__
+_CREDENTIALS: Final = Credential.__table__
+_CREDENTIAL_AND_TENANT: Final = (
+    select(_CREDENTIALS.c.secret_hash, _CREDENTIALS.c.last_used_at, *_TENANTS.c)
+    .join_from(_CREDENTIALS, _TENANTS, _TENANTS.c.id == _CREDENTIALS.c.tenant_id)
+    .where(
+        _CREDENTIALS.c.id == bindparam("credential_id"),
+        _CREDENTIALS.c.dialect == bindparam("credential_dialect"),
+        _CREDENTIALS.c.revoked_at.is_(None),
+    )
+)
+_TENANT_LIMITS: Final = select(_TENANTS.c.monthly_limit, _TENANTS.c.yearly_limit).where(
+    _TENANTS.c.id == bindparam("limits_tenant_id")
+)
 
 
 async def _tenant_row(session: AsyncSession, ref: int | str) -> Tenant:
@@ -823,55 +806,74 @@ async def _tenant_row(session: AsyncSession, ref: int | str) -> Tenant:
     return row
 
 
-async def _consume_quota(session: AsyncSession, tenant_id: int, now: dt.datetime) -> None:
-    """``TenantService.consume_quota`` inside the transaction of ``session``."""
+def count_quota(conn: Connection, tenant_id: int, now: dt.datetime) -> None:
+    """``TenantService.consume_quota`` inside the caller's transaction (a unit of work for
+    ``core.storage.database``): the issuing path stores the document in the same one, so a
+    refused document stores nothing and a failed insert counts nothing."""
     month_key, year_key = period_keys(now)
-    limits = (
-        await session.execute(
-            select(Tenant.monthly_limit, Tenant.yearly_limit).where(Tenant.id == tenant_id)
-        )
-    ).one_or_none()
+    limits = conn.execute(_TENANT_LIMITS, {"limits_tenant_id": tenant_id}).one_or_none()
     if limits is None:
         raise NotFound(f"la empresa {tenant_id} no existe")
     for key, limit, period in (
         (month_key, limits.monthly_limit, "mensual"),
         (year_key, limits.yearly_limit, "anual"),
     ):
-        if not await _count_one(session, tenant_id, key, limit):
-            used = await session.scalar(
+        if not _count_one(conn, tenant_id, key, limit):
+            used = conn.execute(
                 select(QuotaUsage.count).where(
                     QuotaUsage.tenant_id == tenant_id, QuotaUsage.period_key == key
                 )
-            )
+            ).scalar()
             assert limit is not None
             raise QuotaExceeded(used or 0, limit, period, seconds_until_next_period(now, period))
 
 
-async def _count_one(
-    session: AsyncSession, tenant_id: int, period_key: str, limit: int | None
-) -> bool:
+def _count_one(conn: Connection, tenant_id: int, period_key: str, limit: int | None) -> bool:
     """Add one to a period's count unless it reached ``limit``; whether it was added."""
     if limit is not None and limit <= 0:
         return False
-    statement = _count_statement(session.bind.dialect.name, limited=limit is not None)
+    statement = _count_statement(conn.dialect.name, limited=limit is not None)
     parameters: dict[str, Any] = {"tenant_id": tenant_id, "period_key": period_key}
     if limit is not None:
         parameters["quota_limit"] = limit
-    return (await session.execute(statement, parameters)).scalar_one_or_none() is not None
+    return conn.execute(statement, parameters).scalar_one_or_none() is not None
+
+
+def _credential_and_tenant(conn: Connection, credential_id: int, dialect: str) -> Any:
+    """The credential's hash and last use with its tenant's columns, if live and of ``dialect``."""
+    return conn.execute(
+        _CREDENTIAL_AND_TENANT, {"credential_id": credential_id, "credential_dialect": dialect}
+    ).one_or_none()
+
+
+def _touch_credential(conn: Connection, credential_id: int, now: dt.datetime) -> None:
+    conn.execute(
+        update(Credential.__table__)
+        .where(Credential.__table__.c.id == credential_id)
+        .values(last_used_at=now)
+    )
+
+
+def _insert_audit(conn: Connection, entry: dict[str, Any]) -> None:
+    conn.execute(_INSERT_AUDIT, entry)
+
+
+def _scalar(conn: Connection, query: Any) -> Any:
+    return conn.execute(query).scalar()
 
 
 @functools.cache
 def _count_statement(dialect: str, *, limited: bool) -> Any:
     """The upsert ``_count_one`` runs, built once (building it is costlier than running it)."""
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = dialect_insert(QuotaUsage).values(
+    statement = dialect_insert(_QUOTA_USAGE).values(
         tenant_id=bindparam("tenant_id"), period_key=bindparam("period_key"), count=1
     )
     return statement.on_conflict_do_update(
-        index_elements=[QuotaUsage.tenant_id, QuotaUsage.period_key],
-        set_={"count": QuotaUsage.count + 1},
-        where=(QuotaUsage.count < bindparam("quota_limit")) if limited else None,
-    ).returning(QuotaUsage.count)
+        index_elements=[_QUOTA_USAGE.c.tenant_id, _QUOTA_USAGE.c.period_key],
+        set_={"count": _QUOTA_USAGE.c.count + 1},
+        where=(_QUOTA_USAGE.c.count < bindparam("quota_limit")) if limited else None,
+    ).returning(_QUOTA_USAGE.c.count)
 
 
 def _limit(value: int | None) -> int | None:

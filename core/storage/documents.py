@@ -14,21 +14,21 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import uuid as uuid_module
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.clock import BOGOTA, now_bogota
 from core.errors import DuplicateDocument, NotFound
 from core.model import DocumentRecord
+from core.storage.database import database_for
 from core.storage.numbering import allocate_number, allocate_owned_number
 from core.storage.tables import DocumentRow, Resolution
-from core.storage.write_gate import write_gate
 
 STATUSES: Final = ("pendiente", "aceptado", "rechazado", "fallido")
 IN_FLIGHT_LEASE_S: Final = 120.0  # a pending document is not retried while its sender may still run
@@ -117,10 +117,11 @@ class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class DocumentRepository:
-    """Documents of every tenant; each method runs its own short transaction."""
+    """Documents of every tenant; each method runs its own short transaction
+    (``core.storage.database``)."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessionmaker
+        self._db = database_for(sessionmaker)
 
     async def insert_pending(
         self,
@@ -144,7 +145,7 @@ class DocumentRepository:
         dialect_data: Mapping[str, Any] | None = None,
         uuid: str | None = None,
         retry_after_s: float = IN_FLIGHT_LEASE_S,
-        before: Callable[[AsyncSession], Awaitable[None]] | None = None,
+        before: Callable[[Connection], None] | None = None,
     ) -> StoredDocument:
         """Persist a new ``pendiente`` document before anything is sent.
 
@@ -154,67 +155,63 @@ class DocumentRepository:
         ``retry_after_s``: the retry worker leaves the document alone that long (the request
         that created it is expected to finish it first). ``DuplicateDocument`` when the
         tenant already has that prefix and number in that environment.
-        ``before`` runs first inside the same transaction (the issuing path counts the quota
-        there); what it raises rolls everything back and propagates.
+        ``before(connection)`` runs first inside the same transaction (the issuing path counts
+        the quota there); what it raises rolls everything back and propagates.
         """
+        if range_id is None and number is None:
+            raise ValueError("give range_id, or prefix and number")
         now = now_bogota()
-        async with self._sessions() as session:
-            try:
-                async with write_gate(self._sessions), session.begin():
-                    if before is not None:
-                        await before(session)
-                    if range_id is not None:
-                        allocated = await allocate_owned_number(
-                            session, range_id, tenant_id=tenant_id, environment=environment
-                        )
-                        if allocated is None:  # raise the precise error
-                            await _range_prefix(session, range_id, tenant_id, environment)
-                            await allocate_number(session, range_id)
-                            raise AssertionError("allocate_number must raise here")
-                        prefix, number = allocated
-                    elif number is None:
-                        raise ValueError("give range_id, or prefix and number")
-                    row = (
-                        await session.execute(
-                            _INSERT_DOCUMENT,
-                            {
-                                "uuid": uuid or str(uuid_module.uuid4()),
-                                "tenant_id": tenant_id,
-                                "dialect": dialect,
-                                "type_code": type_code,
-                                "environment": environment,
-                                "prefix": prefix or "",
-                                "number": number,
-                                "reference": reference,
-                                "issue_datetime": issue_datetime,
-                                "customer_id": customer_id,
-                                "customer_name": customer_name,
-                                "subtotal": subtotal,
-                                "taxes": taxes,
-                                "tax_breakdown": _breakdown_json(tax_breakdown),
-                                "payable": payable,
-                                "status": "pendiente",
-                                "request_payload": request_payload,
-                                "dialect_data": (
-                                    dict(dialect_data) if dialect_data is not None else None
-                                ),
-                                "attempts": 0,
-                                "next_attempt_at": now + dt.timedelta(seconds=retry_after_s),
-                                "created_at": now,
-                                "updated_at": now,
-                            },
-                        )
-                    ).one()
-            except IntegrityError as error:
-                if "uq_documents_number" not in str(error) and "documents.number" not in str(error):
-                    raise
-                existing = await self.find_by_number(
-                    tenant_id, environment, prefix or "", number or 0
+        values = {
+            "uuid": uuid or str(uuid_module.uuid4()),
+            "tenant_id": tenant_id,
+            "dialect": dialect,
+            "type_code": type_code,
+            "environment": environment,
+            "prefix": prefix or "",
+            "number": number,
+            "reference": reference,
+            "issue_datetime": issue_datetime,
+            "customer_id": customer_id,
+            "customer_name": customer_name,
+            "subtotal": subtotal,
+            "taxes": taxes,
+            "tax_breakdown": _breakdown_json(tax_breakdown),
+            "payable": payable,
+            "status": "pendiente",
+            "request_payload": request_payload,
+            "dialect_data": dict(dialect_data) if dialect_data is not None else None,
+            "attempts": 0,
+            "next_attempt_at": now + dt.timedelta(seconds=retry_after_s),
+            "created_at": now,
+            "updated_at": now,
+        }
+
+        def insert_document(conn: Connection) -> Any:
+            if before is not None:
+                before(conn)
+            if range_id is not None:
+                allocated = allocate_owned_number(
+                    conn, range_id, tenant_id=tenant_id, environment=environment
                 )
-                raise DuplicateDocument(
-                    prefix or "", number or 0, existing.uuid if existing else None
-                ) from None
-            return _stored(row)
+                if allocated is None:  # raise the precise error
+                    _range_prefix(conn, range_id, tenant_id, environment)
+                    allocate_number(conn, range_id)
+                    raise AssertionError("allocate_number must raise here")
+                values["prefix"], values["number"] = allocated
+            return conn.execute(_INSERT_DOCUMENT, values).one()
+
+        try:
+            row = await self._db.run(insert_document, write=True)
+        except IntegrityError as error:
+            if "uq_documents_number" not in str(error) and "documents.number" not in str(error):
+                raise
+            existing = await self.find_by_number(
+                tenant_id, environment, values["prefix"], values["number"] or 0
+            )
+            raise DuplicateDocument(
+                values["prefix"], values["number"] or 0, existing.uuid if existing else None
+            ) from None
+        return _stored(row)
 
     async def update(self, uuid: str, **changes: Any) -> StoredDocument:
         """Change columns of a document by uuid (``updated_at`` is set). Accepted names:
@@ -230,18 +227,16 @@ class DocumentRepository:
         if changes.get("dian_errors") is not None:
             changes["dian_errors"] = [str(e) for e in changes["dian_errors"]]
         changes["updated_at"] = now_bogota()
-        async with write_gate(self._sessions), self._sessions.begin() as session:
-            # the whole row comes back with the UPDATE: no second statement to re-read it
-            row = (
-                await session.execute(_UPDATE_DOCUMENT, {**changes, "match_uuid": uuid})
-            ).one_or_none()
-            if row is None:
-                raise NotFound(f"el documento {uuid} no existe")
-            return _stored(row)
+        changes["match_uuid"] = uuid
+        # the whole row comes back with the UPDATE: no second statement to re-read it
+        row = await self._db.run(_execute_one_or_none, _UPDATE_DOCUMENT, changes, write=True)
+        if row is None:
+            raise NotFound(f"el documento {uuid} no existe")
+        return _stored(row)
 
     async def get(self, tenant_id: int, uuid: str) -> StoredDocument:
         """One document of this tenant; ``NotFound`` when absent or another tenant's."""
-        found = await self._one(DocumentRow.tenant_id == tenant_id, DocumentRow.uuid == uuid)
+        found = await self._one(_DOCUMENTS.c.tenant_id == tenant_id, _DOCUMENTS.c.uuid == uuid)
         if found is None:
             raise NotFound(f"el documento {uuid} no existe")
         return found
@@ -249,23 +244,23 @@ class DocumentRepository:
     async def find_by_unique_code(self, tenant_id: int, unique_code: str) -> StoredDocument | None:
         """The tenant's document with this CUFE/CUDE (case-insensitive hex)."""
         return await self._one(
-            DocumentRow.tenant_id == tenant_id, DocumentRow.unique_code == unique_code.lower()
+            _DOCUMENTS.c.tenant_id == tenant_id, _DOCUMENTS.c.unique_code == unique_code.lower()
         )
 
     async def find_by_number(
         self, tenant_id: int, environment: str, prefix: str, number: int
     ) -> StoredDocument | None:
         return await self._one(
-            DocumentRow.tenant_id == tenant_id,
-            DocumentRow.environment == environment,
-            DocumentRow.prefix == prefix,
-            DocumentRow.number == number,
+            _DOCUMENTS.c.tenant_id == tenant_id,
+            _DOCUMENTS.c.environment == environment,
+            _DOCUMENTS.c.prefix == prefix,
+            _DOCUMENTS.c.number == number,
         )
 
     async def find_by_reference(self, tenant_id: int, reference: str) -> StoredDocument | None:
         """The tenant's latest document carrying the client's own reference."""
         return await self._one(
-            DocumentRow.tenant_id == tenant_id, DocumentRow.reference == reference
+            _DOCUMENTS.c.tenant_id == tenant_id, _DOCUMENTS.c.reference == reference
         )
 
     async def list(
@@ -287,21 +282,20 @@ class DocumentRepository:
 
         ``date_from``/``date_to`` are inclusive calendar days (Bogota) of the issue date.
         """
-        conditions: builtins.list[ColumnElement[bool]] = [DocumentRow.tenant_id == tenant_id]
+        columns = _DOCUMENTS.c
+        conditions: builtins.list[ColumnElement[bool]] = [columns.tenant_id == tenant_id]
         if status is not None:
-            conditions.append(DocumentRow.status == status)
+            conditions.append(columns.status == status)
         if date_from is not None:
-            conditions.append(DocumentRow.issue_datetime >= _day_start(date_from))
+            conditions.append(columns.issue_datetime >= _day_start(date_from))
         if date_to is not None:
-            conditions.append(
-                DocumentRow.issue_datetime < _day_start(date_to + dt.timedelta(days=1))
-            )
+            conditions.append(columns.issue_datetime < _day_start(date_to + dt.timedelta(days=1)))
         for column, value in (
-            (DocumentRow.type_code, type_code),
-            (DocumentRow.prefix, prefix),
-            (DocumentRow.number, number),
-            (DocumentRow.customer_id, customer_id),
-            (DocumentRow.reference, reference),
+            (columns.type_code, type_code),
+            (columns.prefix, prefix),
+            (columns.number, number),
+            (columns.customer_id, customer_id),
+            (columns.reference, reference),
         ):
             if value is not None:
                 conditions.append(column == value)
@@ -309,15 +303,16 @@ class DocumentRepository:
         query = (
             select(*_RECORD_COLUMNS)
             .where(*conditions)
-            .order_by(DocumentRow.created_at.desc(), DocumentRow.id.desc())
+            .order_by(columns.created_at.desc(), columns.id.desc())
             .offset((page - 1) * per_page)
             .limit(per_page)
         )
-        async with self._sessions() as session:
-            total = await session.scalar(
-                select(func.count()).select_from(DocumentRow).where(*conditions)
-            )
-            rows = (await session.execute(query)).all()
+        counting = select(func.count()).select_from(_DOCUMENTS).where(*conditions)
+
+        def read_page(conn: Connection) -> tuple[Any, builtins.list[Any]]:
+            return conn.execute(counting).scalar(), conn.execute(query).all()
+
+        total, rows = await self._db.run(read_page)
         return [_record(row) for row in rows], int(total or 0)
 
     async def claim_due(
@@ -331,62 +326,64 @@ class DocumentRepository:
         SQLite runs the statement under its single write lock. The worker then calls
         ``update`` with the outcome (and a new ``next_attempt_at`` if it must try again).
         """
-        async with write_gate(self._sessions), self._sessions.begin() as session:
+        columns = _DOCUMENTS.c
+
+        def claim(conn: Connection) -> builtins.list[Any]:
             due: Select[Any] = (
-                select(DocumentRow.id)
-                .where(DocumentRow.status == "pendiente", DocumentRow.next_attempt_at <= now)
-                .order_by(DocumentRow.next_attempt_at, DocumentRow.id)
+                select(columns.id)
+                .where(columns.status == "pendiente", columns.next_attempt_at <= now)
+                .order_by(columns.next_attempt_at, columns.id)
                 .limit(limit)
             )
-            if session.bind.dialect.name == "postgresql":
+            if conn.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
             claimed = (
-                await session.scalars(
-                    update(DocumentRow)
-                    .where(DocumentRow.id.in_(due.scalar_subquery()))
+                conn.execute(
+                    update(_DOCUMENTS)
+                    .where(columns.id.in_(due.scalar_subquery()))
                     .values(
-                        attempts=DocumentRow.attempts + 1,
+                        attempts=columns.attempts + 1,
                         next_attempt_at=now + dt.timedelta(seconds=lease_s),
                         updated_at=now,
                     )
-                    .returning(DocumentRow.id)
+                    .returning(columns.id)
                 )
-            ).all()
+                .scalars()
+                .all()
+            )
             if not claimed:
                 return []
-            rows = (
-                await session.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.id.in_(claimed))
-                    .order_by(DocumentRow.id)
-                    .execution_options(populate_existing=True)
-                )
+            return conn.execute(
+                select(_DOCUMENTS).where(columns.id.in_(claimed)).order_by(columns.id)
             ).all()
-            return [_stored(row) for row in rows]
+
+        return [_stored(row) for row in await self._db.run(claim, write=True)]
 
     async def _one(self, *conditions: ColumnElement[bool]) -> StoredDocument | None:
-        async with self._sessions() as session:
-            row = await session.scalar(
-                select(DocumentRow).where(*conditions).order_by(DocumentRow.id.desc()).limit(1)
-            )
-            return None if row is None else _stored(row)
+        query = select(_DOCUMENTS).where(*conditions).order_by(_DOCUMENTS.c.id.desc()).limit(1)
+        row = await self._db.run(_execute_first, query)
+        return None if row is None else _stored(row)
 
 
-async def _range_prefix(
-    session: AsyncSession, range_id: int, tenant_id: int, environment: str
-) -> str:
-    found = (
-        await session.execute(
-            select(Resolution.prefix).where(
-                Resolution.id == range_id,
-                Resolution.tenant_id == tenant_id,
-                Resolution.environment == environment,
-            )
+def _execute_one_or_none(conn: Connection, statement: Any, parameters: Any) -> Any:
+    return conn.execute(statement, parameters).one_or_none()
+
+
+def _execute_first(conn: Connection, statement: Any) -> Any:
+    return conn.execute(statement).first()
+
+
+def _range_prefix(conn: Connection, range_id: int, tenant_id: int, environment: str) -> str:
+    found = conn.execute(
+        select(Resolution.prefix).where(
+            Resolution.id == range_id,
+            Resolution.tenant_id == tenant_id,
+            Resolution.environment == environment,
         )
     ).one_or_none()
     if found is None:
         raise NotFound(f"rango de numeración {range_id} no existe para esta empresa y ambiente")
-    return found.prefix
+    return str(found.prefix)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -399,8 +396,8 @@ def _breakdown_json(breakdown: Mapping[str, Decimal] | None) -> dict[str, str] |
     return {scheme: str(amount) for scheme, amount in breakdown.items()}
 
 
-def _stored(row: DocumentRow | Any) -> StoredDocument:
-    """From an ORM row or a Core result row of every ``documents`` column."""
+def _stored(row: Any) -> StoredDocument:
+    """From a result row of every ``documents`` column."""
     return StoredDocument(
         id=row.id,
         uuid=row.uuid,
@@ -439,31 +436,34 @@ def _stored(row: DocumentRow | Any) -> StoredDocument:
     )
 
 
-_RECORD_COLUMNS: Final = (
-    DocumentRow.uuid,
-    DocumentRow.tenant_id,
-    DocumentRow.dialect,
-    DocumentRow.type_code,
-    DocumentRow.environment,
-    DocumentRow.prefix,
-    DocumentRow.number,
-    DocumentRow.issue_datetime,
-    DocumentRow.customer_id,
-    DocumentRow.customer_name,
-    DocumentRow.subtotal,
-    DocumentRow.taxes,
-    DocumentRow.tax_breakdown,
-    DocumentRow.payable,
-    DocumentRow.unique_code,
-    DocumentRow.status,
-    DocumentRow.zip_key,
-    DocumentRow.dian_status_code,
-    DocumentRow.dian_status_description,
-    DocumentRow.dian_message,
-    DocumentRow.dian_errors,
-    DocumentRow.last_error,
-    DocumentRow.attempts,
-    DocumentRow.created_at,
+_RECORD_COLUMNS: Final = tuple(
+    _DOCUMENTS.c[name]
+    for name in (
+        "uuid",
+        "tenant_id",
+        "dialect",
+        "type_code",
+        "environment",
+        "prefix",
+        "number",
+        "issue_datetime",
+        "customer_id",
+        "customer_name",
+        "subtotal",
+        "taxes",
+        "tax_breakdown",
+        "payable",
+        "unique_code",
+        "status",
+        "zip_key",
+        "dian_status_code",
+        "dian_status_description",
+        "dian_message",
+        "dian_errors",
+        "last_error",
+        "attempts",
+        "created_at",
+    )
 )
 
 

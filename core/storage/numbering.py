@@ -4,39 +4,31 @@ One ``UPDATE … SET next_number = next_number + 1 … RETURNING`` does the read
 in a single statement: PostgreSQL row-locks the range until the caller's transaction ends, and
 SQLite (3.35+) holds its write lock, so two gateway processes never hand out the same number.
 A number is only spent when the caller commits; a rolled-back transaction gives it back.
+
+Both functions are units of work for ``core.storage.database.Database.run`` (or parts of a
+larger one): they take the transaction's ``Connection``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, bindparam, select, update
 
 from core.errors import NotFound, NumberingExhausted
 from core.storage.tables import Resolution
 
 
-async def allocate_number(session: AsyncSession, range_id: int) -> int:
+def allocate_number(conn: Connection, range_id: int) -> int:
     """Take the next number of range ``range_id`` inside the caller's transaction.
 
     Raises ``NumberingExhausted`` once every number up to ``to_number`` is taken and ``NotFound``
     for an unknown range.
     """
-    allocated = (
-        await session.execute(
-            update(Resolution)
-            .where(Resolution.id == range_id, Resolution.next_number <= Resolution.to_number)
-            .values(next_number=Resolution.next_number + 1)
-            .returning(Resolution.next_number - 1)
-            .execution_options(synchronize_session=False)
-        )
-    ).scalar_one_or_none()
+    allocated = conn.execute(_ALLOCATE, {"allocated_range_id": range_id}).scalar_one_or_none()
     if allocated is not None:
         return int(allocated)
-    found = (
-        await session.execute(
-            select(Resolution.resolution_number, Resolution.prefix, Resolution.to_number).where(
-                Resolution.id == range_id
-            )
+    found = conn.execute(
+        select(Resolution.resolution_number, Resolution.prefix, Resolution.to_number).where(
+            Resolution.id == range_id
         )
     ).one_or_none()
     if found is None:
@@ -48,8 +40,8 @@ async def allocate_number(session: AsyncSession, range_id: int) -> int:
     )
 
 
-async def allocate_owned_number(
-    session: AsyncSession, range_id: int, *, tenant_id: int, environment: str
+def allocate_owned_number(
+    conn: Connection, range_id: int, *, tenant_id: int, environment: str
 ) -> tuple[str, int] | None:
     """Prefix and next number of a range of ``tenant_id`` in ``environment``, in one statement
     (the ownership check rides on the UPDATE), inside the caller's transaction.
@@ -62,20 +54,29 @@ async def allocate_owned_number(
         "owner_tenant_id": tenant_id,
         "owner_environment": environment,
     }
-    allocated = (await session.execute(_ALLOCATE_OWNED, parameters)).one_or_none()
+    allocated = conn.execute(_ALLOCATE_OWNED, parameters).one_or_none()
     return None if allocated is None else (allocated[0], int(allocated[1]))
 
 
-# Built once: constructing the statement costs more than running it on SQLite.
-_ALLOCATE_OWNED = (
-    update(Resolution)
+# Built once: constructing a statement costs more than running it on SQLite.
+_RANGES = Resolution.__table__
+_ALLOCATE = (
+    update(_RANGES)
     .where(
-        Resolution.id == bindparam("owned_range_id"),
-        Resolution.tenant_id == bindparam("owner_tenant_id"),
-        Resolution.environment == bindparam("owner_environment"),
-        Resolution.next_number <= Resolution.to_number,
+        _RANGES.c.id == bindparam("allocated_range_id"),
+        _RANGES.c.next_number <= _RANGES.c.to_number,
     )
-    .values(next_number=Resolution.next_number + 1)
-    .returning(Resolution.prefix, Resolution.next_number - 1)
-    .execution_options(synchronize_session=False)
+    .values(next_number=_RANGES.c.next_number + 1)
+    .returning(_RANGES.c.next_number - 1)
+)
+_ALLOCATE_OWNED = (
+    update(_RANGES)
+    .where(
+        _RANGES.c.id == bindparam("owned_range_id"),
+        _RANGES.c.tenant_id == bindparam("owner_tenant_id"),
+        _RANGES.c.environment == bindparam("owner_environment"),
+        _RANGES.c.next_number <= _RANGES.c.to_number,
+    )
+    .values(next_number=_RANGES.c.next_number + 1)
+    .returning(_RANGES.c.prefix, _RANGES.c.next_number - 1)
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import weakref
 from collections.abc import Sequence
@@ -45,7 +46,9 @@ def write_gate(
     return lock
 
 
+@functools.lru_cache(maxsize=64)
 def _database_key(url: URL) -> str | None:
+    """The file behind ``url`` (resolved once per URL: ``realpath`` costs system calls)."""
     database = url.database or ""
     if not database or database == ":memory:" or "mode=memory" in str(url):
         return None

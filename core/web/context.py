@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.plugins import build_registry, get_plugin_manager
 from core.registry import Registry
 from core.settings import Settings
+from core.storage.database import dispose_database
 from core.storage.engine import create_engine, create_sessionmaker
 from core.tenants import TenantService
 
@@ -91,6 +92,7 @@ class AppContext:
                 await hook(self)
             except Exception:
                 log.exception("shutdown hook failed", extra={"hook": repr(hook)})
+        dispose_database(self.engine)
         await self.engine.dispose()
 
     async def database_reachable(self) -> bool:

@@ -12,13 +12,14 @@ import json
 import sys
 
 from core.errors import NumberingExhausted
-from core.storage.engine import create_engine, create_sessionmaker
+from core.storage.database import database_for, dispose_database
+from core.storage.engine import create_engine
 from core.storage.numbering import allocate_number
 
 
 async def main(url: str, range_id: int, count: int) -> None:
     engine = create_engine(url)
-    sessions = create_sessionmaker(engine)
+    database = database_for(engine)
     async with engine.connect():
         pass
     print("ready", flush=True)
@@ -26,12 +27,12 @@ async def main(url: str, range_id: int, count: int) -> None:
 
     async def one() -> int | None:
         try:
-            async with sessions.begin() as session:
-                return await allocate_number(session, range_id)
+            return await database.run(allocate_number, range_id, write=True)
         except NumberingExhausted:
             return None
 
     results = await asyncio.gather(*(one() for _ in range(count)))
+    dispose_database(engine)
     await engine.dispose()
     numbers = [n for n in results if n is not None]
     print(json.dumps({"numbers": numbers, "exhausted": count - len(numbers)}), flush=True)

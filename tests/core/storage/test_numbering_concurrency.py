@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 
 from core.errors import NotFound, NumberingExhausted
 from core.storage.column_types import BOGOTA
-from core.storage.engine import create_engine, create_sessionmaker
+from core.storage.database import database_for, dispose_database
+from core.storage.engine import create_engine
 from core.storage.numbering import allocate_number
 from core.storage.tables import Resolution, Tenant
 
@@ -129,18 +130,27 @@ async def test_two_processes_stop_exactly_at_the_end_of_the_range(migrated_url: 
 async def test_rolled_back_allocation_gives_the_number_back(migrated_url: str) -> None:
     range_id = await make_range(migrated_url, 5, 6)
     engine = create_engine(migrated_url)
-    sessions = create_sessionmaker(engine)
+    database = database_for(engine)
+
+    class Abandoned(Exception):
+        pass
+
+    def take_then_abandon(conn: Connection) -> None:
+        assert allocate_number(conn, range_id) == 5
+        raise Abandoned
+
+    def take_all(conn: Connection) -> None:
+        assert allocate_number(conn, range_id) == 5
+        assert allocate_number(conn, range_id) == 6
+        with pytest.raises(NumberingExhausted, match="agotó su rango"):
+            allocate_number(conn, range_id)
+
     try:
-        async with sessions() as session:
-            assert await allocate_number(session, range_id) == 5
-            await session.rollback()
-        async with sessions.begin() as session:
-            assert await allocate_number(session, range_id) == 5
-            assert await allocate_number(session, range_id) == 6
-            with pytest.raises(NumberingExhausted, match="agotó su rango"):
-                await allocate_number(session, range_id)
-        async with sessions.begin() as session:
-            with pytest.raises(NotFound):
-                await allocate_number(session, range_id + 1000)
+        with pytest.raises(Abandoned):
+            await database.run(take_then_abandon, write=True)
+        await database.run(take_all, write=True)
+        with pytest.raises(NotFound):
+            await database.run(allocate_number, range_id + 1000, write=True)
     finally:
+        dispose_database(engine)
         await engine.dispose()

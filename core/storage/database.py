@@ -1,0 +1,168 @@
+"""Transactions written as plain functions of a SQLAlchemy ``Connection``.
+
+The hot path (authenticate, number and store a document, record DIAN's answer, audit) runs a
+handful of short transactions per request. Through SQLAlchemy's asyncio layer each one pays for
+greenlet switches, a shielded commit task and the async pool proxies: on SQLite that overhead
+was several times the cost of the statements. Here a unit of work is a synchronous function::
+
+    def take_number(conn: Connection, range_id: int) -> int: ...
+
+    number = await database.run(take_number, range_id, write=True)
+
+and ``Database.run`` executes it as one transaction:
+
+* SQLite file: on a synchronous engine, on the event loop's thread, without yielding. A write
+  starts with ``BEGIN IMMEDIATE`` (the write lock is taken up front, so the body never meets a
+  lock half-way). Statements take microseconds; when another process holds the lock, the
+  function is rolled back and run again after a short sleep on the loop (never blocking it),
+  within the same 30 s budget as SQLite's busy timeout. Within a process no two units of work
+  can interleave: none of them awaits.
+* Any other database (PostgreSQL, in-memory SQLite): ``AsyncConnection.run_sync`` on the async
+  engine, so the same function runs on asyncpg.
+
+A unit of work may therefore run more than once on SQLite: it must only touch the database
+(no network, no side effects outside the transaction).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+LOCK_BUDGET_S = 30.0  # how long a write waits for another process's lock, as SQLite's timeout
+_MAX_PAUSE_S = 0.005
+
+
+class Database:
+    """Runs units of work against the database behind one async engine (module docstring)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._inline: Engine | None = _inline_engine(engine)
+
+    async def run(
+        self,
+        work: Callable[Concatenate[Connection, P], T],
+        *args: P.args,
+        write: bool = False,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """``work(connection, *args, **kwargs)`` in one transaction, committed when it returns
+        and rolled back when it raises (the exception propagates)."""
+        if self._inline is None:
+            context = self.engine.begin() if write else self.engine.connect()
+            async with context as connection:
+                return await connection.run_sync(work, *args, **kwargs)
+        deadline = time.monotonic() + LOCK_BUDGET_S
+        pause = 0.0
+        while True:
+            try:
+                return _run_inline(self._inline, write, work, args, kwargs)
+            except OperationalError as error:
+                if not _is_locked(error.orig) or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(_MAX_PAUSE_S, pause * 2 or 0.0005)
+
+    @property
+    def dialect_name(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        """Close the synchronous engine's connections (the async engine is its owner's)."""
+        if self._inline is not None:
+            self._inline.dispose()
+
+
+def _run_inline(
+    engine: Engine,
+    write: bool,
+    work: Callable[..., T],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> T:
+    with engine.connect() as connection:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            result = work(connection, *args, **kwargs)
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+        return result
+
+
+def _inline_engine(engine: AsyncEngine) -> Engine | None:
+    """A synchronous engine on the same SQLite file, or ``None`` for any other database."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if not database or database == ":memory:" or "mode=memory" in str(url) or url.query:
+        return None
+    inline = create_engine(
+        make_url(f"sqlite:///{database}"),
+        # timeout 0: a locked database is waited for on the loop (Database.run);
+        # isolation_level None: transactions are begun explicitly (BEGIN IMMEDIATE for writes);
+        # check_same_thread off: the pool may close a connection from another thread
+        connect_args={"timeout": 0, "isolation_level": None, "check_same_thread": False},
+    )
+    event.listen(inline, "connect", _on_connect)
+    return inline
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # no implicit BEGIN from the sqlite3 module
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _is_locked(error: BaseException | None) -> bool:
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
+
+
+_databases: weakref.WeakKeyDictionary[AsyncEngine, Database] = weakref.WeakKeyDictionary()
+
+
+def database_for(bind: AsyncEngine | async_sessionmaker[AsyncSession]) -> Database:
+    """The ``Database`` of an async engine (or of the engine a sessionmaker is bound to),
+    made once and shared by every repository on that engine."""
+    engine = bind if isinstance(bind, AsyncEngine) else bind.kw.get("bind")
+    if not isinstance(engine, AsyncEngine):
+        raise TypeError("a sessionmaker bound to an AsyncEngine is required")
+    database = _databases.get(engine)
+    if database is None:
+        database = _databases[engine] = Database(engine)
+    return database
+
+
+def dispose_database(engine: AsyncEngine) -> None:
+    """Close the connections ``database_for(engine)`` opened, if it was ever asked for."""
+    database = _databases.pop(engine, None)
+    if database is not None:
+        database.dispose()
+
+
+__all__ = ("Database", "database_for", "dispose_database")
