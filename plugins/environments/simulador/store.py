@@ -13,13 +13,15 @@ import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import now_bogota
 from core.contracts import Provisioning
+from core.storage.database import Database, database_for, dispose_database
 from core.storage.engine import create_engine, create_sessionmaker
 from core.storage.write_gate import write_gate
 from plugins.environments.simulador.tables import (
@@ -115,6 +117,8 @@ class SimulatorStore:
     def _engine_of_this_loop(self) -> AsyncEngine:
         loop = asyncio.get_running_loop()
         if self._engine is None or self._sessions is None or self._loop is not loop:
+            if self._engine is not None:
+                dispose_database(self._engine)  # the sync side is not bound to a loop
             self._engine = create_engine(self.database_url)
             self._sessions = create_sessionmaker(self._engine)
             self._loop = loop
@@ -127,6 +131,8 @@ class SimulatorStore:
         return write_gate(self._engine_of_this_loop())
 
     async def dispose(self) -> None:
+        if self._engine is not None:
+            dispose_database(self._engine)
         if self._engine is not None and self._loop is asyncio.get_running_loop():
             await self._engine.dispose()
         self._engine, self._sessions, self._loop = None, None, None
@@ -219,10 +225,15 @@ class SimulatorStore:
     # -- the inbox -------------------------------------------------------------------------
 
 
+    async def database(self) -> Database:
+        """Units of work (``core.storage.database``) for the per-document path."""
+        engine = self._engine_of_this_loop()
+        await ensure_schema(engine)
+        return database_for(engine)
+
     async def is_number_accepted(self, duplicate_key: str) -> bool:
-        async with await self.session() as session:
-            found = await session.execute(_ACCEPTED_NUMBER, {"wanted_key": duplicate_key})
-            return found.first() is not None
+        database = await self.database()
+        return await database.run(_number_accepted, duplicate_key)
 
     async def save_batch(self, zip_key: str, file_name: str, test_set_id: str | None) -> None:
         async with self.writing(), await self.session() as session, session.begin():
@@ -252,13 +263,9 @@ class SimulatorStore:
     async def save_document(self, doc: ReceivedDocument, *, claim: str | None = None) -> bool:
         """Store a processed document; with ``claim`` (its duplicate key) also mark the number
         accepted in the same transaction. ``False`` when the number was accepted before."""
+        database = await self.database()
         try:
-            async with self.writing(), await self.session() as session, session.begin():
-                if claim is not None:
-                    await session.execute(
-                        _CLAIM_NUMBER, {"duplicate_key": claim, "document_key": doc.document_key}
-                    )
-                await session.execute(_INSERT_DOCUMENT, self._document_values(doc))
+            await database.run(_save_document, self._document_values(doc), claim, write=True)
         except IntegrityError:
             return False
         return True
@@ -302,16 +309,9 @@ class SimulatorStore:
             return _received(rows[0]) if rows else None
 
     async def accepted_by_key(self, document_key: str) -> ReceivedDocument | None:
-        async with await self.session() as session:
-            rows = (
-                await session.scalars(
-                    select(SimDocument)
-                    .where(SimDocument.document_key == document_key.lower(),
-                           SimDocument.is_valid.is_(True))
-                    .limit(1)
-                )
-            ).all()
-            return _received(rows[0]) if rows else None
+        database = await self.database()
+        row = await database.run(_accepted_by_key, document_key.lower())
+        return _received(row) if row is not None else None
 
     async def documents_in_batch(self, zip_key: str) -> list[ReceivedDocument]:
         async with await self.session() as session:
@@ -356,11 +356,34 @@ class SimulatorStore:
 
 
 # Built once (building costs more than running them on SQLite); one of each per document.
-_ACCEPTED_NUMBER = select(SimAcceptedNumber.duplicate_key).where(
-    SimAcceptedNumber.duplicate_key == bindparam("wanted_key")
+_NUMBERS = SimAcceptedNumber.__table__
+_DOCUMENTS = SimDocument.__table__
+_ACCEPTED_NUMBER = select(_NUMBERS.c.duplicate_key).where(
+    _NUMBERS.c.duplicate_key == bindparam("wanted_key")
 )
-_CLAIM_NUMBER = insert(SimAcceptedNumber.__table__)
-_INSERT_DOCUMENT = insert(SimDocument.__table__)
+_CLAIM_NUMBER = insert(_NUMBERS)
+_INSERT_DOCUMENT = insert(_DOCUMENTS)
+_ACCEPTED_BY_KEY = (
+    select(_DOCUMENTS)
+    .where(_DOCUMENTS.c.document_key == bindparam("wanted_key"), _DOCUMENTS.c.is_valid.is_(True))
+    .limit(1)
+)
+
+
+def _number_accepted(conn: Connection, duplicate_key: str) -> bool:
+    return conn.execute(_ACCEPTED_NUMBER, {"wanted_key": duplicate_key}).first() is not None
+
+
+def _save_document(conn: Connection, values: dict[str, object], claim: str | None) -> None:
+    if claim is not None:
+        conn.execute(
+            _CLAIM_NUMBER, {"duplicate_key": claim, "document_key": values["document_key"]}
+        )
+    conn.execute(_INSERT_DOCUMENT, values)
+
+
+def _accepted_by_key(conn: Connection, document_key: str) -> object:
+    return conn.execute(_ACCEPTED_BY_KEY, {"wanted_key": document_key}).first()
 
 
 def _software(row: SimSoftware) -> RegisteredSoftware:
@@ -377,7 +400,7 @@ def _range(r: SimRange) -> RegisteredRange:
     )
 
 
-def _received(row: SimDocument) -> ReceivedDocument:
+def _received(row: SimDocument | Any) -> ReceivedDocument:
     return ReceivedDocument(
         document_key=row.document_key, issuer_nit=row.issuer_nit,
         document_type=row.document_type, number=row.number, issue_date=row.issue_date,
