@@ -18,6 +18,7 @@ Provisioning: whenever a tenant's environment, ranges or certificate change, the
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import hashlib
@@ -57,6 +58,8 @@ _PERMISSION_BY_TYPE: Final = {
     **dict.fromkeys(("91", "94"), "permite_notas_credito"),
     **dict.fromkeys(("92", "93"), "permite_notas_debito"),
 }
+AUDIT_FLUSH_DELAY_S = 0.2  # audit rows wait at most this long for their batch
+AUDIT_BATCH_MAX = 256
 LAST_USED_RESOLUTION = dt.timedelta(seconds=60)  # last_used is refreshed at most once a minute
 
 
@@ -183,6 +186,9 @@ class TenantService:
     ) -> None:
         self._sessions = sessionmaker
         self._db = database_for(sessionmaker)  # the hot path: authenticate, quotas, audit
+        self._audit_pending: list[dict[str, Any]] = []
+        self._audit_timer: tuple[asyncio.TimerHandle, asyncio.AbstractEventLoop] | None = None
+        self._audit_tasks: set[asyncio.Task[None]] = set()
         self._box = secret_box
         self.environments = registry_environments
         self.settings = settings or Settings.from_env()
@@ -663,7 +669,13 @@ class TenantService:
         ip: str | None = None,
         at: dt.datetime | None = None,
     ) -> None:
-        """One audit row for an authenticated request (``status`` is the HTTP status)."""
+        """One audit row for an authenticated request (``status`` is the HTTP status).
+
+        Rows are written in batches: one transaction at most every ``AUDIT_FLUSH_DELAY_S`` (or
+        every ``AUDIT_BATCH_MAX`` rows) instead of one per request. ``flush_audit`` writes
+        what is waiting; reading the log here and closing the app context flush first, so
+        only a killed process can lose the last fraction of a second of audit rows.
+        """
         entry = {
             "at": at or now_bogota(),
             "tenant_id": tenant_id,
@@ -675,11 +687,39 @@ class TenantService:
             "ip": ip,
             "duration_ms": duration_ms,
         }
-        await self._db.run(_insert_audit, entry, write=True)
+        self._audit_pending.append(entry)
+        if len(self._audit_pending) >= AUDIT_BATCH_MAX:
+            await self.flush_audit()
+            return
+        loop = asyncio.get_running_loop()
+        if self._audit_timer is None or self._audit_timer[1] is not loop:
+            handle = loop.call_later(AUDIT_FLUSH_DELAY_S, self._flush_audit_soon)
+            self._audit_timer = (handle, loop)
+
+    def _flush_audit_soon(self) -> None:
+        self._audit_timer = None
+        task = asyncio.get_running_loop().create_task(self.flush_audit())
+        self._audit_tasks.add(task)
+        task.add_done_callback(self._audit_tasks.discard)
+
+    async def flush_audit(self) -> None:
+        """Write the audit rows waiting for their batch (a failure is logged, never raised:
+        an audit row must not turn a served request into an error)."""
+        if self._audit_timer is not None:
+            self._audit_timer[0].cancel()
+            self._audit_timer = None
+        entries, self._audit_pending = self._audit_pending, []
+        if not entries:
+            return
+        try:
+            await self._db.run(_insert_audit, entries, write=True)
+        except Exception:
+            log.exception("audit write failed", extra={"rows": len(entries)})
 
     audit = record_audit  # the name core.web.audit calls
 
     async def count_audit(self, tenant_id: int) -> int:
+        await self.flush_audit()
         table = AuditEntry.__table__
         query = select(func.count()).select_from(table).where(table.c.tenant_id == tenant_id)
         return int(await self._db.run(_scalar, query) or 0)
@@ -854,8 +894,8 @@ def _touch_credential(conn: Connection, credential_id: int, now: dt.datetime) ->
     )
 
 
-def _insert_audit(conn: Connection, entry: dict[str, Any]) -> None:
-    conn.execute(_INSERT_AUDIT, entry)
+def _insert_audit(conn: Connection, entries: list[dict[str, Any]]) -> None:
+    conn.execute(_INSERT_AUDIT, entries)
 
 
 def _scalar(conn: Connection, query: Any) -> Any:

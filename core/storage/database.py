@@ -38,6 +38,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.storage.engine import JSON_OPTIONS
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -118,6 +120,7 @@ def _inline_engine(engine: AsyncEngine) -> Engine | None:
         # isolation_level None: transactions are begun explicitly (BEGIN IMMEDIATE for writes);
         # check_same_thread off: the pool may close a connection from another thread
         connect_args={"timeout": 0, "isolation_level": None, "check_same_thread": False},
+        **JSON_OPTIONS,
     )
     event.listen(inline, "connect", _on_connect)
     return inline

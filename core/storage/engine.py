@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -24,9 +25,25 @@ from core.storage.sqlite_inline import InlineConnection, inline_connector
 SQLITE_BUSY_TIMEOUT_S = 30.0
 
 
+def json_text(value: Any) -> str:
+    """JSON columns are written with msgspec: several times faster than ``json.dumps``."""
+    return _JSON_ENCODER.encode(value).decode()
+
+
+def json_value(text: str | bytes) -> Any:
+    return _JSON_DECODER.decode(text)
+
+
+_JSON_ENCODER = msgspec.json.Encoder()
+_JSON_DECODER = msgspec.json.Decoder()
+JSON_OPTIONS: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": json_value}
+
+
 def create_engine(database_url: str, **options: Any) -> AsyncEngine:
     """An async engine for a database URL (plain or async form); ``options`` go to SQLAlchemy."""
     url = Settings(database_url=database_url).async_database_url
+    for name, value in JSON_OPTIONS.items():
+        options.setdefault(name, value)
     if url.startswith("sqlite"):
         options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
         parsed = make_url(url)

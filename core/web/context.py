@@ -92,6 +92,7 @@ class AppContext:
                 await hook(self)
             except Exception:
                 log.exception("shutdown hook failed", extra={"hook": repr(hook)})
+        await self.tenants.flush_audit()
         dispose_database(self.engine)
         await self.engine.dispose()
 

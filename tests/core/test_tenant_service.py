@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+from sqlalchemy import func, select
 
 from core.clock import BOGOTA
 from core.contracts import Environment, Provisioning
@@ -25,7 +26,14 @@ from core.settings import Settings
 from core.signing.testcerts import generate_test_pkcs12
 from core.storage.engine import create_engine, create_sessionmaker
 from core.storage.migrate import upgrade
-from core.tenants import PERMISSIONS, TenantService, parse_token, required_permission
+from core.storage.tables import AuditEntry
+from core.tenants import (
+    AUDIT_FLUSH_DELAY_S,
+    PERMISSIONS,
+    TenantService,
+    parse_token,
+    required_permission,
+)
 
 PIN = "pin-secreto-73519"
 SUPPLIER = Party(
@@ -145,6 +153,39 @@ async def test_audit_rows_are_recorded(tenant_service: TenantService) -> None:
         ip="127.0.0.1",
     )
     assert await tenant_service.count_audit(tenant.id) == 1
+
+
+async def test_audit_rows_are_written_in_batches_without_being_asked(
+    tenant_service: TenantService, sessionmaker
+) -> None:
+    """A burst of requests costs one transaction; the rows land within the flush delay even
+    when nobody reads the log, and ``flush_audit`` (the app context's close) writes the rest."""
+    tenant = await make_tenant(tenant_service)
+
+    async def rows_in_database() -> int:
+        async with sessionmaker() as session:
+            query = select(func.count()).select_from(AuditEntry)
+            return int(await session.scalar(query.where(AuditEntry.tenant_id == tenant.id)))
+
+    async def request(path: str) -> None:
+        await tenant_service.audit(
+            tenant_id=tenant.id,
+            credential_id=1,
+            dialect="facepro",
+            method="GET",
+            path=path,
+            status=200,
+            duration_ms=1.0,
+        )
+
+    for n in range(5):
+        await request(f"/api/v1/documentos/{n}")
+    assert await rows_in_database() == 0  # waiting for their batch
+    await asyncio.sleep(AUDIT_FLUSH_DELAY_S + 0.3)
+    assert await rows_in_database() == 5
+    await request("/api/v1/me")
+    await tenant_service.flush_audit()
+    assert await rows_in_database() == 6
 
 
 async def test_secrets_are_encrypted_at_rest(sqlite_url: str, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ so a malformed document fails the rules instead of crashing the reader.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from lxml import etree
@@ -102,10 +103,20 @@ class DocumentFacts:
         return self.number[:-digits], int(self.number[-digits:])
 
 
+@functools.lru_cache(maxsize=512)
+def clark(path: str) -> str:
+    """``cac:Party/cbc:ID`` as ``{urn…}Party/{urn…}ID``: lxml then finds it by the path alone,
+    without building a cache key from the prefix map on every call."""
+    return "/".join(
+        f"{{{NS[step.split(':', 1)[0]]}}}{step.split(':', 1)[1]}" if ":" in step else step
+        for step in path.split("/")
+    )
+
+
 def text(node: etree._Element | None, path: str) -> str:
     if node is None:
         return ""
-    found = node.find(path, NS)
+    found = node.find(clark(path))
     if found is None or found.text is None:
         return ""
     return found.text.strip()
@@ -114,15 +125,18 @@ def text(node: etree._Element | None, path: str) -> str:
 def attribute(node: etree._Element | None, path: str, name: str) -> str:
     if node is None:
         return ""
-    found = node.find(path, NS)
+    found = node.find(clark(path))
     return (found.get(name) or "").strip() if found is not None else ""
+
+
+_EXTENSION_CONTENT = clark("ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent")
 
 
 def dian_extensions(root: etree._Element) -> etree._Element | None:
     """``sts:DianExtensions`` in the first UBLExtension; either sts namespace is accepted."""
     for ns in (STS_NS, STS_NOTES):
-        path = f"ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/{{{ns}}}DianExtensions"
-        found = root.find(path, NS)
+        path = f"{_EXTENSION_CONTENT}/{{{ns}}}DianExtensions"
+        found = root.find(path)
         if found is not None:
             return found
     return None
@@ -170,7 +184,8 @@ def read_facts(root: etree._Element) -> DocumentFacts:
     supplier = "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
     customer = "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
     reference = "cac:BillingReference/cac:InvoiceDocumentReference"
-    signing_time = root.find(".//xades:SignedProperties//xades:SigningTime", NS)
+    # the signature sits in a UBLExtension: no need to walk the document's lines for it
+    signing_time = root.find(clark("ext:UBLExtensions//xades:SigningTime"))
     return DocumentFacts(
         root_name=etree.QName(root).localname,
         type_code=document_type_code(root),
