@@ -91,5 +91,5 @@ def handle(args: argparse.Namespace) -> int:
             "core.web.app:create_app_from_env", factory=True, workers=args.workers, **options
         )
     else:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, serving=True), **options)
     return 0
