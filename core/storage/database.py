@@ -38,13 +38,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.storage.engine import JSON_OPTIONS
+from core.storage.engine import JSON_OPTIONS, SQLITE_BUSY_TIMEOUT_S, set_sqlite_pragmas
+from core.storage.sqlite_inline import is_locked
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-LOCK_BUDGET_S = 30.0  # how long a write waits for another process's lock, as SQLite's timeout
-_MAX_PAUSE_S = 0.005
+_MAX_PAUSE_S = 0.005  # longest sleep between two tries for another process's write lock
 
 
 class Database:
@@ -67,13 +67,13 @@ class Database:
             context = self.engine.begin() if write else self.engine.connect()
             async with context as connection:
                 return await connection.run_sync(work, *args, **kwargs)
-        deadline = time.monotonic() + LOCK_BUDGET_S
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
         pause = 0.0
         while True:
             try:
                 return _run_inline(self._inline, write, work, args, kwargs)
             except OperationalError as error:
-                if not _is_locked(error.orig) or time.monotonic() >= deadline:
+                if not is_locked(error.orig) or time.monotonic() >= deadline:
                     raise
             await asyncio.sleep(pause)
             pause = min(_MAX_PAUSE_S, pause * 2 or 0.0005)
@@ -128,22 +128,7 @@ def _inline_engine(engine: AsyncEngine) -> Engine | None:
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # no implicit BEGIN from the sqlite3 module
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-    finally:
-        cursor.close()
-
-
-def _is_locked(error: BaseException | None) -> bool:
-    if not isinstance(error, sqlite3.OperationalError):
-        return False
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return "locked" in str(error) or "busy" in str(error)
+    set_sqlite_pragmas(dbapi_connection, busy_timeout_s=None)  # Database.run waits instead
 
 
 _databases: weakref.WeakKeyDictionary[AsyncEngine, Database] = weakref.WeakKeyDictionary()

@@ -61,14 +61,21 @@ def create_engine(database_url: str, **options: Any) -> AsyncEngine:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    inline = isinstance(getattr(dbapi_connection, "driver_connection", None), InlineConnection)
+    # (inline connections wait for the lock on the event loop instead of a busy timeout)
+    set_sqlite_pragmas(dbapi_connection, busy_timeout_s=None if inline else SQLITE_BUSY_TIMEOUT_S)
+
+
+def set_sqlite_pragmas(dbapi_connection: Any, *, busy_timeout_s: float | None) -> None:
+    """WAL, NORMAL sync, foreign keys on; a busy timeout only when given (one that waits
+    on the event loop for the lock passes ``None``)."""
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        if not isinstance(getattr(dbapi_connection, "driver_connection", None), InlineConnection):
-            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
-        # (inline connections wait for the lock on the event loop instead)
+        if busy_timeout_s is not None:
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
     finally:
         cursor.close()
 

@@ -160,17 +160,20 @@ async def _when_unlocked(timeout_s: float, call: Callable[..., Any], *args: Any)
         try:
             return call(*args)
         except sqlite3.OperationalError as error:
-            if not _is_locked(error) or time.monotonic() >= deadline:
+            if not is_locked(error) or time.monotonic() >= deadline:
                 raise
         await asyncio.sleep(pause)
         pause = min(0.005, pause * 2 or 0.0005)
 
 
-def _is_locked(error: sqlite3.OperationalError) -> bool:
+def is_locked(error: BaseException | None) -> bool:
+    """Whether a sqlite3 error means another connection holds the lock (worth waiting for)."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
     code = getattr(error, "sqlite_errorcode", None)
     if code is not None:
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
     return "locked" in str(error) or "busy" in str(error)
 
 
-__all__: Sequence[str] = ("InlineConnection", "InlineCursor", "inline_connector")
+__all__: Sequence[str] = ("InlineConnection", "InlineCursor", "inline_connector", "is_locked")
