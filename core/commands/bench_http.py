@@ -1,7 +1,9 @@
 """``pasarela bench http``: issue N documents through a running gateway over real HTTP.
 
-It speaks to the gateway exactly as a client would: plain httpx, the dialect's documented JSON
-and the token ``serve --demo`` wrote to the credentials file. It imports nothing from
+It speaks to the gateway exactly as a client would: HTTP/1.1 keep-alive connections
+(``core.commands.load_client``, lean so that the load generator leaves the machine's CPU to the
+gateway it measures), the dialect's documented JSON and the token ``serve --demo`` wrote to the
+credentials file. It imports nothing from
 ``adapters/``: each supported dialect is described here by the request its clients send.
 The last line is machine-readable::
 
@@ -26,8 +28,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import msgspec
 import psutil
+
+from core.commands.load_client import Answer, ClientError, KeepAliveConnection
 
 log = logging.getLogger(__name__)
 
@@ -82,20 +86,21 @@ def facepro_request(credentials: Mapping[str, Any], sequence: int) -> BenchReque
     )
 
 
-def facepro_ok(response: httpx.Response) -> bool:
+def facepro_ok(response: Answer) -> bool:
     """Created and accepted by DIAN (a 201 with ``estado`` rechazado/fallido is an error)."""
     if response.status_code != 201:
         return False
     try:
-        return response.json()["data"]["estado"] in ("aceptado", "pendiente")
-    except (ValueError, KeyError, TypeError):
+        document = response.json()
+        return document["data"]["estado"] in ("aceptado", "pendiente")  # type: ignore[index]
+    except (msgspec.DecodeError, KeyError, TypeError):
         return False
 
 
 # dialect id -> (request builder, success check)
 DIALECTS: dict[
     str,
-    tuple[Callable[[Mapping[str, Any], int], BenchRequest], Callable[[httpx.Response], bool]],
+    tuple[Callable[[Mapping[str, Any], int], BenchRequest], Callable[[Answer], bool]],
 ] = {
     "facepro": (facepro_request, facepro_ok),
 }
@@ -137,43 +142,39 @@ async def run_http_bench(
     warmup: int = 32,
     timeout_s: float = 60.0,
     server_pid: int | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
 ) -> BenchResult:
-    """Send ``docs`` documents with ``concurrency`` requests in flight; warm-up ones don't count."""
+    """Send ``docs`` documents with ``concurrency`` requests in flight, each on its own
+    keep-alive connection; the ``warmup`` first ones (sent concurrently) don't count."""
     build, ok = DIALECTS[dialect]
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(
-        base_url=base_url, timeout=timeout_s, limits=limits, transport=transport
-    ) as client:
+    connections = [KeepAliveConnection(base_url, timeout_s) for _ in range(max(1, concurrency))]
+    idle = asyncio.Queue[KeepAliveConnection]()
+    for connection in connections:
+        idle.put_nowait(connection)
 
-        async def send(sequence: int) -> tuple[float, bool]:
-            request = build(credentials, sequence)
-            started = time.perf_counter()
-            try:
-                response = await client.request(
-                    request.method, request.path, headers=request.headers, json=request.body
+    async def send(sequence: int) -> tuple[float, bool]:
+        request = build(credentials, sequence)
+        body = _JSON.encode(request.body)
+        headers = {**request.headers, "Content-Type": "application/json"}
+        connection = await idle.get()
+        started = time.perf_counter()
+        try:
+            response = await connection.request(request.method, request.path, headers, body)
+            success = ok(response)
+            if not success:
+                log.warning(
+                    "bench request failed",
+                    extra={"status": response.status_code, "body": response.text[:300]},
                 )
-                success = ok(response)
-                if not success:
-                    log.warning(
-                        "bench request failed",
-                        extra={"status": response.status_code, "body": response.text[:300]},
-                    )
-            except httpx.HTTPError as exc:
-                log.warning("bench request error", extra={"error": repr(exc)})
-                success = False
-            return (time.perf_counter() - started) * 1000, success
+        except ClientError as exc:
+            log.warning("bench request error", extra={"error": str(exc)})
+            success = False
+        finally:
+            idle.put_nowait(connection)
+        return (time.perf_counter() - started) * 1000, success
 
+    try:
         # warm-up: every worker process loads its certificate, catalogs and simulator first
-        if warmup > 0:
-            in_flight = asyncio.Semaphore(concurrency)
-
-            async def warm(sequence: int) -> None:
-                async with in_flight:
-                    await send(-1 - sequence)
-
-            await asyncio.gather(*(warm(sequence) for sequence in range(warmup)))
-
+        await asyncio.gather(*(send(-1 - sequence) for sequence in range(max(0, warmup))))
         next_sequence = 0
         result = BenchResult(docs=docs, elapsed_s=0.0)
 
@@ -189,8 +190,14 @@ async def run_http_bench(
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, docs)))))
         result.elapsed_s = time.perf_counter() - started
+    finally:
+        for connection in connections:
+            await connection.close()
     result.rss_mb = server_rss_mb(base_url, server_pid)
     return result
+
+
+_JSON = msgspec.json.Encoder()
 
 
 def server_rss_mb(base_url: str, pid: int | None = None) -> float:
@@ -258,9 +265,6 @@ def handle_http(args: argparse.Namespace) -> int:
     if args.docs < 1 or args.concurrency < 1:
         sys.stderr.write("--docs and --concurrency must be at least 1\n")
         return 2
-    # httpx logs every request at INFO: thousands of lines would cost the client the CPU
-    # the gateway needs on the same machine and distort the measurement.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     result = asyncio.run(
         run_http_bench(
             base_url=base_url,
