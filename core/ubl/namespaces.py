@@ -7,6 +7,7 @@ single way builders add a child, so the hot path is plain ``etree.SubElement`` c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Literal
 
@@ -42,6 +43,28 @@ PREFIXED: Mapping[str, str] = {
 
 # Prefix map for XPath over any of our documents (the root namespace has no prefix there).
 XPATH_NS: Mapping[str, str] = {**PREFIXED, "inv": ROOT_NS["Invoice"]}
+
+
+def text_at(node: etree._Element | None, path: str) -> str:
+    """Stripped text of the first element at ``path`` below ``node`` (prefixes of
+    ``XPATH_NS``, e.g. ``cac:Party/cbc:ID``); ``""`` when absent. The path is compiled once:
+    a compiled XPath reads a value about three times faster than ``find``."""
+    if node is None:
+        return ""
+    return str(_string_value(path)(node)).strip()
+
+
+def attribute_at(node: etree._Element | None, path: str, name: str) -> str:
+    """Stripped attribute ``name`` of the first element at ``path``; ``""`` when absent."""
+    if node is None:
+        return ""
+    return str(_string_value(f"{path}/@{name}")(node)).strip()
+
+
+@functools.lru_cache(maxsize=1024)
+def _string_value(path: str) -> etree.XPath:
+    return etree.XPath(f"string({path})", namespaces=dict(XPATH_NS), smart_strings=False)
+
 
 SCHEMA_LOCATION_ATTR = f"{{{XSI_NS}}}schemaLocation"
 OASIS_XSD_BASE = "http://docs.oasis-open.org/ubl/os-UBL-2.1/xsd/maindoc/"

@@ -15,7 +15,7 @@ import msgspec
 from lxml import etree
 
 from core.contracts import UniqueCode
-from core.ubl.namespaces import CAC_NS, CBC_NS
+from core.ubl.namespaces import CAC_NS, CBC_NS, text_at
 
 _NS = {"cbc": CBC_NS, "cac": CAC_NS}
 
@@ -160,10 +160,7 @@ def software_security_code(software_id: str, pin: str, number: str) -> str:
 
 def _text(node: etree._Element, path: str) -> str:
     """Stripped text of the first match of ``path`` below ``node``; empty when absent."""
-    found = node.find(path, _NS)
-    if found is None or found.text is None:
-        return ""
-    return found.text.strip()
+    return text_at(node, path)
 
 
 def _amount(text: str) -> Decimal:

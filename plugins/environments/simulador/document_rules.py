@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from core.dian.responses import format_rule_message
+from core.ubl.namespaces import CAC_NS
 from core.ubl.unique_codes import compute_unique_code, software_security_code
 from core.validation.nit import is_valid_nit
 from plugins.environments.simulador.document_facts import NS, DocumentFacts, text
@@ -55,12 +56,12 @@ def monetary_total(root: etree._Element) -> etree._Element | None:
     return total if total is not None else root.find("cac:RequestedMonetaryTotal", NS)
 
 
+_LINE_TAGS = tuple(f"{{{CAC_NS}}}{name}" for name in ("InvoiceLine", "CreditNoteLine",
+                                                        "DebitNoteLine"))
+
+
 def document_lines(root: etree._Element) -> list[etree._Element]:
-    return [
-        child for child in root
-        if isinstance(child.tag, str)
-        and etree.QName(child).localname in {"InvoiceLine", "CreditNoteLine", "DebitNoteLine"}
-    ]
+    return list(root.iterchildren(*_LINE_TAGS))
 
 
 def _quantity(line: etree._Element) -> Decimal | None:
