@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -53,6 +54,8 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._inline: Engine | None = _inline_engine(engine)
+        self._held: Connection | None = None  # see _run_inline
+        self._held_by: int | None = None
 
     async def run(
         self,
@@ -71,12 +74,35 @@ class Database:
         pause = 0.0
         while True:
             try:
-                return _run_inline(self._inline, write, work, args, kwargs)
+                return self._run_inline(write, work, args, kwargs)
             except OperationalError as error:
                 if not is_locked(error.orig) or time.monotonic() >= deadline:
+                    self._drop_held()  # it may be unusable now; the next run opens another
                     raise
             await asyncio.sleep(pause)
             pause = min(_MAX_PAUSE_S, pause * 2 or 0.0005)
+
+    def _run_inline(
+        self, write: bool, work: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> T:
+        """One try of ``work`` on the thread's connection. The thread that runs the event loop
+        keeps one connection checked out (units of work never interleave there: none awaits),
+        which saves a pool checkout and return per transaction; other threads use the pool."""
+        assert self._inline is not None
+        if self._held_by is None:
+            self._held_by = threading.get_ident()  # the first caller's: the event loop's
+        if threading.get_ident() == self._held_by:
+            if self._held is None:
+                self._held = self._inline.connect()
+            return _transaction(self._held, write, work, args, kwargs)
+        with self._inline.connect() as connection:
+            return _transaction(connection, write, work, args, kwargs)
+
+    def _drop_held(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.invalidate()
+            held.close()
 
     @property
     def dialect_name(self) -> str:
@@ -84,26 +110,28 @@ class Database:
 
     def dispose(self) -> None:
         """Close the synchronous engine's connections (the async engine is its owner's)."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.close()
         if self._inline is not None:
             self._inline.dispose()
 
 
-def _run_inline(
-    engine: Engine,
+def _transaction(
+    connection: Connection,
     write: bool,
     work: Callable[..., T],
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> T:
-    with engine.connect() as connection:
+    try:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            result = work(connection, *args, **kwargs)
-        except BaseException:
-            connection.rollback()
-            raise
+        result = work(connection, *args, **kwargs)
         connection.commit()
-        return result
+    except BaseException:
+        connection.rollback()  # also after a failed BEGIN or COMMIT: the connection is reused
+        raise
+    return result
 
 
 def _inline_engine(engine: AsyncEngine) -> Engine | None:
