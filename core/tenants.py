@@ -5,8 +5,9 @@ dialects. Every method opens and closes its own short session, so callers hold n
 and get frozen msgspec Structs back (never ORM rows).
 
 Hot path of an API request: ``authenticate(dialect, token)`` (one read), then ``count_quota``,
-number allocation and ``DocumentRepository.insert_pending`` in one write transaction, and one
-audit row; these run as units of work of ``core.storage.database`` (no ORM session).
+number allocation and ``DocumentRepository.insert_pending`` in one write transaction, and an
+audit row written with others in a batch; these run as units of work of
+``core.storage.database`` (no ORM session).
 
 Secrets: the software PIN, the PKCS#12 and its password are encrypted with ``SecretBox``;
 credential secrets are stored only as SHA-256 hashes and shown once, when issued.

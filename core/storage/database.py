@@ -99,14 +99,12 @@ class Database:
             return _transaction(connection, write, work, args, kwargs)
 
     def _drop_held(self) -> None:
+        if threading.get_ident() != self._held_by:
+            return  # the failure was on a pooled connection; the held one is another thread's
         held, self._held = self._held, None
         if held is not None:
             held.invalidate()
             held.close()
-
-    @property
-    def dialect_name(self) -> str:
-        return self.engine.dialect.name
 
     def dispose(self) -> None:
         """Close the synchronous engine's connections (the async engine is its owner's)."""

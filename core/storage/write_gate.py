@@ -5,7 +5,8 @@ in SQLite's busy handler with growing back-offs (up to 100 ms a time) and can lo
 later arrival: under concurrent load that gave tails of seconds. Queuing the process's write
 transactions on an ``asyncio.Lock`` costs microseconds and is fair. Other processes still meet
 at SQLite's lock (busy timeout), and readers never wait (WAL). PostgreSQL needs none of this:
-its gate is a no-op.
+its gate is a no-op. Units of work of ``core.storage.database`` need no gate: they never yield
+to the loop inside a transaction.
 
 Rule for callers: hold the gate only around one write transaction and never await another
 gated write inside it (the gate is not re-entrant).

@@ -114,11 +114,17 @@ class SimulatorStore:
         assert self._sessions is not None
         return self._sessions()
 
+    async def database(self) -> Database:
+        """Units of work (``core.storage.database``) for the per-document path."""
+        engine = self._engine_of_this_loop()
+        await ensure_schema(engine)
+        return database_for(engine)
+
     def _engine_of_this_loop(self) -> AsyncEngine:
         loop = asyncio.get_running_loop()
         if self._engine is None or self._sessions is None or self._loop is not loop:
             if self._engine is not None:
-                dispose_database(self._engine)  # the sync side is not bound to a loop
+                dispose_database(self._engine)  # its units of work's connections go with it
             self._engine = create_engine(self.database_url)
             self._sessions = create_sessionmaker(self._engine)
             self._loop = loop
@@ -224,12 +230,6 @@ class SimulatorStore:
 
     # -- the inbox -------------------------------------------------------------------------
 
-
-    async def database(self) -> Database:
-        """Units of work (``core.storage.database``) for the per-document path."""
-        engine = self._engine_of_this_loop()
-        await ensure_schema(engine)
-        return database_for(engine)
 
     async def is_number_accepted(self, duplicate_key: str) -> bool:
         database = await self.database()
