@@ -244,7 +244,7 @@ class SimulatedDian:
     ) -> list[Finding]:
         findings: list[Finding] = []
         try:
-            verify_xades(xml)
+            verify_xades(root)  # the tree already parsed (left unchanged)
         except SignatureInvalid as exc:
             findings.append(Finding("ZE02", str(exc) or "Valor de la firma inválido."))
         findings += rules.check_signing_date(facts)
