@@ -1,13 +1,13 @@
 """Tenants (issuing companies), their certificates, numbering ranges, API credentials and quotas.
 
 One service for the CLI (``pasarela tenants|tokens``), ``serve --demo``, the web app and the
-dialects. Every method opens and closes its own short session, so callers hold no database state
-and get frozen msgspec Structs back (never ORM rows).
+dialects. Every method runs its own short transaction, a unit of work of
+``core.storage.database``, so callers hold no database state and get frozen msgspec Structs back
+(never rows).
 
 Hot path of an API request: ``authenticate(dialect, token)`` (one read), then ``count_quota``,
 number allocation and ``DocumentRepository.insert_pending`` in one write transaction, and an
-audit row written with others in a batch; these run as units of work of
-``core.storage.database`` (no ORM session).
+audit row written with others in a batch.
 
 Secrets: the software PIN, the PKCS#12 and its password are encrypted with ``SecretBox``;
 credential secrets are stored only as SHA-256 hashes and shown once, when issued.
@@ -185,8 +185,7 @@ class TenantService:
         *,
         settings: Settings | None = None,
     ) -> None:
-        self._sessions = sessionmaker
-        self._db = database_for(sessionmaker)  # the hot path: authenticate, quotas, audit
+        self._db = database_for(sessionmaker)
         self._audit_pending: list[dict[str, Any]] = []
         self._audit_timer: tuple[asyncio.TimerHandle, asyncio.AbstractEventLoop] | None = None
         self._audit_tasks: set[asyncio.Task[None]] = set()
@@ -255,10 +254,7 @@ class TenantService:
         }
         values.update(_permission_values(permissions, defaults=True))
         try:
-            async with self._sessions.begin() as session:
-                tenant_id = await session.scalar(
-                    insert(Tenant).values(**values).returning(Tenant.id)
-                )
+            tenant_id = await self._db.run(_insert_returning_id, _TENANTS, values, write=True)
         except IntegrityError:
             raise ConfigurationError(f"ya existe una empresa con NIT {nit}") from None
         await self.provision(tenant_id)
@@ -281,8 +277,9 @@ class TenantService:
         status: str | None = None,
     ) -> TenantRecord:
         """Change what is given; quotas and test set id accept ``None`` to clear them."""
-        async with self._sessions.begin() as session:
-            row = await _tenant_row(session, tenant_id)
+
+        def change(conn: Connection) -> Any:
+            row = _tenant_row(conn, tenant_id)
             values: dict[str, Any] = {"updated_at": now_bogota()}
             if party is not None or name is not None:
                 current = msgspec.convert(row.party, Party)
@@ -309,40 +306,53 @@ class TenantService:
                 values["provider_dv"] = provider_dv
             if status is not None:
                 values["status"] = status
-            await session.execute(update(Tenant).where(Tenant.id == row.id).values(**values))
+            conn.execute(update(_TENANTS).where(_TENANTS.c.id == row.id).values(**values))
+            return row
+
+        row = await self._db.run(change, write=True)
         await self.provision(row.id)
         return await self.get_tenant(row.id)
 
     async def get_tenant(self, ref: int | str) -> TenantRecord:
         """A tenant by id (an ``int``), uuid, or NIT (``"900373076"`` or ``"900373076-5"``).
         Raises ``NotFound``."""
-        async with self._sessions() as session:
-            row = await _tenant_row(session, ref)
-            cert = await session.scalar(select(Certificate).where(Certificate.tenant_id == row.id))
-            return _tenant_record(row, cert)
+
+        def read(conn: Connection) -> TenantRecord:
+            row = _tenant_row(conn, ref)
+            certificate = conn.execute(
+                select(_CERTIFICATES).where(_CERTIFICATES.c.tenant_id == row.id)
+            ).first()
+            return _tenant_record(row, certificate)
+
+        return await self._db.run(read)
 
     async def list_tenants(self) -> list[TenantRecord]:
-        async with self._sessions() as session:
-            rows = (await session.scalars(select(Tenant).order_by(Tenant.id))).all()
-            certs = {c.tenant_id: c for c in (await session.scalars(select(Certificate))).all()}
+        def read(conn: Connection) -> list[TenantRecord]:
+            rows = conn.execute(select(_TENANTS).order_by(_TENANTS.c.id)).all()
+            certs = {c.tenant_id: c for c in conn.execute(select(_CERTIFICATES)).all()}
             return [_tenant_record(row, certs.get(row.id)) for row in rows]
+
+        return await self._db.run(read)
 
     async def tenant_view(self, tenant_id: int) -> TenantView:
         """The engine's read-only view: party, software (PIN decrypted), permissions."""
-        async with self._sessions() as session:
-            return self._view(await _tenant_row(session, tenant_id))
+        return self._view(await self._db.run(_tenant_row, tenant_id))
 
     async def switch_environment(self, tenant_id: int, env_id: str) -> TenantRecord:
         """Move a tenant to another environment. Its documents stay; ranges are per environment,
         so the new environment needs its own (``add_resolution``)."""
         self._check_environment(env_id)
-        async with self._sessions.begin() as session:
-            row = await _tenant_row(session, tenant_id)
-            await session.execute(
-                update(Tenant)
-                .where(Tenant.id == row.id)
+
+        def switch(conn: Connection) -> Any:
+            row = _tenant_row(conn, tenant_id)
+            conn.execute(
+                update(_TENANTS)
+                .where(_TENANTS.c.id == row.id)
                 .values(environment=env_id, updated_at=now_bogota())
             )
+            return row
+
+        row = await self._db.run(switch, write=True)
         await self.provision(row.id)
         return await self.get_tenant(row.id)
 
@@ -372,31 +382,31 @@ class TenantService:
             "not_after": info.not_after,
             "created_at": now_bogota(),
         }
-        async with self._sessions.begin() as session:
-            row = await _tenant_row(session, tenant_id)
-            existing = await session.scalar(
-                select(Certificate.id).where(Certificate.tenant_id == row.id)
-            )
+
+        def store(conn: Connection) -> int:
+            row = _tenant_row(conn, tenant_id)
+            existing = conn.execute(
+                select(_CERTIFICATES.c.id).where(_CERTIFICATES.c.tenant_id == row.id)
+            ).scalar()
             if existing is None:
-                await session.execute(insert(Certificate).values(tenant_id=row.id, **values))
+                conn.execute(insert(_CERTIFICATES).values(tenant_id=row.id, **values))
             else:
-                await session.execute(
-                    update(Certificate).where(Certificate.id == existing).values(**values)
+                conn.execute(
+                    update(_CERTIFICATES).where(_CERTIFICATES.c.id == existing).values(**values)
                 )
-        await self.provision(row.id, certificate_der=identity.der)
+            return int(row.id)
+
+        owner = await self._db.run(store, write=True)
+        await self.provision(owner, certificate_der=identity.der)
         return info
 
     async def load_certificate(self, tenant_id: int) -> tuple[bytes, str]:
         """The tenant's PKCS#12 bytes and password, decrypted (parse them through
         ``core.signing.certificates.CertificateCache``). ``ConfigurationError`` if none."""
-        async with self._sessions() as session:
-            found = (
-                await session.execute(
-                    select(Certificate.pkcs12, Certificate.password).where(
-                        Certificate.tenant_id == tenant_id
-                    )
-                )
-            ).one_or_none()
+        query = select(_CERTIFICATES.c.pkcs12, _CERTIFICATES.c.password).where(
+            _CERTIFICATES.c.tenant_id == tenant_id
+        )
+        found = await self._db.run(_first, query)
         if found is None:
             raise ConfigurationError(
                 "la empresa no tiene certificado de firma: cárguelo con "
@@ -431,12 +441,13 @@ class TenantService:
             raise ConfigurationError("el siguiente número debe estar dentro del rango")
         if valid_from > valid_to:
             raise ConfigurationError("la vigencia del rango termina antes de empezar")
-        async with self._sessions.begin() as session:
-            row = await _tenant_row(session, tenant_id)
+
+        def insert_range(conn: Connection) -> tuple[Any, str, NumberingRange]:
+            row = _tenant_row(conn, tenant_id)
             env = environment or row.environment
             self._check_environment(env)
-            range_id = await session.scalar(
-                insert(Resolution)
+            created = conn.execute(
+                insert(_RESOLUTIONS)
                 .values(
                     tenant_id=row.id,
                     environment=env,
@@ -452,10 +463,11 @@ class TenantService:
                     next_number=start,
                     created_at=now_bogota(),
                 )
-                .returning(Resolution.id)
-            )
-            created = await session.get_one(Resolution, range_id)
-            numbering = _numbering_range(created)
+                .returning(*_RESOLUTIONS.c)
+            ).one()
+            return row, env, _numbering_range(created)
+
+        row, env, numbering = await self._db.run(insert_range, write=True)
         self._active_ranges.clear()
         if env == row.environment:
             await self.provision(row.id)
@@ -465,12 +477,11 @@ class TenantService:
         self, tenant_id: int, environment: str | None = None
     ) -> list[RangeRecord]:
         """Every range of the tenant (of one environment when given), oldest first."""
-        query = select(Resolution).where(Resolution.tenant_id == tenant_id)
+        query = select(_RESOLUTIONS).where(_RESOLUTIONS.c.tenant_id == tenant_id)
         if environment is not None:
-            query = query.where(Resolution.environment == environment)
-        async with self._sessions() as session:
-            rows = (await session.scalars(query.order_by(Resolution.id))).all()
-            return [RangeRecord(range=_numbering_range(r), next_number=r.next_number) for r in rows]
+            query = query.where(_RESOLUTIONS.c.environment == environment)
+        rows = await self._db.run(_all, query.order_by(_RESOLUTIONS.c.id))
+        return [RangeRecord(range=_numbering_range(r), next_number=r.next_number) for r in rows]
 
     async def active_range(
         self,
@@ -512,20 +523,19 @@ class TenantService:
     async def _read_active_range(
         self, tenant_id: int, document_type: str, environment: str, on_date: dt.date
     ) -> NumberingRange:
-        async with self._sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(Resolution)
-                    .where(
-                        Resolution.tenant_id == tenant_id,
-                        Resolution.environment == environment,
-                        Resolution.document_type == document_type,
-                        Resolution.valid_from <= on_date,
-                        Resolution.valid_to >= on_date,
-                    )
-                    .order_by(Resolution.id)
-                )
-            ).all()
+        columns = _RESOLUTIONS.c
+        query = (
+            select(_RESOLUTIONS)
+            .where(
+                columns.tenant_id == tenant_id,
+                columns.environment == environment,
+                columns.document_type == document_type,
+                columns.valid_from <= on_date,
+                columns.valid_to >= on_date,
+            )
+            .order_by(columns.id)
+        )
+        rows = await self._db.run(_all, query)
         for row in rows:
             if row.next_number <= row.to_number:
                 return _numbering_range(row)
@@ -547,22 +557,22 @@ class TenantService:
     ) -> IssuedCredential:
         """A new API credential for one dialect; its secret is returned once and only hashed."""
         secret = new_token_secret()
-        async with self._sessions.begin() as session:
-            row = await _tenant_row(session, tenant_id)
-            credential_id = await session.scalar(
-                insert(Credential)
-                .values(
-                    tenant_id=row.id,
-                    dialect=dialect,
-                    secret_hash=hash_token_secret(secret),
-                    label=label,
-                    created_at=now_bogota(),
-                )
-                .returning(Credential.id)
-            )
+
+        def insert_credential(conn: Connection) -> tuple[int, int]:
+            owner = int(_tenant_row(conn, tenant_id).id)
+            values = {
+                "tenant_id": owner,
+                "dialect": dialect,
+                "secret_hash": hash_token_secret(secret),
+                "label": label,
+                "created_at": now_bogota(),
+            }
+            return owner, _insert_returning_id(conn, _CREDENTIALS, values)
+
+        owner, credential_id = await self._db.run(insert_credential, write=True)
         return IssuedCredential(
             id=credential_id,
-            tenant_id=row.id,
+            tenant_id=owner,
             dialect=dialect,
             secret=secret,
             token=f"{credential_id}|{secret}",
@@ -570,39 +580,39 @@ class TenantService:
 
     async def revoke_credential(self, credential_id: int) -> None:
         """Revoke a credential (again is harmless). Raises ``NotFound`` for an unknown id."""
-        async with self._sessions.begin() as session:
-            found = await session.scalar(
-                select(Credential.id).where(Credential.id == credential_id)
-            )
+
+        def revoke(conn: Connection) -> None:
+            columns = _CREDENTIALS.c
+            found = conn.execute(select(columns.id).where(columns.id == credential_id)).scalar()
             if found is None:
                 raise NotFound(f"la credencial {credential_id} no existe")
-            await session.execute(
-                update(Credential)
-                .where(Credential.id == credential_id, Credential.revoked_at.is_(None))
+            conn.execute(
+                update(_CREDENTIALS)
+                .where(columns.id == credential_id, columns.revoked_at.is_(None))
                 .values(revoked_at=now_bogota())
             )
 
+        await self._db.run(revoke, write=True)
+
     async def list_credentials(self, tenant_id: int) -> list[CredentialRecord]:
-        async with self._sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(Credential)
-                    .where(Credential.tenant_id == tenant_id)
-                    .order_by(Credential.id)
-                )
-            ).all()
-            return [
-                CredentialRecord(
-                    id=r.id,
-                    tenant_id=r.tenant_id,
-                    dialect=r.dialect,
-                    label=r.label,
-                    created_at=r.created_at,
-                    revoked_at=r.revoked_at,
-                    last_used_at=r.last_used_at,
-                )
-                for r in rows
-            ]
+        query = (
+            select(_CREDENTIALS)
+            .where(_CREDENTIALS.c.tenant_id == tenant_id)
+            .order_by(_CREDENTIALS.c.id)
+        )
+        rows = await self._db.run(_all, query)
+        return [
+            CredentialRecord(
+                id=r.id,
+                tenant_id=r.tenant_id,
+                dialect=r.dialect,
+                label=r.label,
+                created_at=r.created_at,
+                revoked_at=r.revoked_at,
+                last_used_at=r.last_used_at,
+            )
+            for r in rows
+        ]
 
     async def authenticate(self, dialect: str, token: str) -> TenantView:
         """The tenant behind a ``"<id>|<secret>"`` token of ``dialect``.
@@ -639,15 +649,18 @@ class TenantService:
 
     async def quota_status(self, tenant_id: int, now: dt.datetime) -> QuotaStatus:
         month_key, year_key = period_keys(now)
-        async with self._sessions() as session:
-            row = await _tenant_row(session, tenant_id)
-            result = await session.execute(
-                select(QuotaUsage.period_key, QuotaUsage.count).where(
-                    QuotaUsage.tenant_id == row.id,
-                    QuotaUsage.period_key.in_((month_key, year_key)),
+
+        def read(conn: Connection) -> tuple[Any, dict[str, int]]:
+            row = _tenant_row(conn, tenant_id)
+            result = conn.execute(
+                select(_QUOTA_USAGE.c.period_key, _QUOTA_USAGE.c.count).where(
+                    _QUOTA_USAGE.c.tenant_id == row.id,
+                    _QUOTA_USAGE.c.period_key.in_((month_key, year_key)),
                 )
             )
-            counts = {key: count for key, count in result}
+            return row, {key: count for key, count in result}
+
+        row, counts = await self._db.run(read)
         return QuotaStatus(
             monthly_used=counts.get(month_key, 0),
             monthly_limit=row.monthly_limit,
@@ -757,7 +770,7 @@ class TenantService:
     # ------------------------------------------------------------------- helpers
 
     def _view(self, row: Any) -> TenantView:
-        """From a ``Tenant`` or a result row of the ``tenants`` columns."""
+        """From a result row of the ``tenants`` columns."""
         return TenantView(
             id=row.id,
             uuid=row.uuid,
@@ -802,8 +815,7 @@ class TenantService:
             raise ConfigurationError(f"ambiente desconocido {env_id!r} (disponibles: {known})")
 
     async def _environment_id(self, tenant_id: int) -> str:
-        async with self._sessions() as session:
-            return (await _tenant_row(session, tenant_id)).environment
+        return str((await self._db.run(_tenant_row, tenant_id)).environment)
 
     async def _certificate_der(self, tenant_id: int) -> bytes | None:
         try:
@@ -820,6 +832,8 @@ _INSERT_AUDIT: Final = insert(AuditEntry.__table__)  # one row per authenticated
 _TENANTS: Final = Tenant.__table__
 _QUOTA_USAGE: Final = QuotaUsage.__table__
 _CREDENTIALS: Final = Credential.__table__
+_CERTIFICATES: Final = Certificate.__table__
+_RESOLUTIONS: Final = Resolution.__table__
 _CREDENTIAL_AND_TENANT: Final = (
     select(_CREDENTIALS.c.secret_hash, _CREDENTIALS.c.last_used_at, *_TENANTS.c)
     .join_from(_CREDENTIALS, _TENANTS, _TENANTS.c.id == _CREDENTIALS.c.tenant_id)
@@ -834,17 +848,31 @@ _TENANT_LIMITS: Final = select(_TENANTS.c.monthly_limit, _TENANTS.c.yearly_limit
 )
 
 
-async def _tenant_row(session: AsyncSession, ref: int | str) -> Tenant:
+def _tenant_row(conn: Connection, ref: int | str) -> Any:
+    """A ``tenants`` row by id, uuid or NIT (with or without its DV); ``NotFound``."""
+    columns = _TENANTS.c
     if isinstance(ref, int):
-        query = select(Tenant).where(Tenant.id == ref)
+        condition = columns.id == ref
     elif len(ref) == 36 and ref.count("-") == 4:
-        query = select(Tenant).where(Tenant.uuid == ref)
+        condition = columns.uuid == ref
     else:
-        query = select(Tenant).where(Tenant.nit == ref.split("-", 1)[0].strip())
-    row = await session.scalar(query)
+        condition = columns.nit == ref.split("-", 1)[0].strip()
+    row = conn.execute(select(_TENANTS).where(condition)).first()
     if row is None:
         raise NotFound(f"la empresa {ref} no existe")
     return row
+
+
+def _insert_returning_id(conn: Connection, table: Any, values: Mapping[str, Any]) -> int:
+    return int(conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one())
+
+
+def _first(conn: Connection, query: Any) -> Any:
+    return conn.execute(query).first()
+
+
+def _all(conn: Connection, query: Any) -> list[Any]:
+    return list(conn.execute(query).all())
 
 
 def count_quota(conn: Connection, tenant_id: int, now: dt.datetime) -> None:
@@ -938,7 +966,7 @@ def _permission_values(
     return {p: bool(v) for p, v in given.items()}
 
 
-def _numbering_range(row: Resolution) -> NumberingRange:
+def _numbering_range(row: Any) -> NumberingRange:
     return NumberingRange(
         id=row.id,
         document_type=row.document_type,
@@ -954,7 +982,7 @@ def _numbering_range(row: Resolution) -> NumberingRange:
     )
 
 
-def _tenant_record(row: Tenant, cert: Certificate | None) -> TenantRecord:
+def _tenant_record(row: Any, cert: Any | None) -> TenantRecord:
     return TenantRecord(
         id=row.id,
         uuid=row.uuid,
