@@ -125,7 +125,7 @@ class IssueService:
             registry=ctx.registry,
             plugin_manager=ctx.plugin_manager,
             tenants=ctx.tenants,
-            documents=DocumentRepository(ctx.sessionmaker),
+            documents=DocumentRepository(ctx.engine),
         )
         worker = RetryWorker(service, interval_s=ctx.settings.retry_interval_s)
 

@@ -21,7 +21,7 @@ from typing import Any, Final
 import msgspec
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import BOGOTA, now_bogota
 from core.errors import DuplicateDocument, NotFound
@@ -120,8 +120,8 @@ class DocumentRepository:
     """Documents of every tenant; each method runs its own short transaction
     (``core.storage.database``)."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._db = database_for(sessionmaker)
+    def __init__(self, bind: AsyncEngine | async_sessionmaker[AsyncSession]) -> None:
+        self._db = database_for(bind)
 
     async def insert_pending(
         self,

@@ -12,8 +12,11 @@ A statement blocks the loop while it runs (microseconds). Waiting for the write 
 the holder may be another task of this same loop (SQLAlchemy shields a commit in a task of
 its own, so a transaction can yield before it ends). So the connections have no busy timeout;
 a statement that finds the database locked sleeps on the loop (a few milliseconds at most)
-and tries again, up to the same 30 s budget SQLite's busy handler had. Within a process
-``core.storage.write_gate`` queues the writers, so this mostly happens between processes.
+and tries again, up to the same 30 s budget SQLite's busy handler had.
+
+The gateway's own reads and writes go through ``core.storage.database`` (a synchronous engine
+on the same file); these connections serve what still uses the async engine: migrations, the
+health check, and sessions a plugin or a test opens.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.plugins import build_registry, get_plugin_manager
 from core.registry import Registry
 from core.settings import Settings
-from core.storage.database import dispose_database
+from core.storage.database import database_for, dispose_database
 from core.storage.engine import create_engine, create_sessionmaker
 from core.tenants import TenantService
 
@@ -56,6 +56,7 @@ class AppContext:
         self.registry = registry
         self.engine = engine
         self.sessionmaker = sessionmaker
+        self.database = database_for(engine)  # units of work: ctx.database.run(fn, write=True)
         self.tenants = tenants
         self.documents = documents
         self.on_startup: list[LifecycleHook] = []

@@ -32,8 +32,7 @@ async def prepare_database(settings: Settings) -> None:
     """Create the simulator's tables before serving (idempotent)."""
     store = SimulatorStore(settings.database_url)
     try:
-        async with await store.session():
-            pass
+        await store.database()
     finally:
         await store.dispose()
 

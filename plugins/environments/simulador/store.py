@@ -15,15 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clock import now_bogota
 from core.contracts import Provisioning
 from core.storage.database import Database, database_for, dispose_database
-from core.storage.engine import create_engine, create_sessionmaker
-from core.storage.write_gate import write_gate
+from core.storage.engine import create_engine
 from plugins.environments.simulador.tables import (
     SimAcceptedNumber,
     SimBatch,
@@ -100,48 +99,33 @@ class SimulatorStore:
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self._engine: AsyncEngine | None = None
-        self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def session(self) -> AsyncSession:
-        """A new session; the engine is created on first use so app creation stays cheap.
-
-        Pooled connections belong to the event loop that opened them, so a store used from
-        another loop (tests, a CLI run after a server) gets an engine of its own.
-        """
-        engine = self._engine_of_this_loop()
-        await ensure_schema(engine)
-        assert self._sessions is not None
-        return self._sessions()
-
     async def database(self) -> Database:
-        """Units of work (``core.storage.database``) for the per-document path."""
+        """Where every read and write runs (units of work of ``core.storage.database``).
+
+        The engine is created on first use so app creation stays cheap, and anew for another
+        event loop (tests, a CLI run after a server): async pools belong to their loop.
+        """
         engine = self._engine_of_this_loop()
         await ensure_schema(engine)
         return database_for(engine)
 
     def _engine_of_this_loop(self) -> AsyncEngine:
         loop = asyncio.get_running_loop()
-        if self._engine is None or self._sessions is None or self._loop is not loop:
+        if self._engine is None or self._loop is not loop:
             if self._engine is not None:
                 dispose_database(self._engine)  # its units of work's connections go with it
             self._engine = create_engine(self.database_url)
-            self._sessions = create_sessionmaker(self._engine)
             self._loop = loop
         return self._engine
-
-    def writing(self) -> contextlib.AbstractAsyncContextManager[object]:
-        """Serialize this process's write transactions on SQLite, together with the
-        gateway's on the same file (``core.storage.write_gate``); PostgreSQL writers run
-        concurrently."""
-        return write_gate(self._engine_of_this_loop())
 
     async def dispose(self) -> None:
         if self._engine is not None:
             dispose_database(self._engine)
         if self._engine is not None and self._loop is asyncio.get_running_loop():
             await self._engine.dispose()
-        self._engine, self._sessions, self._loop = None, None, None
+        self._engine, self._loop = None, None
 
     # -- the portal: what provisioning fills ---------------------------------------------
 
@@ -153,80 +137,79 @@ class SimulatorStore:
         """
         tenant = provisioning.tenant
         software = tenant.software
-        async with self.writing(), await self.session() as session, session.begin():
-            await session.merge(
-                SimCompany(nit=tenant.nit, dv=tenant.dv, name=tenant.party.name,
-                           registered_at=now_bogota())
-            )
-            await session.merge(
-                SimSoftware(id=software.id, pin=software.pin, provider_nit=software.provider_nit,
-                            test_set_id=software.test_set_id, active=True)
-            )
-            await session.merge(SimIssuerSoftware(issuer_nit=tenant.nit, software_id=software.id))
-            await session.execute(
-                delete(SimRange).where(
-                    SimRange.issuer_nit == tenant.nit, SimRange.software_id == software.id
+        now = now_bogota()
+
+        def record(conn: Connection) -> None:
+            _put(conn, _COMPANIES, {"nit": tenant.nit, "dv": tenant.dv,
+                                    "name": tenant.party.name, "registered_at": now})
+            _put(conn, _SOFTWARE, {"id": software.id, "pin": software.pin,
+                                   "provider_nit": software.provider_nit,
+                                   "test_set_id": software.test_set_id, "active": True})
+            _put(conn, _ISSUER_SOFTWARE, {"issuer_nit": tenant.nit, "software_id": software.id})
+            conn.execute(
+                delete(_RANGES).where(
+                    _RANGES.c.issuer_nit == tenant.nit, _RANGES.c.software_id == software.id
                 )
             )
-            for r in provisioning.ranges:
-                session.add(
-                    SimRange(
-                        issuer_nit=tenant.nit, software_id=software.id,
-                        document_type=r.document_type, resolution_number=r.resolution_number,
-                        resolution_date=r.resolution_date, prefix=r.prefix,
-                        from_number=r.from_number, to_number=r.to_number,
-                        valid_from=r.valid_from, valid_to=r.valid_to,
-                        technical_key=r.technical_key,
-                    )
-                )
+            if provisioning.ranges:
+                conn.execute(insert(_RANGES), [
+                    {"issuer_nit": tenant.nit, "software_id": software.id,
+                     "document_type": r.document_type, "resolution_number": r.resolution_number,
+                     "resolution_date": r.resolution_date, "prefix": r.prefix,
+                     "from_number": r.from_number, "to_number": r.to_number,
+                     "valid_from": r.valid_from, "valid_to": r.valid_to,
+                     "technical_key": r.technical_key}
+                    for r in provisioning.ranges
+                ])
             if provisioning.certificate_der:
                 der = provisioning.certificate_der
-                await session.merge(
-                    SimCertificate(fingerprint=certificate_fingerprint(der),
-                                   issuer_nit=tenant.nit, der=der)
-                )
+                _put(conn, _CERTIFICATES, {"fingerprint": certificate_fingerprint(der),
+                                           "issuer_nit": tenant.nit, "der": der})
+
+        await (await self.database()).run(record, write=True)
 
     async def issuers_trusting(self, certificate_der: bytes) -> frozenset[str]:
         """NITs for which this certificate was provisioned (empty: an unknown certificate)."""
         fingerprint = certificate_fingerprint(certificate_der)
-        async with await self.session() as session:
-            rows = await session.scalars(
-                select(SimCertificate.issuer_nit).where(SimCertificate.fingerprint == fingerprint)
-            )
-            return frozenset(rows)
+        query = select(_CERTIFICATES.c.issuer_nit).where(
+            _CERTIFICATES.c.fingerprint == fingerprint
+        )
+        return frozenset(await self._scalars(query))
 
     async def trusted_certificates(self) -> list[bytes]:
-        async with await self.session() as session:
-            return list(await session.scalars(select(SimCertificate.der).distinct()))
+        return await self._scalars(select(_CERTIFICATES.c.der).distinct())
 
     async def company_name(self, nit: str) -> str | None:
-        async with await self.session() as session:
-            company = await session.get(SimCompany, nit)
-            return company.name if company else None
+        names = await self._scalars(select(_COMPANIES.c.name).where(_COMPANIES.c.nit == nit))
+        return names[0] if names else None
 
     async def software(self, software_id: str) -> RegisteredSoftware | None:
-        async with await self.session() as session:
-            row = await session.get(SimSoftware, software_id)
-            return _software(row) if row is not None else None
+        row = await self._first(select(_SOFTWARE).where(_SOFTWARE.c.id == software_id))
+        return _software(row) if row is not None else None
 
     async def software_of_issuer(self, issuer_nit: str) -> list[str]:
-        async with await self.session() as session:
-            rows = await session.scalars(
-                select(SimIssuerSoftware.software_id).where(
-                    SimIssuerSoftware.issuer_nit == issuer_nit
-                )
+        return await self._scalars(
+            select(_ISSUER_SOFTWARE.c.software_id).where(
+                _ISSUER_SOFTWARE.c.issuer_nit == issuer_nit
             )
-            return list(rows)
+        )
 
     async def ranges(
         self, issuer_nit: str, software_id: str | None = None
     ) -> list[RegisteredRange]:
-        query = select(SimRange).where(SimRange.issuer_nit == issuer_nit)
+        query = select(_RANGES).where(_RANGES.c.issuer_nit == issuer_nit)
         if software_id is not None:
-            query = query.where(SimRange.software_id == software_id)
-        async with await self.session() as session:
-            rows = await session.scalars(query.order_by(SimRange.id))
-            return [_range(r) for r in rows]
+            query = query.where(_RANGES.c.software_id == software_id)
+        return [_range(r) for r in await self._all(query.order_by(_RANGES.c.id))]
+
+    async def _all(self, query: Any) -> list[Any]:
+        return await (await self.database()).run(_all_rows, query)
+
+    async def _first(self, query: Any) -> Any:
+        return await (await self.database()).run(_first_row, query)
+
+    async def _scalars(self, query: Any) -> list[Any]:
+        return [row[0] for row in await self._all(query)]
 
     # -- the inbox -------------------------------------------------------------------------
 
@@ -236,29 +219,35 @@ class SimulatorStore:
         return await database.run(_number_accepted, duplicate_key)
 
     async def save_batch(self, zip_key: str, file_name: str, test_set_id: str | None) -> None:
-        async with self.writing(), await self.session() as session, session.begin():
-            session.add(SimBatch(zip_key=zip_key, file_name=file_name[:200],
-                                 test_set_id=test_set_id, received_at=now_bogota()))
+        values = {"zip_key": zip_key, "file_name": file_name[:200], "test_set_id": test_set_id,
+                  "received_at": now_bogota()}
+        await (await self.database()).run(_insert, _BATCHES, values, write=True)
 
     async def batch_exists(self, zip_key: str) -> tuple[bool, str | None]:
         """Whether a ZipKey is known and the test set it was sent to."""
-        async with await self.session() as session:
-            batch = await session.get(SimBatch, zip_key)
-            return (batch is not None, batch.test_set_id if batch else None)
+        batch = await self._first(select(_BATCHES).where(_BATCHES.c.zip_key == zip_key))
+        return (batch is not None, batch.test_set_id if batch else None)
 
     async def issuer_registry(self, nit: str, software_id: str) -> IssuerRegistry:
         """What the portal knows about an issuer and the software a document names, at once."""
-        async with await self.session() as session:
-            company = await session.get(SimCompany, nit)
-            software = await session.get(SimSoftware, software_id) if software_id else None
-            rows = await session.scalars(
-                select(SimRange).where(SimRange.issuer_nit == nit).order_by(SimRange.id)
+
+        def read(conn: Connection) -> IssuerRegistry:
+            company = conn.execute(select(_COMPANIES).where(_COMPANIES.c.nit == nit)).first()
+            software = None
+            if software_id:
+                software = conn.execute(
+                    select(_SOFTWARE).where(_SOFTWARE.c.id == software_id)
+                ).first()
+            rows = conn.execute(
+                select(_RANGES).where(_RANGES.c.issuer_nit == nit).order_by(_RANGES.c.id)
             )
             return IssuerRegistry(
                 name=company.name if company else None,
                 software=_software(software) if software else None,
                 ranges=tuple(_range(r) for r in rows),
             )
+
+        return await (await self.database()).run(read)
 
     async def save_document(self, doc: ReceivedDocument, *, claim: str | None = None) -> bool:
         """Store a processed document; with ``claim`` (its duplicate key) also mark the number
@@ -284,29 +273,23 @@ class SimulatorStore:
 
     async def latest_document(self, document_key: str) -> ReceivedDocument | None:
         """The last processing of a CUFE/CUDE, an accepted one first when there is one."""
-        async with await self.session() as session:
-            rows = (
-                await session.scalars(
-                    select(SimDocument)
-                    .where(SimDocument.document_key == document_key.lower())
-                    .order_by(SimDocument.is_valid.desc(), SimDocument.id.desc())
-                    .limit(1)
-                )
-            ).all()
-            return _received(rows[0]) if rows else None
+        row = await self._first(
+            select(_DOCUMENTS)
+            .where(_DOCUMENTS.c.document_key == document_key.lower())
+            .order_by(_DOCUMENTS.c.is_valid.desc(), _DOCUMENTS.c.id.desc())
+            .limit(1)
+        )
+        return _received(row) if row is not None else None
 
     async def accepted_document(self, issuer_nit: str, number: str) -> ReceivedDocument | None:
         """An accepted document of this issuer with this number (note references)."""
-        async with await self.session() as session:
-            rows = (
-                await session.scalars(
-                    select(SimDocument)
-                    .where(SimDocument.number == number, SimDocument.is_valid.is_(True),
-                           SimDocument.issuer_nit == issuer_nit)
-                    .limit(1)
-                )
-            ).all()
-            return _received(rows[0]) if rows else None
+        row = await self._first(
+            select(_DOCUMENTS)
+            .where(_DOCUMENTS.c.number == number, _DOCUMENTS.c.is_valid.is_(True),
+                   _DOCUMENTS.c.issuer_nit == issuer_nit)
+            .limit(1)
+        )
+        return _received(row) if row is not None else None
 
     async def accepted_by_key(self, document_key: str) -> ReceivedDocument | None:
         database = await self.database()
@@ -314,50 +297,48 @@ class SimulatorStore:
         return _received(row) if row is not None else None
 
     async def documents_in_batch(self, zip_key: str) -> list[ReceivedDocument]:
-        async with await self.session() as session:
-            rows = await session.scalars(
-                select(SimDocument).where(SimDocument.zip_key == zip_key).order_by(SimDocument.id)
-            )
-            return [_received(r) for r in rows]
+        query = select(_DOCUMENTS).where(_DOCUMENTS.c.zip_key == zip_key)
+        return [_received(r) for r in await self._all(query.order_by(_DOCUMENTS.c.id))]
 
     async def test_set_counts(self, test_set_id: str) -> dict[str, tuple[int, int]]:
         """Per document type: (accepted, rejected) documents sent to a test set."""
-        async with await self.session() as session:
-            rows = await session.execute(
-                select(SimDocument.document_type, SimDocument.is_valid).where(
-                    SimDocument.test_set_id == test_set_id
-                )
+        rows = await self._all(
+            select(_DOCUMENTS.c.document_type, _DOCUMENTS.c.is_valid).where(
+                _DOCUMENTS.c.test_set_id == test_set_id
             )
-            counts: dict[str, tuple[int, int]] = {}
-            for doc_type, valid in rows:
-                accepted, rejected = counts.get(doc_type, (0, 0))
-                counts[doc_type] = (accepted + valid, rejected + (not valid))
-            return counts
+        )
+        counts: dict[str, tuple[int, int]] = {}
+        for doc_type, valid in rows:
+            accepted, rejected = counts.get(doc_type, (0, 0))
+            counts[doc_type] = (accepted + valid, rejected + (not valid))
+        return counts
 
     # -- the simulated DIAN's own certificate ----------------------------------------------
 
     async def identity_pkcs12(self, generate: Callable[[str], bytes]) -> tuple[bytes, str]:
         """The shared signing certificate; the first process to need one generates it."""
-        async with await self.session() as session:
-            row = await session.get(SimIdentity, 1)
-            if row is not None:
-                return row.pkcs12, row.password
-        password = secrets.token_urlsafe(16)
-        pkcs12 = generate(password)
-        try:
-            async with self.writing(), await self.session() as session, session.begin():
-                session.add(SimIdentity(id=1, pkcs12=pkcs12, password=password))
-        except IntegrityError:
-            pass
-        async with await self.session() as session:
-            row = await session.get(SimIdentity, 1)
+        query = select(_IDENTITY).where(_IDENTITY.c.id == 1)
+        row = await self._first(query)
+        if row is None:
+            password = secrets.token_urlsafe(16)
+            values = {"id": 1, "pkcs12": generate(password), "password": password}
+            with contextlib.suppress(IntegrityError):  # another process stored one first
+                await (await self.database()).run(_insert, _IDENTITY, values, write=True)
+            row = await self._first(query)
             assert row is not None
-            return row.pkcs12, row.password
+        return row.pkcs12, row.password
 
 
 # Built once (building costs more than running them on SQLite); one of each per document.
 _NUMBERS = SimAcceptedNumber.__table__
 _DOCUMENTS = SimDocument.__table__
+_COMPANIES = SimCompany.__table__
+_SOFTWARE = SimSoftware.__table__
+_ISSUER_SOFTWARE = SimIssuerSoftware.__table__
+_RANGES = SimRange.__table__
+_CERTIFICATES = SimCertificate.__table__
+_BATCHES = SimBatch.__table__
+_IDENTITY = SimIdentity.__table__
 _ACCEPTED_NUMBER = select(_NUMBERS.c.duplicate_key).where(
     _NUMBERS.c.duplicate_key == bindparam("wanted_key")
 )
@@ -368,6 +349,31 @@ _ACCEPTED_BY_KEY = (
     .where(_DOCUMENTS.c.document_key == bindparam("wanted_key"), _DOCUMENTS.c.is_valid.is_(True))
     .limit(1)
 )
+
+
+def _put(conn: Connection, table: Any, values: dict[str, object]) -> None:
+    """Insert a row, or update the one with the same primary key (the portal's re-registration)."""
+    key = {column.name: values[column.name] for column in table.primary_key.columns}
+    condition = [table.c[name] == value for name, value in key.items()]
+    changed = {name: value for name, value in values.items() if name not in key}
+    if changed:
+        if conn.execute(update(table).where(*condition).values(changed)).rowcount:
+            return  # (a matched row counts even when nothing in it changed)
+    elif conn.execute(select(*table.primary_key.columns).where(*condition)).first() is not None:
+        return
+    conn.execute(insert(table).values(values))
+
+
+def _insert(conn: Connection, table: Any, values: dict[str, object]) -> None:
+    conn.execute(insert(table).values(values))
+
+
+def _all_rows(conn: Connection, query: Any) -> list[Any]:
+    return list(conn.execute(query).all())
+
+
+def _first_row(conn: Connection, query: Any) -> Any:
+    return conn.execute(query).first()
 
 
 def _number_accepted(conn: Connection, duplicate_key: str) -> bool:
@@ -386,12 +392,12 @@ def _accepted_by_key(conn: Connection, document_key: str) -> object:
     return conn.execute(_ACCEPTED_BY_KEY, {"wanted_key": document_key}).first()
 
 
-def _software(row: SimSoftware) -> RegisteredSoftware:
+def _software(row: Any) -> RegisteredSoftware:
     return RegisteredSoftware(id=row.id, pin=row.pin, provider_nit=row.provider_nit,
                               test_set_id=row.test_set_id, active=row.active)
 
 
-def _range(r: SimRange) -> RegisteredRange:
+def _range(r: Any) -> RegisteredRange:
     return RegisteredRange(
         issuer_nit=r.issuer_nit, software_id=r.software_id, document_type=r.document_type,
         resolution_number=r.resolution_number, resolution_date=r.resolution_date,
@@ -400,7 +406,7 @@ def _range(r: SimRange) -> RegisteredRange:
     )
 
 
-def _received(row: SimDocument | Any) -> ReceivedDocument:
+def _received(row: Any) -> ReceivedDocument:
     return ReceivedDocument(
         document_key=row.document_key, issuer_nit=row.issuer_nit,
         document_type=row.document_type, number=row.number, issue_date=row.issue_date,
