@@ -406,7 +406,7 @@ class TenantService:
         query = select(_CERTIFICATES.c.pkcs12, _CERTIFICATES.c.password).where(
             _CERTIFICATES.c.tenant_id == tenant_id
         )
-        found = await self._db.run(_first, query)
+        found = await self._db.first(query)
         if found is None:
             raise ConfigurationError(
                 "la empresa no tiene certificado de firma: cárguelo con "
@@ -480,7 +480,7 @@ class TenantService:
         query = select(_RESOLUTIONS).where(_RESOLUTIONS.c.tenant_id == tenant_id)
         if environment is not None:
             query = query.where(_RESOLUTIONS.c.environment == environment)
-        rows = await self._db.run(_all, query.order_by(_RESOLUTIONS.c.id))
+        rows = await self._db.all(query.order_by(_RESOLUTIONS.c.id))
         return [RangeRecord(range=_numbering_range(r), next_number=r.next_number) for r in rows]
 
     async def active_range(
@@ -535,7 +535,7 @@ class TenantService:
             )
             .order_by(columns.id)
         )
-        rows = await self._db.run(_all, query)
+        rows = await self._db.all(query)
         for row in rows:
             if row.next_number <= row.to_number:
                 return _numbering_range(row)
@@ -600,7 +600,7 @@ class TenantService:
             .where(_CREDENTIALS.c.tenant_id == tenant_id)
             .order_by(_CREDENTIALS.c.id)
         )
-        rows = await self._db.run(_all, query)
+        rows = await self._db.all(query)
         return [
             CredentialRecord(
                 id=r.id,
@@ -625,7 +625,9 @@ class TenantService:
         if parsed is None:
             raise AuthenticationFailed("credenciales inválidas")
         credential_id, secret = parsed
-        found = await self._db.run(_credential_and_tenant, credential_id, dialect)
+        found = await self._db.first(
+            _CREDENTIAL_AND_TENANT, {"credential_id": credential_id, "credential_dialect": dialect}
+        )
         if (
             found is None
             or not token_secret_matches(secret, found.secret_hash)
@@ -736,7 +738,7 @@ class TenantService:
         await self.flush_audit()
         table = AuditEntry.__table__
         query = select(func.count()).select_from(table).where(table.c.tenant_id == tenant_id)
-        return int(await self._db.run(_scalar, query) or 0)
+        return int(await self._db.scalar(query) or 0)
 
     # --------------------------------------------------------------- provisioning
 
@@ -867,14 +869,6 @@ def _insert_returning_id(conn: Connection, table: Any, values: Mapping[str, Any]
     return int(conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one())
 
 
-def _first(conn: Connection, query: Any) -> Any:
-    return conn.execute(query).first()
-
-
-def _all(conn: Connection, query: Any) -> list[Any]:
-    return list(conn.execute(query).all())
-
-
 def count_quota(conn: Connection, tenant_id: int, now: dt.datetime) -> None:
     """``TenantService.consume_quota`` inside the caller's transaction (a unit of work for
     ``core.storage.database``): the issuing path stores the document in the same one, so a
@@ -908,13 +902,6 @@ def _count_one(conn: Connection, tenant_id: int, period_key: str, limit: int | N
     return conn.execute(statement, parameters).scalar_one_or_none() is not None
 
 
-def _credential_and_tenant(conn: Connection, credential_id: int, dialect: str) -> Any:
-    """The credential's hash and last use with its tenant's columns, if live and of ``dialect``."""
-    return conn.execute(
-        _CREDENTIAL_AND_TENANT, {"credential_id": credential_id, "credential_dialect": dialect}
-    ).one_or_none()
-
-
 def _touch_credential(conn: Connection, credential_id: int, now: dt.datetime) -> None:
     conn.execute(
         update(Credential.__table__)
@@ -925,10 +912,6 @@ def _touch_credential(conn: Connection, credential_id: int, now: dt.datetime) ->
 
 def _insert_audit(conn: Connection, entries: list[dict[str, Any]]) -> None:
     conn.execute(_INSERT_AUDIT, entries)
-
-
-def _scalar(conn: Connection, query: Any) -> Any:
-    return conn.execute(query).scalar()
 
 
 @functools.cache

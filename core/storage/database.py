@@ -82,6 +82,18 @@ class Database:
             await asyncio.sleep(pause)
             pause = min(_MAX_PAUSE_S, pause * 2 or 0.0005)
 
+    async def first(self, statement: Any, parameters: Any = None) -> Any:
+        """The first row of one query (``None`` when there is none)."""
+        return await self.run(_first, statement, parameters)
+
+    async def all(self, statement: Any, parameters: Any = None) -> list[Any]:
+        """Every row of one query."""
+        return await self.run(_all, statement, parameters)
+
+    async def scalar(self, statement: Any, parameters: Any = None) -> Any:
+        """The first column of the first row of one query (``None`` when there is none)."""
+        return await self.run(_scalar, statement, parameters)
+
     def _run_inline(
         self, write: bool, work: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> T:
@@ -113,6 +125,18 @@ class Database:
             held.close()
         if self._inline is not None:
             self._inline.dispose()
+
+
+def _first(conn: Connection, statement: Any, parameters: Any) -> Any:
+    return conn.execute(statement, parameters).first()
+
+
+def _all(conn: Connection, statement: Any, parameters: Any) -> list[Any]:
+    return list(conn.execute(statement, parameters).all())
+
+
+def _scalar(conn: Connection, statement: Any, parameters: Any) -> Any:
+    return conn.execute(statement, parameters).scalar()
 
 
 def _transaction(

@@ -361,16 +361,12 @@ class DocumentRepository:
 
     async def _one(self, *conditions: ColumnElement[bool]) -> StoredDocument | None:
         query = select(_DOCUMENTS).where(*conditions).order_by(_DOCUMENTS.c.id.desc()).limit(1)
-        row = await self._db.run(_execute_first, query)
+        row = await self._db.first(query)
         return None if row is None else _stored(row)
 
 
 def _execute_one_or_none(conn: Connection, statement: Any, parameters: Any) -> Any:
     return conn.execute(statement, parameters).one_or_none()
-
-
-def _execute_first(conn: Connection, statement: Any) -> Any:
-    return conn.execute(statement).first()
 
 
 def _range_prefix(conn: Connection, range_id: int, tenant_id: int, environment: str) -> str:

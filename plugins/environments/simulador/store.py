@@ -203,10 +203,10 @@ class SimulatorStore:
         return [_range(r) for r in await self._all(query.order_by(_RANGES.c.id))]
 
     async def _all(self, query: Any) -> list[Any]:
-        return await (await self.database()).run(_all_rows, query)
+        return await (await self.database()).all(query)
 
-    async def _first(self, query: Any) -> Any:
-        return await (await self.database()).run(_first_row, query)
+    async def _first(self, query: Any, parameters: Any = None) -> Any:
+        return await (await self.database()).first(query, parameters)
 
     async def _scalars(self, query: Any) -> list[Any]:
         return [row[0] for row in await self._all(query)]
@@ -215,8 +215,8 @@ class SimulatorStore:
 
 
     async def is_number_accepted(self, duplicate_key: str) -> bool:
-        database = await self.database()
-        return await database.run(_number_accepted, duplicate_key)
+        found = await self._first(_ACCEPTED_NUMBER, {"wanted_key": duplicate_key})
+        return found is not None
 
     async def save_batch(self, zip_key: str, file_name: str, test_set_id: str | None) -> None:
         values = {"zip_key": zip_key, "file_name": file_name[:200], "test_set_id": test_set_id,
@@ -292,8 +292,7 @@ class SimulatorStore:
         return _received(row) if row is not None else None
 
     async def accepted_by_key(self, document_key: str) -> ReceivedDocument | None:
-        database = await self.database()
-        row = await database.run(_accepted_by_key, document_key.lower())
+        row = await self._first(_ACCEPTED_BY_KEY, {"wanted_key": document_key.lower()})
         return _received(row) if row is not None else None
 
     async def documents_in_batch(self, zip_key: str) -> list[ReceivedDocument]:
@@ -368,18 +367,6 @@ def _insert(conn: Connection, table: Any, values: dict[str, object]) -> None:
     conn.execute(insert(table).values(values))
 
 
-def _all_rows(conn: Connection, query: Any) -> list[Any]:
-    return list(conn.execute(query).all())
-
-
-def _first_row(conn: Connection, query: Any) -> Any:
-    return conn.execute(query).first()
-
-
-def _number_accepted(conn: Connection, duplicate_key: str) -> bool:
-    return conn.execute(_ACCEPTED_NUMBER, {"wanted_key": duplicate_key}).first() is not None
-
-
 def _save_document(conn: Connection, values: dict[str, object], claim: str | None) -> None:
     if claim is not None:
         conn.execute(
@@ -387,9 +374,6 @@ def _save_document(conn: Connection, values: dict[str, object], claim: str | Non
         )
     conn.execute(_INSERT_DOCUMENT, values)
 
-
-def _accepted_by_key(conn: Connection, document_key: str) -> object:
-    return conn.execute(_ACCEPTED_BY_KEY, {"wanted_key": document_key}).first()
 
 
 def _software(row: Any) -> RegisteredSoftware:

@@ -7,7 +7,7 @@ import asyncio
 import sqlite3
 
 import pytest
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, func, insert, select
 
 from core.storage.database import Database, database_for, dispose_database
 from core.storage.engine import create_engine
@@ -52,6 +52,9 @@ async def test_commits_what_returns_and_rolls_back_what_raises(database: Databas
     with pytest.raises(Abandoned):
         await database.run(add_note_then_fail, "perdida", write=True)
     assert await database.run(notes) == ["primera"]
+    assert await database.scalar(select(func.count()).select_from(NOTES)) == 1
+    assert (await database.first(select(NOTES.c.text))).text == "primera"
+    assert [row.text for row in await database.all(select(NOTES.c.text))] == ["primera"]
 
 
 async def test_one_database_per_engine(database: Database) -> None:
