@@ -40,6 +40,13 @@ class Answer:
 class _Reading:
     body: list[bytes] = field(default_factory=list)
     complete: bool = False
+    keep_alive: bool = False
+    parser: httptools.HttpResponseParser | None = None
+
+    def on_headers_complete(self) -> None:
+        # asked here: once the message is complete the parser has reset for the next one
+        assert self.parser is not None
+        self.keep_alive = self.parser.should_keep_alive()
 
     def on_body(self, chunk: bytes) -> None:
         self.body.append(chunk)
@@ -91,14 +98,14 @@ class KeepAliveConnection:
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         self._writer.write(head + body if body else head)
         reading = _Reading()
-        parser = httptools.HttpResponseParser(reading)
+        parser = reading.parser = httptools.HttpResponseParser(reading)
         while not reading.complete:
             data = await self._reader.read(65536)
             if not data:
                 raise ConnectionResetError("the server closed the connection")
             parser.feed_data(data)
         answer = Answer(parser.get_status_code(), b"".join(reading.body))
-        if not parser.should_keep_alive():
+        if not reading.keep_alive:
             await self.close()
         return answer
 
