@@ -45,7 +45,7 @@ from core.storage.sqlite_inline import is_locked
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_MAX_PAUSE_S = 0.005  # longest sleep between two tries for another process's write lock
+_MAX_PAUSE_S = 0.001  # longest sleep between two tries for another process's write lock
 
 
 class Database:
@@ -80,7 +80,7 @@ class Database:
                     self._drop_held()  # it may be unusable now; the next run opens another
                     raise
             await asyncio.sleep(pause)
-            pause = min(_MAX_PAUSE_S, pause * 2 or 0.0005)
+            pause = min(_MAX_PAUSE_S, pause * 2 or 0.0001)
 
     async def first(self, statement: Any, parameters: Any = None) -> Any:
         """The first row of one query (``None`` when there is none)."""
