@@ -3,8 +3,8 @@
 It speaks to the gateway exactly as a client would: HTTP/1.1 keep-alive connections
 (``core.commands.load_client``, lean so that the load generator leaves the machine's CPU to the
 gateway it measures), the dialect's documented JSON and the token ``serve --demo`` wrote to the
-credentials file. It imports nothing from
-``adapters/``: each supported dialect is described here by the request its clients send.
+credentials file. It imports nothing from ``adapters/``: each supported dialect is described
+here by the request its clients send.
 The last line is machine-readable::
 
     http docs_per_s=<float> p50_ms=<float> p99_ms=<float> errors=<int> rss_mb=<float>
