@@ -158,11 +158,6 @@ def software_security_code(software_id: str, pin: str, number: str) -> str:
     return sha384_hex(f"{software_id}{pin}{number}")
 
 
-def _text(node: etree._Element, path: str) -> str:
-    """Stripped text of the first match of ``path`` below ``node``; empty when absent."""
-    return text_at(node, path)
-
-
 def _amount(text: str) -> Decimal:
     """An XML amount as Decimal; empty means zero, as in DIAN's validator."""
     return Decimal(dian_amount(text))
@@ -177,7 +172,7 @@ def _document_tax(root: etree._Element, scheme: str) -> Decimal:
     for tax_total in root.iterfind("cac:TaxTotal", _NS):
         ids = [(node.text or "").strip() for node in tax_total.iterfind(_SUBTOTAL_SCHEME_ID, _NS)]
         if scheme in ids:
-            return _amount(_text(tax_total, "cbc:TaxAmount"))
+            return _amount(text_at(tax_total, "cbc:TaxAmount"))
     return Decimal("0")
 
 
@@ -197,22 +192,22 @@ def unique_code_input_from_tree(root: etree._Element, key: str) -> UniqueCodeInp
     ``ValueError``.
     """
     total = _monetary_total(root)
-    line_extension = _text(total, "cbc:LineExtensionAmount") if total is not None else ""
-    payable = _text(total, "cbc:PayableAmount") if total is not None else ""
+    line_extension = text_at(total, "cbc:LineExtensionAmount") if total is not None else ""
+    payable = text_at(total, "cbc:PayableAmount") if total is not None else ""
     party = "cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
     return UniqueCodeInput(
-        number=_text(root, "cbc:ID"),
-        issue_date=_text(root, "cbc:IssueDate"),
-        issue_time=_text(root, "cbc:IssueTime"),
+        number=text_at(root, "cbc:ID"),
+        issue_date=text_at(root, "cbc:IssueDate"),
+        issue_time=text_at(root, "cbc:IssueTime"),
         line_extension=_amount(line_extension),
         tax_01=_document_tax(root, "01"),
         tax_04=_document_tax(root, "04"),
         tax_03=_document_tax(root, "03"),
         payable=_amount(payable),
-        supplier_nit=_text(root, f"cac:AccountingSupplierParty/{party}"),
-        customer_id=_text(root, f"cac:AccountingCustomerParty/{party}"),
+        supplier_nit=text_at(root, f"cac:AccountingSupplierParty/{party}"),
+        customer_id=text_at(root, f"cac:AccountingCustomerParty/{party}"),
         key=key,
-        environment=_text(root, "cbc:ProfileExecutionID"),
+        environment=text_at(root, "cbc:ProfileExecutionID"),
     )
 
 
@@ -224,11 +219,11 @@ def unique_code_kind(root: etree._Element) -> UniqueCode:
     """
     name = etree.QName(root).localname
     if name == "Invoice":
-        type_code = _text(root, "cbc:InvoiceTypeCode")
+        type_code = text_at(root, "cbc:InvoiceTypeCode")
         if type_code == "05":
             return "CUDS"
         return "CUDE" if type_code == "03" else "CUFE"
-    if name == "CreditNote" and _text(root, "cbc:CreditNoteTypeCode") == "95":
+    if name == "CreditNote" and text_at(root, "cbc:CreditNoteTypeCode") == "95":
         return "CUDS"
     return "CUDE"
 
@@ -254,14 +249,14 @@ def _event_cude_from_tree(root: etree._Element, pin: str) -> tuple[str, str]:
     """Event CUDE (AAD06) read from an ApplicationResponse."""
     scheme = "cac:PartyTaxScheme/cbc:CompanyID"
     return event_cude(
-        number=_text(root, "cbc:ID"),
-        issue_date=_text(root, "cbc:IssueDate"),
-        issue_time=_text(root, "cbc:IssueTime"),
-        sender_id=_text(root, f"cac:SenderParty/{scheme}"),
-        receiver_id=_text(root, f"cac:ReceiverParty/{scheme}"),
-        response_code=_text(root, "cac:DocumentResponse/cac:Response/cbc:ResponseCode"),
-        reference_id=_text(root, "cac:DocumentResponse/cac:DocumentReference/cbc:ID"),
-        reference_type_code=_text(
+        number=text_at(root, "cbc:ID"),
+        issue_date=text_at(root, "cbc:IssueDate"),
+        issue_time=text_at(root, "cbc:IssueTime"),
+        sender_id=text_at(root, f"cac:SenderParty/{scheme}"),
+        receiver_id=text_at(root, f"cac:ReceiverParty/{scheme}"),
+        response_code=text_at(root, "cac:DocumentResponse/cac:Response/cbc:ResponseCode"),
+        reference_id=text_at(root, "cac:DocumentResponse/cac:DocumentReference/cbc:ID"),
+        reference_type_code=text_at(
             root, "cac:DocumentResponse/cac:DocumentReference/cbc:DocumentTypeCode"
         ),
         pin=pin,
