@@ -6,7 +6,14 @@ Everything here is a stable contract; the rest of ``core`` may change between re
 """
 
 from core import model
-from core.contracts import Dialect, DocumentType, Environment, Provisioning, UniqueCode
+from core.contracts import (
+    Dialect,
+    DocumentType,
+    Environment,
+    MigrationTree,
+    Provisioning,
+    UniqueCode,
+)
 from core.errors import (
     AuthenticationFailed,
     CertificateError,
@@ -42,6 +49,7 @@ __all__ = [
     "DuplicateDocument",
     "DocumentType",
     "Environment",
+    "MigrationTree",
     "NotFound",
     "NumberingExhausted",
     "PasarelaError",

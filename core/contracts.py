@@ -1,4 +1,4 @@
-"""What plugins register: dialects, environments and document types.
+"""What plugins register: dialects, environments, document types and migration trees.
 
 These are the contracts of DESIGN §3. A plugin builds instances of these classes and hands
 them to the ``register`` callback of the matching ``pasarela_register_*`` hook.
@@ -101,3 +101,19 @@ class DocumentType:
     @property
     def range_type(self) -> str:
         return self.numbering_type or self.code
+
+
+@dataclass(frozen=True, kw_only=True)
+class MigrationTree:
+    """A plugin's own alembic migrations, applied by ``pasarela db upgrade`` with core's.
+
+    ``name`` is the tree's alembic branch label (``"core"``, ``"simulador"``): the first
+    revision declares ``branch_labels = (name,)``, and a first revision that references core's
+    tables also declares ``depends_on`` core's first revision (``"0001"``). ``location`` is
+    the directory whose ``versions/`` holds the revision scripts, as a package resource
+    (``"my_plugin:migrations"``) or a filesystem path. Revision ids share one namespace with
+    every other tree, so prefix them with the tree's name.
+    """
+
+    name: str
+    location: str

@@ -15,7 +15,7 @@ import pluggy
 if TYPE_CHECKING:
     from lxml import etree
 
-    from core.contracts import Dialect, DocumentType, Environment
+    from core.contracts import Dialect, DocumentType, Environment, MigrationTree
     from core.model import Document, Problem, TenantView
 
 PROJECT = "pasarela"
@@ -47,6 +47,19 @@ def pasarela_register_document_types(register: Callable[[DocumentType], None]) -
     """Register DIAN document types (01 factura, 91 nota crédito, 92 nota débito, 20 POS ...).
 
     Call ``register(DocumentType(...))``; the ``code`` is DIAN's type code and must be unique.
+    """
+
+
+@hookspec
+def pasarela_register_migrations(register: Callable[[MigrationTree], None]) -> None:
+    """Register the plugin's own alembic migration tree, for the tables the plugin owns.
+
+    Call ``register(MigrationTree(name=..., location=...))`` once. ``pasarela db upgrade``,
+    ``pasarela serve`` and the test fixtures apply core's tree (branch ``core``) and every
+    registered tree together (``alembic upgrade heads``), under one lock, so a plugin's tables
+    exist before its code runs. The tree's first revision carries ``branch_labels = (name,)``
+    and, when its tables reference core's, ``depends_on = "0001"``. Two trees with the same
+    name (or a plugin tree named ``core``) are a start-up error.
     """
 
 

@@ -12,7 +12,8 @@ fixtures, so they work in its strict and auto modes alike)::
 
 Fixtures (all function-scoped, so tests never share state):
 
-``settings``      ``Settings`` on a fresh, migrated SQLite file under ``tmp_path``
+``settings``      ``Settings`` on a fresh SQLite file under ``tmp_path``, migrated with core's and
+                  every ``plugin_manager`` plugin's migration trees
 ``plugin_manager`` the installed plugins (override it to add a test plugin via ``extra_plugins``)
 ``app``           ``create_app(settings, plugin_manager=plugin_manager)``
 ``ctx``           the app's ``AppContext`` (tenants service, registry, sessionmaker ...)
@@ -42,7 +43,7 @@ import pytest_asyncio
 from litestar import Litestar
 
 from core.demo import DemoSetup, ensure_demo
-from core.plugins import get_plugin_manager
+from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
 from core.storage.migrate import upgrade
 from core.web.app import create_app
@@ -51,8 +52,20 @@ from core.web.context import AppContext
 TEST_SECRET_KEY = "pasarela-test-secret-key"
 
 
-def make_test_settings(directory: Path, **overrides: object) -> Settings:
-    """Settings on a migrated SQLite file in ``directory`` (overrides go to ``Settings``)."""
+def migrate_test_database(
+    database_url: str, plugin_manager: pluggy.PluginManager | None = None
+) -> None:
+    """Apply core's migrations and those of every plugin of ``plugin_manager`` (default: the
+    installed plugins), as ``pasarela db upgrade`` does."""
+    registry = build_registry(plugin_manager or get_plugin_manager())
+    upgrade(database_url, registry.migrations)
+
+
+def make_test_settings(
+    directory: Path, *, plugin_manager: pluggy.PluginManager | None = None, **overrides: object
+) -> Settings:
+    """Settings on a migrated SQLite file in ``directory`` (overrides go to ``Settings``);
+    the migrations are core's and those of ``plugin_manager``'s plugins (default: installed)."""
     values: dict[str, object] = {
         "database_url": f"sqlite:///{directory / 'pasarela-test.db'}",
         "secret_key": TEST_SECRET_KEY,
@@ -61,13 +74,13 @@ def make_test_settings(directory: Path, **overrides: object) -> Settings:
     }
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
-    upgrade(settings.database_url)
+    migrate_test_database(settings.database_url, plugin_manager)
     return settings
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_test_settings(tmp_path)
+def settings(tmp_path: Path, plugin_manager: pluggy.PluginManager) -> Settings:
+    return make_test_settings(tmp_path, plugin_manager=plugin_manager)
 
 
 @pytest.fixture

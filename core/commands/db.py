@@ -1,33 +1,44 @@
-"""``pasarela db upgrade|current``: apply the packaged migrations, show the revision."""
+"""``pasarela db upgrade|current``: apply core's and every installed plugin's migrations, show
+the revisions."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
-from core.storage.migrate import current_revision, head_revision, upgrade
+from core.storage.migrate import current_revisions, head_revisions, pending_revisions, upgrade
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("db", help="database migrations")
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
-    actions.add_parser("upgrade", help="migrate the database to the latest revision").set_defaults(
-        func=handle_upgrade
-    )
-    actions.add_parser("current", help="show the database revision").set_defaults(
+    actions.add_parser(
+        "upgrade", help="migrate the database to the latest revision of every plugin's tree"
+    ).set_defaults(func=handle_upgrade)
+    actions.add_parser("current", help="show the database revisions").set_defaults(
         func=handle_current
     )
 
 
 def handle_upgrade(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    upgrade(settings.database_url)
-    sys.stdout.write(f"database at revision {current_revision(settings.database_url)}\n")
+    upgrade(settings.database_url, build_registry(get_plugin_manager()).migrations)
+    revisions = " ".join(current_revisions(settings.database_url))
+    sys.stdout.write(f"database at revisions {revisions}\n")
     return 0
 
 
 def handle_current(args: argparse.Namespace) -> int:
-    revision = current_revision(Settings.from_env().database_url)
-    sys.stdout.write(f"{revision or 'none'} (head {head_revision()})\n")
-    return 0 if revision == head_revision() else 1
+    """Exit 1 when some tree's head is not applied yet (``db upgrade`` would change it)."""
+    database_url = Settings.from_env().database_url
+    trees = build_registry(get_plugin_manager()).migrations
+    revisions = current_revisions(database_url)
+    heads = head_revisions(trees)
+    pending = pending_revisions(database_url, trees)
+    sys.stdout.write(
+        f"{' '.join(revisions) or 'none'} (heads {' '.join(heads)}; "
+        f"pending {' '.join(pending) or 'none'})\n"
+    )
+    return 1 if pending else 0

@@ -1,4 +1,5 @@
-"""``pasarela serve``: migrate the database, optionally set up the demo tenant, run uvicorn.
+"""``pasarela serve``: migrate the database (core's and every installed plugin's migration
+trees), optionally set up the demo tenant, run uvicorn.
 
 With ``--workers N`` (N > 1) uvicorn starts N processes, each building its app from the
 environment through ``core.web.app:create_app_from_env``; the command exports
@@ -18,6 +19,7 @@ from pathlib import Path
 import uvicorn
 
 from core.demo import credentials_document, ensure_demo, write_credentials_file
+from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
 from core.storage.migrate import upgrade
 from core.web.app import create_app
@@ -82,7 +84,7 @@ def handle(args: argparse.Namespace) -> int:
     if not os.environ.get("PASARELA_PUBLIC_URL"):
         os.environ["PASARELA_PUBLIC_URL"] = public_url_for(args.host, args.port)
     settings = Settings.from_env()
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, build_registry(get_plugin_manager()).migrations)
     if args.demo:
         asyncio.run(set_up_demo(settings, args.credentials_out))
     options = {"host": args.host, "port": args.port, "log_config": None, "access_log": False}

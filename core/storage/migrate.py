@@ -1,17 +1,26 @@
-"""Apply the packaged alembic migrations: ``pasarela db upgrade`` and ``pasarela serve`` call this.
+"""Apply the alembic migrations of core and of every installed plugin, as one upgrade.
+
+Each plugin owns its tables through its own migration tree (``core.contracts.MigrationTree``,
+registered with ``pasarela_register_migrations``); core's tree (branch ``core``) is always
+included. The trees are branches of one alembic history: their ``versions/`` directories are
+alembic's ``version_locations``, each tree's first revision carries its branch label, and
+``upgrade`` goes to ``heads``, so one call brings every tree up to date.
 
 Works for SQLite and PostgreSQL URLs alike, through the async drivers the gateway already uses,
 and from code that is itself inside an event loop (the work then runs on a helper thread).
 Several gateway processes may start at once: the migration holds PostgreSQL's advisory lock
 (or SQLite's write lock, ``BEGIN IMMEDIATE``) for its whole transaction, so one process migrates
-and the others then find the database at head.
+and the others then find the database at its heads.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.resources
+import os
 import threading
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
+from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -21,34 +30,86 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 
+from core.contracts import MigrationTree
+from core.errors import ConfigurationError
 from core.storage.engine import create_engine
 
-SCRIPT_LOCATION = "core.storage:migrations"
+CORE_MIGRATIONS = MigrationTree(name="core", location="core.storage:migrations")
 MIGRATION_LOCK_KEY = 0x70617361  # pg_advisory_xact_lock key ("pasa")
 
 
-def alembic_config() -> Config:
-    """The alembic configuration, built in code (no alembic.ini)."""
+def with_core(trees: Iterable[MigrationTree]) -> tuple[MigrationTree, ...]:
+    """Core's tree first, then the given ones; a second tree named ``core`` is refused."""
+    others = [tree for tree in trees if tree != CORE_MIGRATIONS]
+    for tree in others:
+        if tree.name == CORE_MIGRATIONS.name:
+            raise ConfigurationError(
+                f"migration tree {tree.name!r} at {tree.location!r}: the name is core's own"
+            )
+    return (CORE_MIGRATIONS, *others)
+
+
+def versions_directory(tree: MigrationTree) -> Path:
+    """The absolute ``versions/`` directory of a tree (package resource or filesystem path)."""
+    package, colon, resource = tree.location.partition(":")
+    if colon and not os.path.isabs(tree.location):
+        root = Path(str(importlib.resources.files(package).joinpath(resource)))
+    else:
+        root = Path(tree.location)
+    directory = root.absolute() / "versions"
+    if not directory.is_dir():
+        raise ConfigurationError(
+            f"migration tree {tree.name!r}: {directory} is not a directory of revisions"
+        )
+    return directory
+
+
+def alembic_config(trees: Iterable[MigrationTree]) -> Config:
+    """The alembic configuration for core's tree plus ``trees``, built in code (no alembic.ini).
+
+    Core's directory holds ``env.py``; every tree's ``versions/`` is a version location.
+    """
     config = Config()
-    config.set_main_option("script_location", SCRIPT_LOCATION)
+    config.set_main_option("script_location", CORE_MIGRATIONS.location)
+    config.set_main_option("path_separator", "newline")
+    locations = "\n".join(str(versions_directory(tree)) for tree in with_core(trees))
+    config.set_main_option("version_locations", locations.replace("%", "%%"))
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the database at ``database_url`` to ``revision``; running it again is a no-op."""
-    _run_blocking(_upgrade(database_url, revision))
+def upgrade(database_url: str, trees: Iterable[MigrationTree], revision: str = "heads") -> None:
+    """Bring the database to ``revision`` (every tree's head by default); again is a no-op.
+
+    ``trees`` are the plugins' trees (``registry.migrations``); core's is always added.
+    """
+    config = alembic_config(trees)
+    _run_blocking(_upgrade(database_url, config, revision))
 
 
-def current_revision(database_url: str) -> str | None:
-    """The revision the database is at (``None`` when never migrated)."""
+def current_revisions(database_url: str) -> tuple[str, ...]:
+    """The revisions alembic records for the database (empty when never migrated).
+
+    One per tree applied, except that a revision another tree's revision ``depends_on``
+    is implied by it and not listed (alembic keeps only the tips of the history).
+    """
     return _run_blocking(_current(database_url))
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions(trees: Iterable[MigrationTree]) -> tuple[str, ...]:
+    """The head revision of core's tree and of each of ``trees``: where ``upgrade`` goes."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config(trees)).get_heads()))
 
 
-async def _upgrade(database_url: str, revision: str) -> None:
+def pending_revisions(database_url: str, trees: Iterable[MigrationTree]) -> tuple[str, ...]:
+    """The heads of core's tree and ``trees`` that the database has not reached (empty when
+    ``upgrade`` has nothing to do)."""
+    script = ScriptDirectory.from_config(alembic_config(trees))
+    current = current_revisions(database_url)
+    reached = {revision.revision for revision in script.iterate_revisions(current, "base")}
+    return tuple(sorted(set(script.get_heads()) - reached))
+
+
+async def _upgrade(database_url: str, config: Config, revision: str) -> None:
     engine = create_engine(database_url)
     on_sqlite = engine.dialect.name == "sqlite"
     if on_sqlite:
@@ -62,7 +123,7 @@ async def _upgrade(database_url: str, revision: str) -> None:
                 await connection.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
                 )
-            await connection.run_sync(_upgrade_with, revision)
+            await connection.run_sync(_upgrade_with, config, revision)
     finally:
         await engine.dispose()
 
@@ -75,18 +136,25 @@ def _begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _upgrade_with(connection: Connection, revision: str) -> None:
-    config = alembic_config()
+def _upgrade_with(connection: Connection, config: Config, revision: str) -> None:
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    applied = MigrationContext.configure(connection).get_current_heads()
+    unknown = sorted(set(applied) - known)
+    if unknown:
+        raise ConfigurationError(
+            f"the database is at revisions {unknown} of a migration tree that is not installed "
+            "(a plugin removed or disabled): install or enable it again, then upgrade"
+        )
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
 
 
-async def _current(database_url: str) -> str | None:
+async def _current(database_url: str) -> tuple[str, ...]:
     engine = create_engine(database_url)
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_revision()
+                lambda sync: tuple(sorted(MigrationContext.configure(sync).get_current_heads()))
             )
     finally:
         await engine.dispose()

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.secrets import SecretBox, key_from_text
 from core.settings import Settings
 from core.storage.engine import create_engine, create_sessionmaker
-from core.storage.migrate import upgrade
 from core.storage.scratch_database import scratch_postgres_database
 from core.tenants import TenantService
+from core.testing import migrate_test_database
 
 
 def postgres_base_url() -> str:
@@ -50,7 +50,7 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def migrated_url(database_url: str) -> str:
-    upgrade(database_url)
+    migrate_test_database(database_url)
     return database_url
 
 

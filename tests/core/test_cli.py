@@ -86,8 +86,9 @@ def test_plugins_table_lists_every_plugin(capsys):
 def test_db_current_after_upgrade(cli_env, capsys):
     capsys.readouterr()
     assert main(["db", "current"]) == 0
-    revision, head = capsys.readouterr().out.split(" (head ")
-    assert head == f"{revision})\n"
+    revisions, heads = capsys.readouterr().out.split(" (heads ")
+    assert heads == f"{revisions}; pending none)\n"
+    assert {"0001", "simulador_0001"} <= set(revisions.split())  # core's tree and the simulator's
 
 
 def test_tenant_create_computes_the_dv_and_shows_settings(cli_env, capsys):

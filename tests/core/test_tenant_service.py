@@ -25,7 +25,6 @@ from core.secrets import SecretBox, key_from_text
 from core.settings import Settings
 from core.signing.testcerts import generate_test_pkcs12
 from core.storage.engine import create_engine, create_sessionmaker
-from core.storage.migrate import upgrade
 from core.storage.tables import AuditEntry
 from core.tenants import (
     PERMISSIONS,
@@ -33,6 +32,7 @@ from core.tenants import (
     parse_token,
     required_permission,
 )
+from core.testing import migrate_test_database
 
 PIN = "pin-secreto-73519"
 SUPPLIER = Party(
@@ -192,7 +192,7 @@ async def test_audit_rows_are_written_in_batches_without_being_asked(
 
 
 async def test_secrets_are_encrypted_at_rest(sqlite_url: str, tmp_path: Path) -> None:
-    upgrade(sqlite_url)
+    migrate_test_database(sqlite_url)
     engine = create_engine(sqlite_url)
     box = SecretBox(key_from_text("clave de pruebas"))
     service = TenantService(create_sessionmaker(engine), box, settings=Settings())

@@ -4,7 +4,7 @@ One POST route, dispatched by the WS-Addressing Action like WCF does. Every call
 valid WS-Security signature by a certificate provisioned for a registered company, with an
 unexpired timestamp; otherwise the answer is a SOAP Fault with HTTP 500, as WCF answers.
 Creating the app is cheap (no database work): the lead's in-process transport creates it
-once per gateway, and the tables are created on the first request.
+once per gateway. Its tables come from its migration tree, applied with the gateway's.
 """
 
 from __future__ import annotations

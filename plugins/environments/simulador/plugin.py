@@ -3,7 +3,8 @@
 With ``PASARELA_SIMULATOR_URL`` set, documents go to that standalone simulator
 (``pasarela simulator``); without it the simulator runs inside the gateway process and is
 reached through an in-process ASGI transport (no socket). Either way its state lives in the
-database, so every gateway process sees the same simulated DIAN.
+database, so every gateway process sees the same simulated DIAN; its tables come from its own
+migration tree (``migrations/``), applied with the gateway's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from litestar import Litestar
 
-from core.api import Environment, Provisioning, hookimpl
+from core.api import Environment, MigrationTree, Provisioning, hookimpl
 from core.settings import Settings
 from plugins.environments.simulador.app import SERVICE_PATH, create_simulator_app
 from plugins.environments.simulador.application_response import QR_BASE_HABILITACION
@@ -61,6 +62,14 @@ SIMULADOR = Environment(
 )
 
 
+MIGRATIONS = MigrationTree(name="simulador", location="plugins.environments.simulador:migrations")
+
+
 @hookimpl
 def pasarela_register_environments(register) -> None:  # type: ignore[no-untyped-def]
     register(SIMULADOR)
+
+
+@hookimpl
+def pasarela_register_migrations(register) -> None:  # type: ignore[no-untyped-def]
+    register(MIGRATIONS)

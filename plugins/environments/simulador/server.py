@@ -6,7 +6,6 @@ as the gateway talks to DIAN; ``serve`` is the blocking entry of ``pasarela simu
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import socket
 import threading
@@ -16,10 +15,11 @@ from collections.abc import Iterator
 import uvicorn
 from litestar import Litestar
 
+from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
+from core.storage.migrate import upgrade
 from plugins.environments.simulador.app import SERVICE_PATH, create_simulator_app
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
-from plugins.environments.simulador.store import SimulatorStore
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -28,13 +28,10 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-async def prepare_database(settings: Settings) -> None:
-    """Create the simulator's tables before serving (idempotent)."""
-    store = SimulatorStore(settings.database_url)
-    try:
-        await store.database()
-    finally:
-        await store.dispose()
+def migrate_database(settings: Settings) -> None:
+    """Apply core's and every installed plugin's migrations, as ``pasarela serve`` does: the
+    standalone simulator may be the first process to touch its database."""
+    upgrade(settings.database_url, build_registry(get_plugin_manager()).migrations)
 
 
 @contextlib.contextmanager
@@ -67,8 +64,8 @@ def running_simulator(
 def serve(
     settings: Settings, *, host: str, port: int, sim: SimulatorSettings | None = None
 ) -> None:
-    """Blocking: create the tables, then serve the simulator until interrupted."""
-    asyncio.run(prepare_database(settings))
+    """Blocking: migrate the database, then serve the simulator until interrupted."""
+    migrate_database(settings)
     app = create_simulator_app(settings, sim)
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(),
                 timeout_graceful_shutdown=2)

@@ -33,7 +33,6 @@ from plugins.environments.simulador.tables import (
     SimIssuerSoftware,
     SimRange,
     SimSoftware,
-    ensure_schema,
 )
 
 
@@ -107,9 +106,7 @@ class SimulatorStore:
         The engine is created on first use so app creation stays cheap, and anew for another
         event loop (tests, a CLI run after a server): async pools belong to their loop.
         """
-        engine = self._engine_of_this_loop()
-        await ensure_schema(engine)
-        return database_for(engine)
+        return database_for(self._engine_of_this_loop())
 
     def _engine_of_this_loop(self) -> AsyncEngine:
         loop = asyncio.get_running_loop()

@@ -1,14 +1,13 @@
 """The simulated DIAN's own tables: what its portal knows and what it received.
 
 They live in the gateway's database (``sim_`` prefix) so several gateway processes share one
-simulated DIAN. They have their own metadata, outside the gateway's alembic migrations, and
-are created idempotently when the simulator first touches the database (``ensure_schema``):
-the simulator is a separate system that happens to share the database server.
+simulated DIAN. They have their own metadata (the simulator is a separate system that happens to
+share the database server) and their own migration tree, ``migrations/`` (branch ``simulador``),
+applied by ``pasarela db upgrade`` with the gateway's; these classes only serve queries.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 from sqlalchemy import (
@@ -20,8 +19,6 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.storage.column_types import AwareDateTime
@@ -150,29 +147,3 @@ class SimIdentity(SimBase):
     pkcs12: Mapped[bytes] = mapped_column(LargeBinary)
     password: Mapped[str] = mapped_column(String(64))
 
-
-_created: set[str] = set()
-_lock = asyncio.Lock()
-
-
-async def ensure_schema(engine: AsyncEngine) -> None:
-    """Create the simulator's tables if missing (once per process and database URL).
-
-    Another process may create them at the same moment; the loser's "already exists" error
-    is harmless and the next check sees the tables.
-    """
-    key = str(engine.url)
-    if key in _created:
-        return
-    async with _lock:
-        if key in _created:
-            return
-        for attempt in range(3):
-            try:
-                async with engine.begin() as conn:
-                    await conn.run_sync(SimBase.metadata.create_all, checkfirst=True)
-                break
-            except (OperationalError, ProgrammingError, IntegrityError):
-                if attempt == 2:
-                    raise
-        _created.add(key)

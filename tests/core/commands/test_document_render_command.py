@@ -30,8 +30,8 @@ from core.settings import Settings
 from core.signing.testcerts import generate_test_pkcs12
 from core.signing.xades import verify_xades
 from core.storage.engine import create_engine, create_sessionmaker
-from core.storage.migrate import upgrade
 from core.tenants import TenantService
+from core.testing import migrate_test_database
 from core.ubl.namespaces import XPATH_NS
 from core.ubl.unique_codes import compute_unique_code
 
@@ -43,7 +43,7 @@ def render_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
         secret_key="render-test-key",
         secret_key_file=str(tmp_path / "render.key"),
     )
-    upgrade(settings.database_url)
+    migrate_test_database(settings.database_url)
     monkeypatch.setenv("PASARELA_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("PASARELA_SECRET_KEY", "render-test-key")
     asyncio.run(_seed_tenant(settings))

@@ -7,7 +7,19 @@ import asyncio
 import sqlite3
 
 import pytest
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.storage.database import Database, database_for, dispose_database
 from core.storage.engine import create_engine
@@ -18,6 +30,13 @@ NOTES = Table(
     Column("id", Integer, primary_key=True),
     Column("text", String(50)),
 )
+
+
+async def create_notes_table(engine: AsyncEngine) -> None:
+    """Plain DDL for ``NOTES``: tables are made by migrations or by hand, never ``create_all``."""
+    key = "INTEGER PRIMARY KEY" if engine.dialect.name == "sqlite" else "SERIAL PRIMARY KEY"
+    async with engine.begin() as conn:
+        await conn.execute(text(f"CREATE TABLE database_test_notes (id {key}, text VARCHAR(50))"))
 
 
 class Abandoned(Exception):
@@ -40,8 +59,7 @@ def notes(conn: Connection) -> list[str]:
 @pytest.fixture
 async def database(database_url: str):
     engine = create_engine(database_url)
-    async with engine.begin() as conn:
-        await conn.run_sync(NOTES.metadata.create_all)
+    await create_notes_table(engine)
     yield database_for(engine)
     dispose_database(engine)
     await engine.dispose()
@@ -63,8 +81,7 @@ async def test_one_database_per_engine(database: Database) -> None:
 
 async def test_a_write_waits_on_the_loop_for_another_process_lock(sqlite_url: str) -> None:
     engine = create_engine(sqlite_url)
-    async with engine.begin() as conn:
-        await conn.run_sync(NOTES.metadata.create_all)
+    await create_notes_table(engine)
     database = database_for(engine)
     other = sqlite3.connect(sqlite_url.split("///", 1)[1], isolation_level=None)
     try:

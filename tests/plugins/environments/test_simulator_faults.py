@@ -9,6 +9,7 @@ import pytest
 from core.dian.client import DianClient
 from core.dian.errors import DianHttpError, DianTimeout
 from core.settings import Settings
+from core.testing import migrate_test_database
 from plugins.environments.simulador.sample_documents import prepare_sample, sample_issuer
 from plugins.environments.simulador.server import running_simulator
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
@@ -32,6 +33,7 @@ def test_fault_settings_come_from_the_environment():
 
 async def test_injected_faults_keep_the_state_consistent(tmp_path):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'faults.db'}")
+    migrate_test_database(settings.database_url)
     issuer = sample_issuer(nit="900200001")
     store = SimulatorStore(settings.database_url)
     await store.register(issuer.provisioning())

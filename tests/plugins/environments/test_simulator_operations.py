@@ -26,6 +26,7 @@ from core.settings import Settings
 from core.signing.certificates import load_pkcs12, subject_nit
 from core.signing.testcerts import generate_test_pkcs12
 from core.signing.xades import sign_xades, verify_xades
+from core.testing import migrate_test_database
 from core.ubl.schemas import schema_errors
 from plugins.environments.simulador.sample_documents import (
     SampleIssuer,
@@ -54,6 +55,7 @@ def _xsd_dir() -> Path:
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     database = tmp_path_factory.mktemp("simulador") / "sim.db"
     xsd = _xsd_dir()
+    migrate_test_database(f"sqlite:///{database}")
     return Settings(database_url=f"sqlite:///{database}",
                     xsd_dir=str(xsd) if xsd.is_dir() else None)
 

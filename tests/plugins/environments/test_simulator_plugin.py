@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.dian.client import DianClient
 from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
+from core.testing import migrate_test_database
 from plugins.environments.simulador.sample_documents import prepare_sample, sample_issuer
 
 
@@ -25,6 +26,7 @@ def test_a_standalone_simulator_url_comes_from_settings():
 
 async def test_provisioned_tenant_is_served_in_process(tmp_path):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'gateway.db'}")
+    migrate_test_database(settings.database_url)
     environment = build_registry(get_plugin_manager()).environments.get("simulador")
     issuer = sample_issuer(nit="900300001")
     await environment.provision(settings, issuer.provisioning())

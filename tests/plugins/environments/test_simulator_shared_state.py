@@ -10,6 +10,7 @@ import pytest
 from core.dian.client import DianClient
 from core.settings import Settings
 from core.storage.scratch_database import scratch_postgres_database
+from core.testing import migrate_test_database
 from plugins.environments.simulador.sample_documents import prepare_sample, sample_issuer
 from plugins.environments.simulador.server import running_simulator
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
@@ -19,6 +20,7 @@ from plugins.environments.simulador.store import SimulatorStore
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def shared_database(request: pytest.FixtureRequest, tmp_path):
     if request.param == "sqlite":
+        migrate_test_database(f"sqlite:///{tmp_path / 'shared.db'}")
         yield f"sqlite:///{tmp_path / 'shared.db'}"
         return
     base = os.environ.get("PASARELA_TEST_DATABASE_URL", "")
@@ -27,6 +29,7 @@ async def shared_database(request: pytest.FixtureRequest, tmp_path):
             pytest.fail("PASARELA_TEST_DATABASE_URL must be set in CI")
         pytest.skip("PASARELA_TEST_DATABASE_URL not set")
     async with scratch_postgres_database(base) as url:
+        migrate_test_database(url)
         yield url
 
 

@@ -1,0 +1,1 @@
+"""The simulator's alembic migration tree (branch ``simulador``): its ``sim_*`` tables."""

@@ -1,0 +1,1 @@
+"""Revisions of the simulator's tree; ids are prefixed ``simulador_``."""
