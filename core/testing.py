@@ -20,6 +20,9 @@ Fixtures (all function-scoped, so tests never share state):
 ``client``        an ``httpx.AsyncClient`` on the app, lifespan run in the test's loop
 ``demo_tenant``   the ``serve --demo`` tenant (``core.demo.DemoSetup``) in the app's database
 
+``make_test_settings(directory, plugin_manager=...)`` and ``migrate_test_database(url,
+plugin_manager)`` migrate a database of your own with core's tree and the plugins' trees.
+
 ``serving_gateway(tmp_path, *args)`` runs ``pasarela serve ARGS`` as a real process on a free
 port (a context manager yielding the base URL and the process).
 """

@@ -146,4 +146,3 @@ class SimIdentity(SimBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pkcs12: Mapped[bytes] = mapped_column(LargeBinary)
     password: Mapped[str] = mapped_column(String(64))
-
