@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from core.contracts import Dialect, DocumentType, Environment
+from core.contracts import Command, Dialect, DocumentType, Environment
 from core.errors import ConfigurationError, NotFound
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ class Catalog(Generic[T]):
         ident = getattr(item, self.key)
         if ident in self._items:
             raise ConfigurationError(
-                f"duplicate {self.kind} id {ident!r}: registered twice by plugins"
+                f"duplicate {self.kind} {self.key} {ident!r}: registered twice by plugins"
             )
         self._items[ident] = item
 
@@ -52,10 +52,12 @@ class Catalog(Generic[T]):
 
 @dataclass
 class Registry:
-    """Dialects, environments and document types contributed by the installed plugins."""
+    """Dialects, environments, document types, commands and benches of the installed plugins."""
 
     dialects: Catalog[Dialect] = field(default_factory=lambda: Catalog("dialect", "id"))
     environments: Catalog[Environment] = field(default_factory=lambda: Catalog("environment", "id"))
     document_types: Catalog[DocumentType] = field(
         default_factory=lambda: Catalog("document type", "code")
     )
+    commands: Catalog[Command] = field(default_factory=lambda: Catalog("command", "name"))
+    benches: Catalog[Command] = field(default_factory=lambda: Catalog("bench", "name"))

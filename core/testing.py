@@ -36,13 +36,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pluggy
 import pytest
 import pytest_asyncio
 from litestar import Litestar
 
 from core.demo import DemoSetup, ensure_demo
-from core.plugins import get_plugin_manager
+from core.plugins import PluginHooks, get_plugin_manager
 from core.settings import Settings
 from core.storage.migrate import upgrade
 from core.web.app import create_app
@@ -71,12 +70,12 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def plugin_manager() -> pluggy.PluginManager:
+def plugin_manager() -> PluginHooks:
     return get_plugin_manager()
 
 
 @pytest.fixture
-def app(settings: Settings, plugin_manager: pluggy.PluginManager) -> Litestar:
+def app(settings: Settings, plugin_manager: PluginHooks) -> Litestar:
     return create_app(settings, plugin_manager=plugin_manager)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.contracts import Command
 from core.settings import Settings
 from core.storage.migrate import current_revision, head_revision, upgrade
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("db", help="database migrations")
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     actions.add_parser("upgrade", help="migrate the database to the latest revision").set_defaults(
         func=handle_upgrade
@@ -18,6 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions.add_parser("current", help="show the database revision").set_defaults(
         func=handle_current
     )
+
+
+COMMAND = Command(name="db", help="database migrations", configure=configure)
 
 
 def handle_upgrade(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import uvicorn
 
+from core.contracts import Command
 from core.demo import credentials_document, ensure_demo, write_credentials_file
 from core.settings import Settings
 from core.storage.migrate import upgrade
@@ -26,8 +27,7 @@ from core.web.context import AppContext
 log = logging.getLogger(__name__)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("serve", help="run the gateway")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
@@ -42,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="with --demo: write the demo credentials JSON here (default: stdout)",
     )
     parser.set_defaults(func=handle)
+
+
+COMMAND = Command(name="serve", help="run the gateway", configure=configure)
 
 
 def public_url_for(host: str, port: int) -> str:

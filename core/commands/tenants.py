@@ -18,6 +18,7 @@ import msgspec
 
 from core.clock import now_bogota
 from core.commands import run_with_context
+from core.contracts import Command
 from core.errors import ConfigurationError
 from core.tenants import PERMISSIONS, UNCHANGED
 from core.validation.nit import check_digit
@@ -26,8 +27,7 @@ from core.web.context import AppContext
 CERTIFICATE_PASSWORD_ENV = "PASARELA_CERTIFICATE_PASSWORD"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("tenants", help="manage issuing companies (tenants)")
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="tenants_action", metavar="ACTION", required=True)
 
     create = actions.add_parser("create", help="register a company")
@@ -87,6 +87,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_range.add_argument("--environment", help="default: the company's environment")
     add_range.add_argument("--next-number", type=int)
     add_range.set_defaults(func=handle_add_range)
+
+
+COMMAND = Command(name="tenants", help="manage issuing companies (tenants)", configure=configure)
 
 
 def _add_settings_options(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,5 @@
-"""Registers the ``simulador`` environment: a simulated DIAN the gateway can run itself.
+"""Registers the ``simulador`` environment: a simulated DIAN the gateway can run itself, with
+its command ``pasarela simulator`` and its benchmark ``pasarela bench simulator``.
 
 With ``PASARELA_SIMULATOR_URL`` set, documents go to that standalone simulator
 (``pasarela simulator``); without it the simulator runs inside the gateway process and is
@@ -8,14 +9,17 @@ database, so every gateway process sees the same simulated DIAN.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar
 
-from core.api import Environment, Provisioning, hookimpl
+from core.api import Command, Environment, Provisioning, hookimpl
 from core.settings import Settings
 from plugins.environments.simulador.app import SERVICE_PATH, create_simulator_app
 from plugins.environments.simulador.application_response import QR_BASE_HABILITACION
+from plugins.environments.simulador.bench import BENCH
+from plugins.environments.simulador.command import COMMAND
 from plugins.environments.simulador.store import SimulatorStore
 from plugins.environments.simulador.transport import InProcessTransport
 
@@ -64,3 +68,13 @@ SIMULADOR = Environment(
 @hookimpl
 def pasarela_register_environments(register) -> None:  # type: ignore[no-untyped-def]
     register(SIMULADOR)
+
+
+@hookimpl
+def pasarela_register_commands(register: Callable[[Command], None]) -> None:
+    register(COMMAND)
+
+
+@hookimpl
+def pasarela_register_benches(register: Callable[[Command], None]) -> None:
+    register(BENCH)
