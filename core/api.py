@@ -7,6 +7,9 @@ Everything here is a stable contract; the rest of ``core`` may change between re
 
 from core import model
 from core.contracts import (
+    BenchRequest,
+    BenchScenario,
+    Command,
     Dialect,
     DocumentType,
     Environment,
@@ -30,7 +33,7 @@ from core.errors import (
     WsSecurityError,
 )
 from core.hookspecs import hookimpl
-from core.model import Document, Problem, TenantView
+from core.model import Document, DocumentRecord, Problem, TenantView
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
 
@@ -41,11 +44,15 @@ __all__ = [
     "build_debit_note",
     "build_invoice",
     "AuthenticationFailed",
+    "BenchRequest",
+    "BenchScenario",
     "CertificateError",
+    "Command",
     "ConfigurationError",
     "Dialect",
     "DianUnavailable",
     "Document",
+    "DocumentRecord",
     "DuplicateDocument",
     "DocumentType",
     "Environment",

@@ -1,11 +1,12 @@
 """The ``pasarela`` command line.
 
-Each subcommand lives in its own module, listed in ``COMMAND_MODULES``. A command module
-exposes ``register(subparsers) -> None``, which adds its parser and binds the handler with
+Every subcommand is a ``Command`` (``core.contracts``): a name, a help line and
+``configure(parser)``, which adds the arguments and binds the handler with
 ``parser.set_defaults(func=handler)``; a handler is ``handler(args: argparse.Namespace) -> int``
-and returns the exit status. To add a command (document rendering, bench, simulator ...), write
-``core/commands/<name>.py`` with that ``register`` function and append its dotted path to
-``COMMAND_MODULES``; nothing else changes.
+and returns the exit status. Core's commands are listed in ``CORE_COMMANDS`` and core's
+benchmarks in ``CORE_BENCHES``; plugins add theirs through the ``pasarela_register_commands``
+and ``pasarela_register_benches`` hooks. The parser is built from the installed plugins, so
+``PASARELA_DISABLE_PLUGINS`` / ``PASARELA_PLUGINS`` decide which plugin commands exist.
 
 Settings come from the environment (``Settings.from_env``) when a handler runs, never at import.
 Results go to stdout; logs go to stderr as JSON lines (``PASARELA_LOG_LEVEL``).
@@ -14,49 +15,67 @@ Results go to stdout; logs go to stderr as JSON lines (``PASARELA_LOG_LEVEL``).
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.metadata
 import sys
 from collections.abc import Sequence
 
+import pluggy
+
 import core
+from core.commands import (
+    bench,
+    bench_http,
+    credentials,
+    db,
+    document,
+    mount_commands,
+    plugins,
+    schema,
+    serve,
+    tenants,
+)
+from core.contracts import Command
 from core.errors import PasarelaError
 from core.json_logging import configure_logging
+from core.plugins import PluginHooks, get_plugin_manager
 from core.settings import Settings
 
-PLUGIN_COMMANDS_GROUP = "pasarela.commands"
-
-COMMAND_MODULES: list[str] = [
-    "core.commands.serve",
-    "core.commands.plugins",
-    "core.commands.tenants",
-    "core.commands.credentials",
-    "core.commands.db",
-    "core.commands.schema",
-    "core.commands.document",
-    "core.commands.bench",
-]
+CORE_COMMANDS: tuple[Command, ...] = (
+    serve.COMMAND,
+    plugins.COMMAND,
+    tenants.COMMAND,
+    credentials.COMMAND,
+    db.COMMAND,
+    schema.COMMAND,
+    document.COMMAND,
+)
+CORE_BENCHES: tuple[Command, ...] = (bench.PIPELINE, bench_http.HTTP)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(installed: PluginHooks | None = None) -> argparse.ArgumentParser:
+    """The parser of core's commands and those of ``installed`` (default: the plugins the
+    environment allows). A command name taken twice raises ConfigurationError."""
+    installed = installed if installed is not None else get_plugin_manager()
     parser = argparse.ArgumentParser(
         prog="pasarela",
         description="Pasarela: gateway de facturación electrónica DIAN.",
     )
     parser.add_argument("--version", action="version", version=f"pasarela {core.__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for dotted in COMMAND_MODULES:
-        importlib.import_module(dotted).register(subparsers)
-    # Plugins add commands the same way, listed under the entry-point group
-    # "pasarela.commands" (e.g. ``simulator``); core never imports plugins by name.
-    for entry_point in importlib.metadata.entry_points(group=PLUGIN_COMMANDS_GROUP):
-        entry_point.load().register(subparsers)
+    benches = [*CORE_BENCHES, *installed.benches()]
+    mount_commands(
+        subparsers, [*CORE_COMMANDS, bench.bench_command(benches), *installed.commands()]
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; gateway errors become a one-line message on stderr and status 1."""
-    args = build_parser().parse_args(argv)
+    try:
+        parser = build_parser()
+    except (PasarelaError, pluggy.PluginValidationError) as error:
+        sys.stderr.write(f"error: {error}\n")  # a broken plugin: say which, no traceback
+        return 1
+    args = parser.parse_args(argv)
     configure_logging(Settings.from_env().log_level)
     try:
         return int(args.func(args) or 0)

@@ -1,4 +1,5 @@
-"""What plugins register: dialects, environments, document types and migration trees.
+"""What plugins register: dialects, environments, document types, migration trees, commands
+and benches.
 
 These are the contracts of DESIGN §3. A plugin builds instances of these classes and hands
 them to the ``register`` callback of the matching ``pasarela_register_*`` hook.
@@ -6,6 +7,7 @@ them to the ``register`` callback of the matching ``pasarela_register_*`` hook.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,12 +22,67 @@ UniqueCode = Literal["CUFE", "CUDE", "CUDS"]
 
 
 @dataclass(frozen=True, kw_only=True)
+class BenchRequest:
+    """One request ``pasarela bench http`` sends; ``body`` is encoded as JSON by the bench."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    body: Mapping[str, Any]
+
+
+JsonPath = Sequence[str | int]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BenchScenario:
+    """How ``pasarela bench http --dialect ID`` issues one invoice in a dialect and reads the
+    answer, so the bench measures any installed dialect without knowing it.
+
+    ``request(credentials, sequence)`` builds the request from the dialect's entry in the
+    credentials file ``serve --demo`` writes (what ``Dialect.credentials_for_demo`` returned)
+    and a sequence number that keeps documents distinct (negative for warm-up requests).
+    An answer counts as a success when its HTTP status is ``success_status``, the JSON value
+    at ``status_path`` is one of ``success_states`` and, when ``unique_code_path`` is given,
+    the value there is a non-empty string (the CUFE/CUDE the gateway computed).
+    """
+
+    request: Callable[[Mapping[str, Any], int], BenchRequest]
+    status_path: JsonPath
+    success_states: frozenset[str]
+    success_status: int = 201
+    unique_code_path: JsonPath | None = None
+
+    def succeeded(self, status_code: int, answer: Any) -> bool:
+        """Whether one answer (HTTP status, decoded JSON body) is an issued document."""
+        if status_code != self.success_status:
+            return False
+        state = _value_at(answer, self.status_path)
+        if not isinstance(state, str) or state not in self.success_states:
+            return False
+        if self.unique_code_path is None:
+            return True
+        code = _value_at(answer, self.unique_code_path)
+        return isinstance(code, str) and bool(code)
+
+
+def _value_at(answer: Any, path: JsonPath) -> Any:
+    for step in path:
+        try:
+            answer = answer[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return answer
+
+
+@dataclass(frozen=True, kw_only=True)
 class Dialect:
-    """An input API (FacEPro, APIDIAN, Factus, a vendor's own).
+    """An input API (the API a client already speaks: a provider's or a vendor's own).
 
     ``route_handlers`` are Litestar handlers/routers mounted at the app root, so the dialect
     owns its full paths (e.g. ``/api/v1/...``). ``credentials_for_demo`` turns a freshly issued
-    credential into the JSON entry ``serve --demo`` writes for this dialect.
+    credential into the JSON entry ``serve --demo`` writes for this dialect. ``bench`` tells
+    ``pasarela bench http`` how to issue an invoice in this dialect (``None``: not benchable).
     """
 
     id: str
@@ -33,6 +90,24 @@ class Dialect:
     route_handlers: Sequence[Any]
     credentials_for_demo: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     version: str = "1"
+    bench: BenchScenario | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    """A ``pasarela NAME`` subcommand, or ``pasarela bench NAME`` when registered as a bench.
+
+    The CLI adds the parser with ``name`` and ``help``; ``configure(parser)`` adds the
+    arguments and binds the handler with ``parser.set_defaults(func=handler)``, where
+    ``handler(args: argparse.Namespace) -> int`` returns the exit status (a command with
+    actions of its own adds subparsers and binds one handler per action). Handlers read
+    settings when they run, never when the parser is built: every ``pasarela`` call builds
+    the parser of every command.
+    """
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
 
 
 @dataclass(frozen=True, kw_only=True)

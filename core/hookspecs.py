@@ -8,15 +8,12 @@ The README's "Hook reference" documents each of them (a test keeps both in step)
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 import pluggy
+from lxml import etree
 
-if TYPE_CHECKING:
-    from lxml import etree
-
-    from core.contracts import Dialect, DocumentType, Environment, MigrationTree
-    from core.model import Document, Problem, TenantView
+from core.contracts import Command, Dialect, DocumentType, Environment, MigrationTree
+from core.model import Document, DocumentRecord, Problem, TenantView
 
 PROJECT = "pasarela"
 
@@ -29,7 +26,9 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
     """Register input dialects (APIs clients already speak).
 
     Call ``register(Dialect(...))`` once per dialect. The dialect's ``route_handlers`` are
-    mounted on the gateway app. Two dialects with the same ``id`` stop the gateway at start-up.
+    mounted on the gateway app; its ``bench`` scenario (a ``BenchScenario``) lets
+    ``pasarela bench http --dialect ID`` load-test it. Two dialects with the same ``id`` stop
+    the gateway at start-up.
     """
 
 
@@ -64,6 +63,28 @@ def pasarela_register_migrations(register: Callable[[MigrationTree], None]) -> N
 
 
 @hookspec
+def pasarela_register_commands(register: Callable[[Command], None]) -> None:
+    """Add subcommands to the ``pasarela`` command line.
+
+    Call ``register(Command(name=..., help=..., configure=...))``: the CLI adds the parser
+    ``pasarela NAME`` and ``configure(parser)`` adds its arguments and binds the handler with
+    ``parser.set_defaults(func=handler)`` (``handler(args) -> int``, the exit status). A name
+    already taken, by core or another plugin, stops the command line with an error.
+    A plugin left out by ``PASARELA_DISABLE_PLUGINS`` / ``PASARELA_PLUGINS`` adds no command.
+    """
+
+
+@hookspec
+def pasarela_register_benches(register: Callable[[Command], None]) -> None:
+    """Add benchmarks under ``pasarela bench``.
+
+    Call ``register(Command(...))`` as for ``pasarela_register_commands``; the command is
+    mounted as ``pasarela bench NAME`` beside core's ``pipeline`` and ``http``. By convention
+    a bench prints a last line ``NAME key=value ...`` that scripts can read.
+    """
+
+
+@hookspec
 def pasarela_validate(
     document: Document, document_type: DocumentType, tenant: TenantView
 ) -> list[Problem] | None:
@@ -87,10 +108,11 @@ def pasarela_amend_ubl(
 
 
 @hookspec
-def pasarela_document_finished(record: Any) -> None:
+def pasarela_document_finished(record: DocumentRecord) -> None:
     """Called once a document reaches a final state (aceptado, rechazado or fallido).
 
-    ``record`` is a read-only view of the stored document (ids, number, CUFE/CUDE, status,
-    DIAN answer). Use it for audit trails, webhooks or e-mail; exceptions are logged and
-    never change the document's outcome.
+    ``record`` is the stored document as a frozen ``DocumentRecord`` (``core.api``): tracking
+    id, tenant, dialect, type code, number, CUFE/CUDE, totals, status and DIAN's answer. Use
+    it for audit trails, webhooks or e-mail; exceptions are logged and never change the
+    document's outcome.
     """

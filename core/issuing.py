@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import msgspec
-import pluggy
 
 from core.clock import now_bogota
 from core.contracts import DocumentType, Environment
@@ -34,6 +33,7 @@ from core.dian.responses import DianResponse
 from core.errors import DianUnavailable, NumberingExhausted, PermissionDenied, ValidationFailed
 from core.model import Document, DocumentRecord, TenantView
 from core.pipeline import PreparedDocument, issue_moment, prepare_document, validate_document
+from core.plugins import PluginHooks
 from core.registry import Registry
 from core.settings import Settings
 from core.signing.certificates import CertificateCache, SigningIdentity
@@ -97,7 +97,7 @@ class IssueService:
         *,
         settings: Settings,
         registry: Registry,
-        plugin_manager: pluggy.PluginManager | None,
+        plugin_manager: PluginHooks | None,
         tenants: TenantService,
         documents: DocumentRepository,
         pool: DianClientPool | None = None,
@@ -375,7 +375,7 @@ class IssueService:
         record = updated.record()
         if self.plugin_manager is not None:
             try:
-                self.plugin_manager.hook.pasarela_document_finished(record=record)
+                self.plugin_manager.document_finished(record)
             except Exception:
                 log.exception("pasarela_document_finished hook failed", extra={"uuid": stored.uuid})
         return record

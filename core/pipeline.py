@@ -16,13 +16,13 @@ from __future__ import annotations
 import datetime as dt
 
 import msgspec
-import pluggy
 from lxml import etree
 
 from core.clock import BOGOTA, now_bogota, to_bogota
 from core.contracts import DocumentType, Environment
 from core.errors import ConfigurationError
 from core.model import Document, NumberingRange, Problem, TenantView, Totals
+from core.plugins import PluginHooks
 from core.signing.certificates import SigningIdentity
 from core.signing.xades import sign_xades
 from core.totals import compute_totals
@@ -112,7 +112,7 @@ def prepare_document(
     numbering_range: NumberingRange,
     environment: Environment,
     identity: SigningIdentity,
-    plugin_manager: pluggy.PluginManager | None = None,
+    plugin_manager: PluginHooks | None = None,
     now: dt.datetime | None = None,
     ids_seed: str | None = None,
     role: str = "supplier",
@@ -143,9 +143,7 @@ def prepare_document(
     )
     root = document_type.build(ctx)
     if plugin_manager is not None:
-        plugin_manager.hook.pasarela_amend_ubl(
-            root=root, document=document, document_type=document_type
-        )
+        plugin_manager.amend_ubl(root, document, document_type)
     code, prehash = compute_unique_code(
         root,
         unique_code_key(document_type, tenant, numbering_range),
@@ -183,7 +181,7 @@ def validate_document(
     document_type: DocumentType,
     tenant: TenantView,
     numbering_range: NumberingRange | None,
-    plugin_manager: pluggy.PluginManager | None = None,
+    plugin_manager: PluginHooks | None = None,
     now: dt.datetime | None = None,
     totals: Totals | None = None,
 ) -> list[Problem]:
@@ -201,8 +199,5 @@ def validate_document(
     )
     problems += document_type.validate(document, tenant)
     if plugin_manager is not None:
-        for found in plugin_manager.hook.pasarela_validate(
-            document=document, document_type=document_type, tenant=tenant
-        ):
-            problems += found or ()
+        problems += plugin_manager.validate(document, document_type, tenant)
     return problems

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from core.contracts import Dialect, DocumentType, Environment, MigrationTree
+from core.contracts import Command, Dialect, DocumentType, Environment, MigrationTree
 from core.errors import ConfigurationError, NotFound
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ class Catalog(Generic[T]):
         ident = getattr(item, self.key)
         if ident in self._items:
             raise ConfigurationError(
-                f"duplicate {self.kind} id {ident!r}: registered twice by plugins"
+                f"duplicate {self.kind} {self.key} {ident!r}: registered twice by plugins"
             )
         self._items[ident] = item
 
@@ -52,7 +52,8 @@ class Catalog(Generic[T]):
 
 @dataclass
 class Registry:
-    """Dialects, environments, document types and migration trees of the installed plugins."""
+    """Dialects, environments, document types, migration trees, commands and benches of the
+    installed plugins."""
 
     dialects: Catalog[Dialect] = field(default_factory=lambda: Catalog("dialect", "id"))
     environments: Catalog[Environment] = field(default_factory=lambda: Catalog("environment", "id"))
@@ -62,3 +63,5 @@ class Registry:
     migrations: Catalog[MigrationTree] = field(
         default_factory=lambda: Catalog("migration tree", "name")
     )
+    commands: Catalog[Command] = field(default_factory=lambda: Catalog("command", "name"))
+    benches: Catalog[Command] = field(default_factory=lambda: Catalog("bench", "name"))

@@ -40,13 +40,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pluggy
 import pytest
 import pytest_asyncio
 from litestar import Litestar
 
 from core.demo import DemoSetup, ensure_demo
-from core.plugins import build_registry, get_plugin_manager
+from core.plugins import PluginHooks, build_registry, get_plugin_manager
 from core.settings import Settings
 from core.storage.migrate import upgrade
 from core.web.app import create_app
@@ -55,9 +54,7 @@ from core.web.context import AppContext
 TEST_SECRET_KEY = "pasarela-test-secret-key"
 
 
-def migrate_test_database(
-    database_url: str, plugin_manager: pluggy.PluginManager | None = None
-) -> None:
+def migrate_test_database(database_url: str, plugin_manager: PluginHooks | None = None) -> None:
     """Apply core's migrations and those of every plugin of ``plugin_manager`` (default: the
     installed plugins), as ``pasarela db upgrade`` does."""
     registry = build_registry(plugin_manager or get_plugin_manager())
@@ -65,7 +62,7 @@ def migrate_test_database(
 
 
 def make_test_settings(
-    directory: Path, *, plugin_manager: pluggy.PluginManager | None = None, **overrides: object
+    directory: Path, *, plugin_manager: PluginHooks | None = None, **overrides: object
 ) -> Settings:
     """Settings on a migrated SQLite file in ``directory`` (overrides go to ``Settings``);
     the migrations are core's and those of ``plugin_manager``'s plugins (default: installed)."""
@@ -82,17 +79,17 @@ def make_test_settings(
 
 
 @pytest.fixture
-def settings(tmp_path: Path, plugin_manager: pluggy.PluginManager) -> Settings:
+def settings(tmp_path: Path, plugin_manager: PluginHooks) -> Settings:
     return make_test_settings(tmp_path, plugin_manager=plugin_manager)
 
 
 @pytest.fixture
-def plugin_manager() -> pluggy.PluginManager:
+def plugin_manager() -> PluginHooks:
     return get_plugin_manager()
 
 
 @pytest.fixture
-def app(settings: Settings, plugin_manager: pluggy.PluginManager) -> Litestar:
+def app(settings: Settings, plugin_manager: PluginHooks) -> Litestar:
     return create_app(settings, plugin_manager=plugin_manager)
 
 

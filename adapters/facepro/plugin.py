@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from adapters.facepro.bench import BENCH
 from adapters.facepro.routes import router
 from core.api import Dialect, hookimpl
 
@@ -23,5 +24,6 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             route_handlers=[router],
             credentials_for_demo=credentials_for_demo,
             version="v1",
+            bench=BENCH,
         )
     )

@@ -6,20 +6,21 @@ generated certificate and the demo-like sample tenant. The last line is machine-
 
     pipeline docs_per_s=<float> mean_ms=<float>
 
-Other benchmarks plug in through ``BENCH_SUBCOMMANDS`` (``"module:function"``; the function
-receives the ``bench`` subparsers and adds its own parser); a listed module that is not
-installed is left out.
+``pasarela bench http`` (``core.commands.bench_http``) is core's other benchmark; plugins add
+theirs through the ``pasarela_register_benches`` hook (``Command``s mounted as
+``pasarela bench NAME``; the simulator's ``pasarela bench simulator`` is one).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.metadata
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 
+from core.commands import mount_commands
+from core.contracts import Command
 from core.pipeline import prepare_document
 from core.plugins import build_registry, get_plugin_manager
 from core.sample_documents import (
@@ -32,39 +33,35 @@ from core.sample_documents import (
 from core.signing.certificates import load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
 
-BENCH_SUBCOMMANDS: list[str] = [
-    "core.commands.bench_http:register_http",
-]
-
 WARMUP_DOCS = 20
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("bench", help="benchmarks (pipeline, ...)")
-    bench = parser.add_subparsers(dest="bench_command", metavar="BENCH", required=True)
-    pipeline = bench.add_parser(
-        "pipeline",
-        help="time canonical → totals → UBL → CUFE → signature → ZIP on one core",
-    )
-    pipeline.add_argument("--docs", type=int, default=1000, help="documents to prepare")
-    pipeline.add_argument("--lines", type=int, default=5, help="lines per document")
-    pipeline.add_argument(
+def bench_command(benches: Sequence[Command]) -> Command:
+    """``pasarela bench``, with ``benches`` (core's and plugins') as its subcommands."""
+
+    def configure(parser: argparse.ArgumentParser) -> None:
+        mount_commands(
+            parser.add_subparsers(dest="bench_command", metavar="BENCH", required=True), benches
+        )
+
+    names = ", ".join(bench.name for bench in benches)
+    return Command(name="bench", help=f"benchmarks ({names})", configure=configure)
+
+
+def configure_pipeline(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--docs", type=int, default=1000, help="documents to prepare")
+    parser.add_argument("--lines", type=int, default=5, help="lines per document")
+    parser.add_argument(
         "--document-type", default="01", help="document type code (01, 91, 92, 20, 94, 93)"
     )
-    pipeline.set_defaults(func=handle_pipeline)
-    for dotted in BENCH_SUBCOMMANDS:
-        module_name, _, function = dotted.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as missing:
-            if missing.name != module_name:
-                raise
-            continue  # that benchmark is not part of this installation
-        getattr(module, function)(bench)
-    # Plugins contribute benchmarks under the entry-point group "pasarela.bench"
-    # ("name = module:function", the function receives the ``bench`` subparsers).
-    for entry_point in importlib.metadata.entry_points(group="pasarela.bench"):
-        entry_point.load()(bench)
+    parser.set_defaults(func=handle_pipeline)
+
+
+PIPELINE = Command(
+    name="pipeline",
+    help="time canonical → totals → UBL → CUFE → signature → ZIP on one core",
+    configure=configure_pipeline,
+)
 
 
 def handle_pipeline(args: argparse.Namespace) -> int:

@@ -2,9 +2,10 @@
 
 It speaks to the gateway exactly as a client would: HTTP/1.1 keep-alive connections
 (``core.commands.load_client``, lean so that the load generator leaves the machine's CPU to the
-gateway it measures), the dialect's documented JSON and the token ``serve --demo`` wrote to the
-credentials file. It imports nothing from ``adapters/``: each supported dialect is described
-here by the request its clients send.
+gateway it measures), the dialect's documented JSON and the credential ``serve --demo`` wrote to
+the credentials file. It knows no dialect: each installed dialect describes how to issue an
+invoice and how to read the answer in its ``Dialect.bench`` scenario (``BenchScenario``), so
+``--dialect`` takes any installed dialect that has one, a third party's too.
 The last line is machine-readable::
 
     http docs_per_s=<float> p50_ms=<float> p99_ms=<float> errors=<int> rss_mb=<float>
@@ -22,7 +23,7 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,79 +32,12 @@ from urllib.parse import urlsplit
 import msgspec
 import psutil
 
-from core.commands.load_client import Answer, ClientError, KeepAliveConnection
+from core.commands.load_client import ClientError, KeepAliveConnection
+from core.contracts import BenchScenario, Command
+from core.errors import ConfigurationError
+from core.plugins import build_registry, get_plugin_manager
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BenchRequest:
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    body: Mapping[str, Any]
-
-
-def facepro_request(credentials: Mapping[str, Any], sequence: int) -> BenchRequest:
-    """``POST /api/v1/documentos`` with the seed's example body (two lines, one discount)."""
-    return BenchRequest(
-        method="POST",
-        path="/api/v1/documentos",
-        headers={
-            "Authorization": f"Bearer {credentials['token']}",
-            "Accept": "application/json",
-        },
-        body={
-            "adquiriente": {
-                "tipo_persona": "2",
-                "tipo_documento": "13",
-                "numero_documento": "71234567",
-                "razon_social": "JUAN PEREZ",
-                "responsabilidad_fiscal": "R-99-PN",
-                "email": "juan@correo.com",
-                "direccion": "Calle 50 # 30-20",
-                "codigo_municipio": "05001",
-                "codigo_departamento": "05",
-            },
-            "lineas": [
-                {
-                    "codigo": f"PROD-{sequence:06d}",
-                    "descripcion": "Repuesto motocicleta XYZ",
-                    "cantidad": 2,
-                    "precio": 50000,
-                    "iva_pct": 19,
-                },
-                {
-                    "codigo": "SERV-010",
-                    "descripcion": "Mano de obra instalación",
-                    "cantidad": 1,
-                    "precio": 25000,
-                    "iva_pct": 19,
-                    "descuento_pct": 10,
-                },
-            ],
-        },
-    )
-
-
-def facepro_ok(response: Answer) -> bool:
-    """Created and accepted by DIAN (a 201 with ``estado`` rechazado/fallido is an error)."""
-    if response.status_code != 201:
-        return False
-    try:
-        document = response.json()
-        return document["data"]["estado"] in ("aceptado", "pendiente")  # type: ignore[index]
-    except (msgspec.DecodeError, KeyError, TypeError):
-        return False
-
-
-# dialect id -> (request builder, success check)
-DIALECTS: dict[
-    str,
-    tuple[Callable[[Mapping[str, Any], int], BenchRequest], Callable[[Answer], bool]],
-] = {
-    "facepro": (facepro_request, facepro_ok),
-}
 
 
 @dataclass
@@ -135,7 +69,7 @@ class BenchResult:
 async def run_http_bench(
     *,
     base_url: str,
-    dialect: str,
+    scenario: BenchScenario,
     credentials: Mapping[str, Any],
     docs: int,
     concurrency: int,
@@ -144,22 +78,22 @@ async def run_http_bench(
     server_pid: int | None = None,
 ) -> BenchResult:
     """Send ``docs`` documents with ``concurrency`` requests in flight, each on its own
-    keep-alive connection; the ``warmup`` first ones (sent concurrently) don't count."""
-    build, ok = DIALECTS[dialect]
+    keep-alive connection; the ``warmup`` first ones (sent concurrently) don't count.
+    ``credentials`` is the dialect's entry of the credentials file."""
     connections = [KeepAliveConnection(base_url, timeout_s) for _ in range(max(1, concurrency))]
     idle = asyncio.Queue[KeepAliveConnection]()
     for connection in connections:
         idle.put_nowait(connection)
 
     async def send(sequence: int) -> tuple[float, bool]:
-        request = build(credentials, sequence)
+        request = scenario.request(credentials, sequence)
         body = _JSON.encode(request.body)
         headers = {**request.headers, "Content-Type": "application/json"}
         connection = await idle.get()
         started = time.perf_counter()
         try:
             response = await connection.request(request.method, request.path, headers, body)
-            success = ok(response)
+            success = scenario.succeeded(response.status_code, _decoded(response.body))
             if not success:
                 log.warning(
                     "bench request failed",
@@ -200,6 +134,13 @@ async def run_http_bench(
 _JSON = msgspec.json.Encoder()
 
 
+def _decoded(body: bytes) -> Any:
+    try:
+        return msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return None
+
+
 def server_rss_mb(base_url: str, pid: int | None = None) -> float:
     """RSS of the server (with its worker children) in MiB; 0.0 when it cannot be found."""
     if pid is None:
@@ -229,12 +170,11 @@ def _listening_pid(base_url: str) -> int | None:
     return None
 
 
-def register_http(bench_subparsers: argparse._SubParsersAction) -> None:
-    """Add ``http`` under ``pasarela bench``."""
-    parser = bench_subparsers.add_parser(
-        "http", help="issue documents through a running gateway over HTTP"
+def configure_http(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dialect",
+        help="installed dialect with a bench scenario (default: the only one there is)",
     )
-    parser.add_argument("--dialect", choices=sorted(DIALECTS), default="facepro")
     parser.add_argument(
         "--credentials",
         type=Path,
@@ -252,11 +192,39 @@ def register_http(bench_subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=handle_http)
 
 
+HTTP = Command(
+    name="http",
+    help="issue documents through a running gateway over HTTP",
+    configure=configure_http,
+)
+
+
+def bench_scenario(dialect_id: str | None) -> tuple[str, BenchScenario]:
+    """(dialect id, scenario) to bench: ``dialect_id``, or the only dialect with a scenario."""
+    scenarios = {
+        d.id: d.bench for d in build_registry(get_plugin_manager()).dialects if d.bench is not None
+    }
+    benchable = sorted(scenarios)
+    if dialect_id is None:
+        if len(benchable) != 1:
+            raise ConfigurationError(
+                f"pass --dialect (installed dialects with a bench: {', '.join(benchable) or '-'})"
+            )
+        dialect_id = benchable[0]
+    if dialect_id not in benchable:
+        raise ConfigurationError(
+            f"dialect {dialect_id!r} has no bench scenario "
+            f"(installed dialects with one: {', '.join(benchable) or '-'})"
+        )
+    return dialect_id, scenarios[dialect_id]
+
+
 def handle_http(args: argparse.Namespace) -> int:
+    dialect_id, scenario = bench_scenario(args.dialect)
     document = json.loads(args.credentials.read_text(encoding="utf-8"))
-    credentials = document.get(args.dialect)
+    credentials = document.get(dialect_id)
     if not credentials:
-        sys.stderr.write(f"{args.credentials} has no credentials for {args.dialect!r}\n")
+        sys.stderr.write(f"{args.credentials} has no credentials for {dialect_id!r}\n")
         return 2
     base_url = args.base_url or document.get("base_url")
     if not base_url:
@@ -268,7 +236,7 @@ def handle_http(args: argparse.Namespace) -> int:
     result = asyncio.run(
         run_http_bench(
             base_url=base_url,
-            dialect=args.dialect,
+            scenario=scenario,
             credentials=credentials,
             docs=args.docs,
             concurrency=args.concurrency,

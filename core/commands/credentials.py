@@ -12,11 +12,11 @@ from typing import Any
 import msgspec
 
 from core.commands import run_with_context
+from core.contracts import Command
 from core.web.context import AppContext
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("credentials", help="issue and revoke API credentials")
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="credentials_action", metavar="ACTION", required=True)
 
     create = actions.add_parser("create", help="issue a credential and print its token once")
@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = actions.add_parser("list", help="a tenant's credentials (no secrets)")
     listing.add_argument("--tenant", required=True, help="NIT or uuid")
     listing.set_defaults(func=handle_list)
+
+
+COMMAND = Command(name="credentials", help="issue and revoke API credentials", configure=configure)
 
 
 def handle_create(args: argparse.Namespace) -> int:

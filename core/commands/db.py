@@ -6,13 +6,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.contracts import Command
 from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
 from core.storage.migrate import current_revisions, head_revisions, pending_revisions, upgrade
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("db", help="database migrations")
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     actions.add_parser(
         "upgrade", help="migrate the database to the latest revision of every plugin's tree"
@@ -20,6 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions.add_parser("current", help="show the database revisions").set_defaults(
         func=handle_current
     )
+
+
+COMMAND = Command(name="db", help="database migrations", configure=configure)
 
 
 def handle_upgrade(args: argparse.Namespace) -> int:

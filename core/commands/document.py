@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from core.clock import now_bogota
+from core.contracts import Command
 from core.errors import PasarelaError
 from core.model import Document, NumberingRange, Problem
 from core.pipeline import issue_moment, prepare_document, validate_document
@@ -27,8 +28,7 @@ from core.storage.engine import create_engine, create_sessionmaker
 from core.tenants import TenantService
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("document", help="work with canonical documents")
+def configure(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="document_command", metavar="ACTION", required=True)
     render = commands.add_parser(
         "render",
@@ -43,6 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="render even when pre-flight finds errors (they are still printed)",
     )
     render.set_defaults(func=handle_render)
+
+
+COMMAND = Command(name="document", help="work with canonical documents", configure=configure)
 
 
 def handle_render(args: argparse.Namespace) -> int:

@@ -1,4 +1,7 @@
-"""``pasarela plugins``: installed plugins and what they registered (table or ``--json``)."""
+"""``pasarela plugins``: installed plugins and what they registered (table or ``--json``).
+
+The listing honours ``PASARELA_DISABLE_PLUGINS`` / ``PASARELA_PLUGINS`` like every command.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,17 @@ import sys
 
 import msgspec
 
+from core.contracts import Command
 from core.inventory import Installation, describe_installation
 from core.plugins import build_registry, get_plugin_manager
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("plugins", help="list installed plugins")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the listing as JSON")
     parser.set_defaults(func=handle)
+
+
+COMMAND = Command(name="plugins", help="list installed plugins", configure=configure)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -44,4 +50,6 @@ def render_table(installation: Installation) -> str:
     lines.append(
         "document types: " + (", ".join(t.code for t in installation.document_types) or "-")
     )
+    lines.append("commands:       " + (", ".join(c.name for c in installation.commands) or "-"))
+    lines.append("benches:        " + (", ".join(b.name for b in installation.benches) or "-"))
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -7,14 +7,17 @@ import sys
 
 import msgspec
 
+from core.contracts import Command
 from core.model import Document
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("schema", help="print JSON Schemas")
+def configure(parser: argparse.ArgumentParser) -> None:
     schemas = parser.add_subparsers(dest="schema", metavar="SCHEMA", required=True)
     canonical = schemas.add_parser("canonical", help="the canonical Document (core.model)")
     canonical.set_defaults(func=handle_canonical)
+
+
+COMMAND = Command(name="schema", help="print JSON Schemas", configure=configure)
 
 
 def handle_canonical(args: argparse.Namespace) -> int:

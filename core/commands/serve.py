@@ -18,6 +18,7 @@ from pathlib import Path
 
 import uvicorn
 
+from core.contracts import Command
 from core.demo import credentials_document, ensure_demo, write_credentials_file
 from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
@@ -28,8 +29,7 @@ from core.web.context import AppContext
 log = logging.getLogger(__name__)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("serve", help="run the gateway")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
@@ -44,6 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="with --demo: write the demo credentials JSON here (default: stdout)",
     )
     parser.set_defaults(func=handle)
+
+
+COMMAND = Command(name="serve", help="run the gateway", configure=configure)
 
 
 def public_url_for(host: str, port: int) -> str:

@@ -1,7 +1,9 @@
 """``pasarela tenants create|list|show|update|certificate|add-range``: issuing companies.
 
 Output is JSON (``list`` prints a table unless ``--json``). A tenant is named by NIT (with or
-without ``-DV``) or uuid. Secrets are never printed.
+without ``-DV``) or uuid. Secrets are never printed, nor taken as arguments (visible in ``ps``
+and the shell history): the software PIN and the certificate password come from a file, an
+environment variable or a prompt.
 """
 
 from __future__ import annotations
@@ -18,24 +20,31 @@ import msgspec
 
 from core.clock import now_bogota
 from core.commands import run_with_context
+from core.contracts import Command
 from core.errors import ConfigurationError
 from core.tenants import PERMISSIONS, UNCHANGED
 from core.validation.nit import check_digit
 from core.web.context import AppContext
 
 CERTIFICATE_PASSWORD_ENV = "PASARELA_CERTIFICATE_PASSWORD"
+SOFTWARE_PIN_ENV = "PASARELA_SOFTWARE_PIN"
+PIN_SOURCES = f"--software-pin-file, ${SOFTWARE_PIN_ENV} or an interactive prompt"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("tenants", help="manage issuing companies (tenants)")
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="tenants_action", metavar="ACTION", required=True)
 
-    create = actions.add_parser("create", help="register a company")
+    create = actions.add_parser(
+        "create",
+        help="register a company",
+        description=f"The software PIN is read from {PIN_SOURCES}.",
+        allow_abbrev=False,  # --software-pin VALUE must not pass for --software-pin-file
+    )
     create.add_argument("--nit", required=True, help="NIT without check digit")
     create.add_argument("--dv", help="check digit (computed when omitted, checked when given)")
     create.add_argument("--name", required=True, help="razón social")
     create.add_argument("--software-id", required=True)
-    create.add_argument("--software-pin", required=True)
+    create.add_argument("--software-pin-file", type=Path, help="file holding the software PIN")
     create.add_argument("--environment", default="habilitacion")
     create.add_argument("--test-set-id")
     create.add_argument("--provider-nit", help="software provider NIT (default: the company)")
@@ -51,13 +60,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("tenant", help="NIT or uuid")
     show.set_defaults(func=handle_show)
 
-    update = actions.add_parser("update", help="change permissions, quotas, environment ...")
+    update = actions.add_parser(
+        "update",
+        help="change permissions, quotas, environment ...",
+        description="With --software-pin-file or --new-software-pin the PIN changes, read from "
+        f"{PIN_SOURCES}.",
+        allow_abbrev=False,
+    )
     update.add_argument("tenant", help="NIT or uuid")
     update.add_argument("--name")
     update.add_argument("--environment")
     update.add_argument("--status", choices=("activo", "inactivo"))
     update.add_argument("--software-id")
-    update.add_argument("--software-pin")
+    update.add_argument("--software-pin-file", type=Path, help="file holding the new PIN")
+    update.add_argument(
+        "--new-software-pin",
+        action="store_true",
+        help=f"change the PIN: read from ${SOFTWARE_PIN_ENV} or a prompt",
+    )
     update.add_argument("--test-set-id", type=_optional_text)
     _add_settings_options(update)
     update.set_defaults(func=handle_update)
@@ -87,6 +107,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_range.add_argument("--environment", help="default: the company's environment")
     add_range.add_argument("--next-number", type=int)
     add_range.set_defaults(func=handle_add_range)
+
+
+COMMAND = Command(name="tenants", help="manage issuing companies (tenants)", configure=configure)
 
 
 def _add_settings_options(parser: argparse.ArgumentParser) -> None:
@@ -140,6 +163,7 @@ def handle_create(args: argparse.Namespace) -> int:
     dv = args.dv if args.dv is not None else expected
     if dv != expected:
         raise ConfigurationError(f"el DV de {args.nit} es {expected}, no {dv}")
+    software_pin = _software_pin(args.software_pin_file)
 
     async def work(ctx: AppContext) -> Any:
         limits = {
@@ -154,7 +178,7 @@ def handle_create(args: argparse.Namespace) -> int:
             dv=dv,
             name=args.name,
             software_id=args.software_id,
-            software_pin=args.software_pin,
+            software_pin=software_pin,
             environment=args.environment,
             test_set_id=args.test_set_id,
             provider_nit=args.provider_nit,
@@ -206,6 +230,9 @@ def handle_show(args: argparse.Namespace) -> int:
 
 
 def handle_update(args: argparse.Namespace) -> int:
+    changes_pin = args.software_pin_file is not None or args.new_software_pin
+    software_pin = _software_pin(args.software_pin_file) if changes_pin else None
+
     async def work(ctx: AppContext) -> Any:
         tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
         if args.environment and args.environment != tenant.environment:
@@ -217,7 +244,7 @@ def handle_update(args: argparse.Namespace) -> int:
             monthly_limit=args.monthly_limit,
             yearly_limit=args.yearly_limit,
             software_id=args.software_id,
-            software_pin=args.software_pin,
+            software_pin=software_pin,
             test_set_id=UNCHANGED if args.test_set_id is None else args.test_set_id,
             status=args.status,
         )
@@ -226,12 +253,27 @@ def handle_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_secret(path: Path | None, env_name: str, prompt: str) -> str:
+    """A secret from ``path`` (one line), else the variable ``env_name``, else a prompt."""
+    if path is not None:
+        try:
+            return path.read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as error:
+            raise ConfigurationError(f"no se puede leer {path}: {error.strerror}") from None
+    if os.environ.get(env_name) is not None:
+        return os.environ[env_name]
+    return getpass.getpass(prompt)
+
+
 def _certificate_password(password_file: Path | None) -> str:
-    if password_file is not None:
-        return password_file.read_text(encoding="utf-8").rstrip("\r\n")
-    if os.environ.get(CERTIFICATE_PASSWORD_ENV) is not None:
-        return os.environ[CERTIFICATE_PASSWORD_ENV]
-    return getpass.getpass("contraseña del certificado: ")
+    return _read_secret(password_file, CERTIFICATE_PASSWORD_ENV, "contraseña del certificado: ")
+
+
+def _software_pin(pin_file: Path | None) -> str:
+    pin = _read_secret(pin_file, SOFTWARE_PIN_ENV, "PIN del software: ").strip()
+    if not pin:
+        raise ConfigurationError("el PIN del software está vacío")
+    return pin
 
 
 def handle_certificate(args: argparse.Namespace) -> int:

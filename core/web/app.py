@@ -11,7 +11,6 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import pluggy
 from litestar import Litestar
 from litestar.config.app import AppConfig
 from litestar.di import Provide
@@ -20,6 +19,7 @@ from litestar.plugins import InitPluginProtocol
 
 import core
 from core.json_logging import configure_logging
+from core.plugins import PluginHooks
 from core.settings import Settings
 from core.web.admin import admin_router
 from core.web.audit import RequestAuditMiddleware
@@ -69,7 +69,7 @@ class PasarelaPlugin(InitPluginProtocol):
 def create_app(
     settings: Settings,
     *,
-    plugin_manager: pluggy.PluginManager | None = None,
+    plugin_manager: PluginHooks | None = None,
     serving: bool = False,
 ) -> Litestar:
     """The gateway app for ``settings``; ``plugin_manager`` defaults to the installed plugins.

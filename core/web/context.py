@@ -11,12 +11,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import pluggy
 from litestar.di import NamedDependency
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from core.plugins import build_registry, get_plugin_manager
+from core.plugins import PluginHooks, build_registry, get_plugin_manager
 from core.registry import Registry
 from core.settings import Settings
 from core.storage.database import database_for, dispose_database
@@ -44,7 +43,7 @@ class AppContext:
         self,
         *,
         settings: Settings,
-        plugin_manager: pluggy.PluginManager,
+        plugin_manager: PluginHooks,
         registry: Registry,
         engine: AsyncEngine,
         sessionmaker: async_sessionmaker[AsyncSession],
@@ -63,9 +62,7 @@ class AppContext:
         self.on_shutdown: list[LifecycleHook] = []
 
     @classmethod
-    def create(
-        cls, settings: Settings, *, plugin_manager: pluggy.PluginManager | None = None
-    ) -> AppContext:
+    def create(cls, settings: Settings, *, plugin_manager: PluginHooks | None = None) -> AppContext:
         """Wire everything from settings; nothing touches the network or the database yet."""
         pm = plugin_manager or get_plugin_manager()
         registry = build_registry(pm)

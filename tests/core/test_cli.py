@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 import sys
@@ -11,7 +10,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from core.cli import COMMAND_MODULES, build_parser, main
+from core.cli import CORE_COMMANDS, build_parser, main
+from core.commands import run_with_context
 from core.inventory import describe_installation
 from core.model import Document
 from core.plugins import build_registry, get_plugin_manager
@@ -26,6 +26,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         "PASARELA_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "PASARELA_SECRET_KEY": "clave-de-prueba-cli",
         "PASARELA_SECRET_KEY_FILE": str(tmp_path / "cli.key"),
+        "PASARELA_SOFTWARE_PIN": "12345",
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -43,18 +44,17 @@ def create_tenant(capsys, *extra: str) -> dict:
     return run_json(
         capsys,
         "tenants", "create", "--nit", NIT, "--name", "Comercial Andina S.A.S.",
-        "--software-id", "56f2ae4e-9812-4fad-9255-08fcfcd5ccb0", "--software-pin", "12345",
-        "--environment", "simulador", *extra,
+        "--software-id", "56f2ae4e-9812-4fad-9255-08fcfcd5ccb0", "--environment", "simulador",
+        *extra,
     )  # fmt: skip
 
 
-def test_every_command_module_registers_a_subcommand():
-    parser = build_parser()
-    help_text = parser.format_help()
-    for dotted in COMMAND_MODULES:
-        module = importlib.import_module(dotted)
-        assert callable(module.register), dotted
-    for command in ("serve", "plugins", "tenants", "credentials", "db", "schema"):
+def test_every_core_command_is_a_subcommand():
+    help_text = build_parser().format_help()
+    for command in (*CORE_COMMANDS, "bench"):
+        name = getattr(command, "name", command)
+        assert f"    {name}" in help_text, name
+    for command in ("serve", "plugins", "tenants", "credentials", "db", "schema", "bench"):
         assert command in help_text
 
 
@@ -106,9 +106,68 @@ def test_tenant_create_computes_the_dv_and_shows_settings(cli_env, capsys):
 def test_tenant_create_rejects_a_wrong_dv(cli_env, capsys):
     capsys.readouterr()
     code = main(["tenants", "create", "--nit", NIT, "--dv", "7", "--name", "X",
-                 "--software-id", "s", "--software-pin", "1"])  # fmt: skip
+                 "--software-id", "s"])  # fmt: skip
     assert code == 1
     assert "el DV de 900373076 es 4" in capsys.readouterr().err
+
+
+def stored_pin(nit: str) -> str:
+    async def work(ctx):
+        tenant = await ctx.tenants.get_tenant(nit)
+        return (await ctx.tenants.tenant_view(tenant.id)).software.pin
+
+    return run_with_context(work)
+
+
+def test_software_pin_comes_from_a_file(cli_env, capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("PASARELA_SOFTWARE_PIN")
+    (tmp_path / "pin").write_text("67890\n")
+    create_tenant(capsys, "--software-pin-file", str(tmp_path / "pin"))
+    assert stored_pin(NIT) == "67890"
+
+
+def test_software_pin_comes_from_the_environment(cli_env, capsys):
+    create_tenant(capsys)
+    assert stored_pin(NIT) == "12345"
+
+
+def test_software_pin_is_prompted_for_without_file_or_variable(cli_env, capsys, monkeypatch):
+    monkeypatch.delenv("PASARELA_SOFTWARE_PIN")
+    prompts: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt: prompts.append(prompt) or "24680")
+    create_tenant(capsys)
+    assert stored_pin(NIT) == "24680" and prompts == ["PIN del software: "]
+
+
+def test_software_pin_on_the_command_line_is_refused(cli_env, capsys):
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_:
+        main(["tenants", "create", "--nit", NIT, "--name", "X", "--software-id", "s",
+              "--software-pin", "12345"])  # fmt: skip
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --software-pin 12345" in capsys.readouterr().err
+    assert main(["tenants", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_unreadable_pin_file_is_a_clean_error(cli_env, capsys, tmp_path):
+    capsys.readouterr()
+    code = main(["tenants", "create", "--nit", NIT, "--name", "X", "--software-id", "s",
+                 "--software-pin-file", str(tmp_path / "no-existe")])  # fmt: skip
+    assert code == 1
+    assert capsys.readouterr().err.startswith(f"error: no se puede leer {tmp_path / 'no-existe'}")
+
+
+def test_update_changes_the_pin_only_when_asked(cli_env, capsys, tmp_path, monkeypatch):
+    create_tenant(capsys)
+    monkeypatch.setenv("PASARELA_SOFTWARE_PIN", "99999")
+    run_json(capsys, "tenants", "update", NIT, "--name", "Otra")
+    assert stored_pin(NIT) == "12345"
+    run_json(capsys, "tenants", "update", NIT, "--new-software-pin")
+    assert stored_pin(NIT) == "99999"
+    (tmp_path / "pin").write_text("11111")
+    run_json(capsys, "tenants", "update", NIT, "--software-pin-file", str(tmp_path / "pin"))
+    assert stored_pin(NIT) == "11111"
 
 
 def test_tenant_list_show_update(cli_env, capsys):

@@ -14,7 +14,7 @@ import pluggy
 import pytest
 
 from core.api import ConfigurationError, Dialect, Environment, hookimpl
-from core.plugins import build_registry, get_plugin_manager, list_plugins
+from core.plugins import build_registry, get_plugin_manager
 
 
 def builtin_entry_points() -> list[importlib.metadata.EntryPoint]:
@@ -66,11 +66,10 @@ def fake_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 def test_every_builtin_entry_point_loads_and_registers():
     pm = get_plugin_manager(env={})
-    listed = {p.name: p for p in list_plugins(pm)}
+    listed = {p.name: p for p in pm.list_plugins()}
     for ep in builtin_entry_points():
-        plugin = pm.get_plugin(ep.name)
-        assert plugin is not None, f"entry point {ep.name} did not load"
-        assert pm.get_hookcallers(plugin), f"entry point {ep.name} implements no hook"
+        assert pm.get_plugin(ep.name) is not None, f"entry point {ep.name} did not load"
+        assert listed[ep.name].hooks, f"entry point {ep.name} implements no hook"
         assert listed[ep.name].distribution == "pasarela"
     build_registry(pm)  # no duplicate ids among the built-ins
 
@@ -112,7 +111,7 @@ def test_extra_plugin_registers_and_unregisters():
     pm = get_plugin_manager(extra_plugins=[plugin], env={})
     assert "prueba" in build_registry(pm).dialects
     assert "pasarela_register_dialects" in next(
-        p.hooks for p in list_plugins(pm) if pm.get_plugin(p.name) is plugin
+        p.hooks for p in pm.list_plugins() if pm.get_plugin(p.name) is plugin
     )
     pm.unregister(plugin)
     assert "prueba" not in build_registry(pm).dialects
@@ -158,7 +157,7 @@ def test_misspelt_hook_is_rejected_at_check_pending():
 
 def test_third_party_distribution_is_listed_with_its_version(fake_distribution):
     pm = get_plugin_manager(env={})
-    info = next(p for p in list_plugins(pm) if p.name == fake_distribution)
+    info = next(p for p in pm.list_plugins() if p.name == fake_distribution)
     assert (info.distribution, info.version) == ("pasarela-fake-plugin", "1.2.3")
     assert info.hooks == ("pasarela_register_environments",)
     assert "fake" in build_registry(pm).environments
@@ -185,7 +184,7 @@ def test_disable_builtin_by_name():
 
 def test_only_listed_plugins_load(fake_distribution):
     pm = get_plugin_manager(env={"PASARELA_PLUGINS": fake_distribution})
-    assert [p.name for p in list_plugins(pm)] == [fake_distribution]
+    assert [p.name for p in pm.list_plugins()] == [fake_distribution]
 
 
 def test_disabled_through_process_environment(fake_distribution, monkeypatch):

@@ -1,5 +1,7 @@
 """``pasarela bench simulator``: how many SendBillSync calls a standalone simulator validates.
 
+Added under ``pasarela bench`` by the plugin's ``pasarela_register_benches`` hook.
+
 Starts ``pasarela simulator`` in a child process on a free port with a fresh SQLite database
 (or uses ``--url`` with the ``PASARELA_DATABASE_URL`` that simulator shares), registers an
 issuer, prepares ``--docs`` signed invoices with the gateway's pipeline beforehand, then sends
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import httpx
 
+from core.api import Command
 from core.dian.client import DianClient
 from core.settings import Settings
 from plugins.environments.simulador.app import SERVICE_PATH
@@ -36,13 +39,16 @@ from plugins.environments.simulador.store import SimulatorStore
 START_TIMEOUT_S = 30.0
 
 
-def register_bench(bench: argparse._SubParsersAction) -> None:
-    """Adds ``simulator`` to ``pasarela bench`` (entry-point group ``pasarela.bench``)."""
-    parser = bench.add_parser("simulator", help="SendBillSync throughput of the DIAN simulator")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", type=int, default=200, help="documents to send")
     parser.add_argument("--concurrency", type=int, default=8, help="calls in flight")
     parser.add_argument("--url", help="a running simulator (default: start one)")
     parser.set_defaults(func=handle)
+
+
+BENCH = Command(
+    name="simulator", help="SendBillSync throughput of the DIAN simulator", configure=configure
+)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -62,8 +68,7 @@ def handle(args: argparse.Namespace) -> int:
                 result = asyncio.run(run_bench(url, database_url, args.docs, args.concurrency))
     docs_per_s, p50, p99, errors = result
     sys.stdout.write(
-        f"simulator docs_per_s={docs_per_s:.1f} p50_ms={p50:.1f} p99_ms={p99:.1f} "
-        f"errors={errors}\n"
+        f"simulator docs_per_s={docs_per_s:.1f} p50_ms={p50:.1f} p99_ms={p99:.1f} errors={errors}\n"
     )
     return 0
 
@@ -76,9 +81,18 @@ def standalone_simulator(database_url: str) -> Iterator[str]:
     env["PASARELA_DATABASE_URL"] = database_url
     env.setdefault("PASARELA_LOG_LEVEL", "WARNING")
     child = subprocess.Popen(
-        [sys.executable, "-m", "plugins.environments.simulador.command", "--host", "127.0.0.1",
-         "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "plugins.environments.simulador.command",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}{SERVICE_PATH}"
     try:

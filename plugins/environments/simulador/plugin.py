@@ -1,4 +1,5 @@
-"""Registers the ``simulador`` environment: a simulated DIAN the gateway can run itself.
+"""Registers the ``simulador`` environment: a simulated DIAN the gateway can run itself, with
+its command ``pasarela simulator`` and its benchmark ``pasarela bench simulator``.
 
 With ``PASARELA_SIMULATOR_URL`` set, documents go to that standalone simulator
 (``pasarela simulator``); without it the simulator runs inside the gateway process and is
@@ -9,14 +10,17 @@ migration tree (``migrations/``), applied with the gateway's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Litestar
 
-from core.api import Environment, MigrationTree, Provisioning, hookimpl
+from core.api import Command, Environment, MigrationTree, Provisioning, hookimpl
 from core.settings import Settings
 from plugins.environments.simulador.app import SERVICE_PATH, create_simulator_app
 from plugins.environments.simulador.application_response import QR_BASE_HABILITACION
+from plugins.environments.simulador.bench import BENCH
+from plugins.environments.simulador.command import COMMAND
 from plugins.environments.simulador.store import SimulatorStore
 from plugins.environments.simulador.transport import InProcessTransport
 
@@ -73,3 +77,13 @@ def pasarela_register_environments(register) -> None:  # type: ignore[no-untyped
 @hookimpl
 def pasarela_register_migrations(register) -> None:  # type: ignore[no-untyped-def]
     register(MIGRATIONS)
+
+
+@hookimpl
+def pasarela_register_commands(register: Callable[[Command], None]) -> None:
+    register(COMMAND)
+
+
+@hookimpl
+def pasarela_register_benches(register: Callable[[Command], None]) -> None:
+    register(BENCH)

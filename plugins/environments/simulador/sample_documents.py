@@ -16,13 +16,12 @@ import zipfile
 from dataclasses import dataclass
 
 import msgspec
-import pluggy
 
 from core.clock import now_bogota
 from core.contracts import Provisioning
 from core.model import BillingReference, NumberingRange, Software, TenantView
 from core.pipeline import PreparedDocument, prepare_document
-from core.plugins import build_registry, get_plugin_manager
+from core.plugins import PluginHooks, build_registry, get_plugin_manager
 from core.registry import Registry
 from core.sample_documents import SUPPLIER, sample_document, sample_numbering_range
 from core.signing.certificates import SigningIdentity, load_pkcs12
@@ -81,7 +80,7 @@ def prepare_sample(
     lines: int = 1,
     issued_at: dt.datetime | None = None,
     reference: BillingReference | None = None,
-    plugin_manager: pluggy.PluginManager | None = None,
+    plugin_manager: PluginHooks | None = None,
 ) -> PreparedDocument:
     """A signed, zipped document of ``type_code`` numbered ``number`` in the issuer's range.
 

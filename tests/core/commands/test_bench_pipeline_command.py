@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 
+from core.cli import build_parser
 from core.commands import bench
 
 
 def test_bench_pipeline_prints_one_result_line(capsys):
-    parser = argparse.ArgumentParser(prog="pasarela")
-    bench.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["bench", "pipeline", "--docs", "5", "--lines", "2"])
+    args = build_parser().parse_args(["bench", "pipeline", "--docs", "5", "--lines", "2"])
     assert args.func(args) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert re.fullmatch(r"pipeline docs_per_s=\d+\.\d+ mean_ms=\d+\.\d+", lines[-1])

@@ -3,7 +3,6 @@ signed XML + ZIP + a JSON with the CUFE and its pre-hash out; no number is consu
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dt
 import io
@@ -15,8 +14,8 @@ import msgspec
 import pytest
 from lxml import etree
 
+from core.cli import build_parser
 from core.clock import now_bogota
-from core.commands import document as document_command
 from core.plugins import build_registry, get_plugin_manager
 from core.sample_documents import (
     SAMPLE_DV,
@@ -100,9 +99,7 @@ async def _next_number(settings: Settings) -> int:
 
 
 def run(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="pasarela")
-    document_command.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(list(argv))
+    args = build_parser().parse_args(list(argv))
     return args.func(args)
 
 

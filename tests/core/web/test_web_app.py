@@ -106,8 +106,21 @@ async def test_plugins_lists_builtins_and_what_they_registered(client):
         assert names[ep.name]["distribution"] == "pasarela"
         assert names[ep.name]["version"] == dist.version
         assert names[ep.name]["hooks"]
-    assert {"id": "prueba", "title": "API de prueba", "version": "1"} in body["dialects"]
-    assert set(body) == {"plugins", "dialects", "environments", "document_types"}
+    assert {"id": "prueba", "title": "API de prueba", "version": "1", "bench": False} in body[
+        "dialects"
+    ]
+    assert set(body) == {
+        "plugins",
+        "dialects",
+        "environments",
+        "document_types",
+        "commands",
+        "benches",
+    }
+    simulador = names["simulador"]["hooks"]
+    assert {"pasarela_register_commands", "pasarela_register_benches"} <= set(simulador)
+    assert "simulator" in [command["name"] for command in body["commands"]]
+    assert "simulator" in [bench["name"] for bench in body["benches"]]
 
 
 async def test_dialect_routes_are_mounted_and_get_the_context(client, settings):
