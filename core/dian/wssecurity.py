@@ -1,5 +1,8 @@
 """WS-Security X.509 signature of DIAN SOAP requests, and its verification (dian-tech.md §4.3).
 
+It lives beside the SOAP code it signs; from ``core.signing`` it takes only the key and
+certificate (``SigningIdentity``) and the algorithm table, so the dependency runs one way.
+
 DIAN authenticates callers only by this header: a BinarySecurityToken with the certificate, a
 Timestamp, and an RSA-SHA256 signature in exclusive C14N over ``wsa:To``. DIAN derives the
 caller's NIT from the certificate. The envelope skeleton (Envelope/Header with ``wsa:Action``
@@ -26,6 +29,7 @@ from core.errors import WsSecurityError
 from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATURE_HASHES
 from core.signing.certificates import SigningIdentity
 from core.ubl.namespaces import DS_NS
+from core.xml_parsing import UnsafeXml, parse_xml
 
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 BASE64_BINARY = (
@@ -190,11 +194,10 @@ def _fail(code: str, message: str) -> WsSecurityError:
 
 
 def _parse(xml: bytes) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        raise _fail(MALFORMED, "El mensaje SOAP no es XML bien formado.") from exc
+        return parse_xml(xml)
+    except UnsafeXml as exc:
+        raise _fail(MALFORMED, f"El mensaje SOAP no es aceptable: {exc}") from exc
 
 
 def _prefix_list(parent: etree._Element) -> list[str]:
@@ -277,7 +280,7 @@ def _token_certificate(root: etree._Element, signature: etree._Element) -> x509.
 
 
 def verify_envelope(
-    xml: bytes,
+    xml: bytes | etree._Element,
     *,
     now: dt.datetime,
     trusted: Callable[[x509.Certificate], bool] | None = None,
@@ -285,6 +288,7 @@ def verify_envelope(
 ) -> x509.Certificate:
     """Verify the WS-Security header of a SOAP request; return the caller's certificate.
 
+    ``xml`` is the request's bytes or its envelope as ``parse_request`` already parsed it.
     Checks, in order: header present, Timestamp within ``[Created, Expires]`` (± clock skew),
     digests of the referenced elements (``wsa:To`` must be one), the RSA signature, the
     certificate's validity at ``now`` and, when given, ``trusted(certificate)``. Raises
@@ -292,7 +296,7 @@ def verify_envelope(
     """
     if now.tzinfo is None:
         raise ValueError("now debe incluir zona horaria.")
-    root = _parse(xml)
+    root = _parse(xml) if isinstance(xml, bytes) else xml
     if root.tag != _q(SOAP_NS, "Envelope"):
         raise _fail(MALFORMED, "Se esperaba un sobre SOAP 1.2.")
     header = root.find(_q(SOAP_NS, "Header"))
