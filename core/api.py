@@ -24,6 +24,7 @@ from core.errors import (
 )
 from core.hookspecs import hookimpl
 from core.model import Document, Problem, TenantView
+from core.model.status import FINAL_STATUSES, DocumentStatus
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
 
@@ -39,9 +40,11 @@ __all__ = [
     "Dialect",
     "DianUnavailable",
     "Document",
+    "DocumentStatus",
     "DuplicateDocument",
     "DocumentType",
     "Environment",
+    "FINAL_STATUSES",
     "NotFound",
     "NumberingExhausted",
     "PasarelaError",
