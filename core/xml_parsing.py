@@ -14,6 +14,8 @@ resolver (``core.ubl.schemas``, compiling the XSDs we ship).
 
 from __future__ import annotations
 
+import threading
+
 from lxml import etree
 
 #: Largest XML accepted by default: the simulator's SOAP body limit (60 MiB) plus headroom.
@@ -40,7 +42,15 @@ def hardened_parser() -> etree.XMLParser:
     )
 
 
-_PARSER = hardened_parser()
+# lxml parsers must not be shared between threads (the default parser is per thread too).
+_per_thread = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_per_thread, "parser", None)
+    if parser is None:
+        parser = _per_thread.parser = hardened_parser()
+    return parser
 
 
 def parse_xml(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
@@ -48,7 +58,7 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
     if len(data) > max_bytes:
         raise UnsafeXml(f"El XML supera el tamaño máximo de {max_bytes} bytes.")
     try:
-        root = etree.fromstring(data, parser=_PARSER)
+        root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
         raise UnsafeXml(f"El XML no está bien formado: {exc}") from exc
     if root.getroottree().docinfo.doctype:
