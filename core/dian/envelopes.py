@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,16 +31,11 @@ from core.dian.soap import (
     operation_from_action,
     serialize,
 )
-from core.dian.wssecurity import sign_envelope
+from core.dian.wssecurity import new_to_id, sign_envelope
 from core.signing.certificates import SigningIdentity
 from core.xml_parsing import UnsafeXml, parse_xml
 
 ParamValue = str | bytes
-
-
-def new_to_id() -> str:
-    """A fresh ``wsu:Id`` for ``wsa:To`` (the element the signature references)."""
-    return f"id-{uuid.uuid4().hex.upper()}"
 
 
 def endpoint_address(url: str) -> str:

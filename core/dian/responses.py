@@ -31,11 +31,11 @@ from core.dian.soap import (
     WSA_NS,
     WSSE_NS,
     WSU_NS,
-    XSI_NS,
     response_action_for,
     serialize,
     wcf_timestamp,
 )
+from core.ubl.namespaces import XSI_NS
 from core.xml_parsing import UnsafeXml, parse_xml
 
 DIAN_RESPONSE_NS = f"{DATACONTRACT}DianResponse"

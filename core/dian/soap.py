@@ -18,7 +18,6 @@ WCF_NS = "http://wcf.dian.colombia"
 WSA_NS = "http://www.w3.org/2005/08/addressing"
 WSU_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 ARRAYS_NS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
 DATACONTRACT = "http://schemas.datacontract.org/2004/07/"
 

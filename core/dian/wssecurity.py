@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
-from core.dian.soap import SOAP_NS, WSA_NS, WSSE_NS, WSU_NS
+from core.dian.soap import SOAP_NS, WSA_NS, WSSE_NS, WSU_NS, wcf_timestamp
 from core.errors import WsSecurityError
 from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATURE_HASHES
 from core.signing.certificates import SigningIdentity
@@ -75,10 +75,9 @@ def _exc_c14n(element: etree._Element, prefixes: Sequence[str]) -> bytes:
     )
 
 
-def _utc_text(moment: dt.datetime) -> str:
-    """``2024-02-14T14:24:40.318Z``: UTC with milliseconds, as DIAN's clients send it."""
-    utc = moment.astimezone(dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+def new_to_id() -> str:
+    """A fresh ``wsu:Id`` for ``wsa:To`` (the element the signature references)."""
+    return f"id-{uuid.uuid4().hex.upper()}"
 
 
 def _to_with_id(header: etree._Element) -> tuple[etree._Element, str]:
@@ -89,7 +88,7 @@ def _to_with_id(header: etree._Element) -> tuple[etree._Element, str]:
     existing = to.get(_q(WSU_NS, "Id"))
     if existing:
         return to, existing
-    to_id = f"id-{uuid.uuid4().hex.upper()}"
+    to_id = new_to_id()
     if to.nsmap.get("wsu") != WSU_NS:
         # lxml cannot add a declaration to an existing element: rebuild it with ``wsu`` in scope.
         rebuilt = etree.Element(to.tag, dict(to.attrib), nsmap={"wsu": WSU_NS})
@@ -148,8 +147,8 @@ def sign_envelope(
     if start.tzinfo is None:
         raise ValueError("created debe incluir zona horaria.")
     timestamp = _sub(security, _q(WSU_NS, "Timestamp"))
-    _sub(timestamp, _q(WSU_NS, "Created"), _utc_text(start))
-    _sub(timestamp, _q(WSU_NS, "Expires"), _utc_text(start + dt.timedelta(seconds=ttl_s)))
+    _sub(timestamp, _q(WSU_NS, "Created"), wcf_timestamp(start))
+    _sub(timestamp, _q(WSU_NS, "Expires"), wcf_timestamp(start + dt.timedelta(seconds=ttl_s)))
 
     token_id = f"X509-{uuid.uuid4().hex.upper()}"
     _sub(
