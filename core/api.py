@@ -27,6 +27,7 @@ from core.model import Document, Problem, TenantView
 from core.model.status import FINAL_STATUSES, DocumentStatus
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
+from core.xml_parsing import UnsafeXml, parse_xml
 
 __all__ = [
     "BuildContext",
@@ -55,8 +56,10 @@ __all__ = [
     "SignatureInvalid",
     "TenantView",
     "UniqueCode",
+    "UnsafeXml",
     "ValidationFailed",
     "WsSecurityError",
     "hookimpl",
     "model",
+    "parse_xml",
 ]
