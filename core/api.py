@@ -34,8 +34,10 @@ from core.errors import (
 )
 from core.hookspecs import hookimpl
 from core.model import Document, DocumentRecord, Problem, TenantView
+from core.model.status import FINAL_STATUSES, DocumentStatus
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
+from core.xml_parsing import UnsafeXml, parse_xml
 
 __all__ = [
     "BuildContext",
@@ -53,9 +55,11 @@ __all__ = [
     "DianUnavailable",
     "Document",
     "DocumentRecord",
+    "DocumentStatus",
     "DuplicateDocument",
     "DocumentType",
     "Environment",
+    "FINAL_STATUSES",
     "MigrationTree",
     "NotFound",
     "NumberingExhausted",
@@ -67,8 +71,10 @@ __all__ = [
     "SignatureInvalid",
     "TenantView",
     "UniqueCode",
+    "UnsafeXml",
     "ValidationFailed",
     "WsSecurityError",
     "hookimpl",
     "model",
+    "parse_xml",
 ]

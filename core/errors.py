@@ -80,7 +80,7 @@ class SignatureInvalid(PasarelaError):
 class WsSecurityError(PasarelaError):
     """A SOAP request's WS-Security header is missing or wrong.
 
-    ``code`` is a stable machine id (see ``core.signing.wssecurity``), ``message`` a Spanish text.
+    ``code`` is a stable machine id (see ``core.dian.wssecurity``), ``message`` a Spanish text.
     """
 
     def __init__(self, code: str, message: str) -> None:

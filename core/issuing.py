@@ -32,6 +32,7 @@ from core.dian.errors import SoapFaultError
 from core.dian.responses import DianResponse
 from core.errors import DianUnavailable, NumberingExhausted, PermissionDenied, ValidationFailed
 from core.model import Document, DocumentRecord, TenantView
+from core.model.status import DocumentStatus
 from core.pipeline import PreparedDocument, issue_moment, prepare_document, validate_document
 from core.plugins import PluginHooks
 from core.registry import Registry
@@ -48,8 +49,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PENDING, ACCEPTED, REJECTED, FAILED = "pendiente", "aceptado", "rechazado", "fallido"
-FINAL_STATUSES = frozenset({ACCEPTED, REJECTED, FAILED})
+PENDING, ACCEPTED, REJECTED, FAILED = (
+    DocumentStatus.PENDING,
+    DocumentStatus.ACCEPTED,
+    DocumentStatus.REJECTED,
+    DocumentStatus.FAILED,
+)
 IDENTITY_TTL = dt.timedelta(minutes=5)  # a replaced certificate is picked up within this
 ACTIVE_RANGE_MAX_AGE_S = 30.0  # a range registered by another process is used within this
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 
 from adapters.facepro.mapping import KIND_BY_TYPE_CODE
+from core.api import DocumentStatus
 from core.clock import now_bogota, to_bogota
 from core.model import DocumentRecord, TenantView
 
@@ -59,7 +60,7 @@ class DocumentoResource(msgspec.Struct, kw_only=True):
     totales: Totales
     cufe: str
     zip_key: str | None
-    estado: Literal["pendiente", "aceptado", "rechazado", "fallido"]
+    estado: DocumentStatus
     estado_dian_codigo: str | None
     estado_dian_mensaje: str | None
     ultimo_error: str | None
@@ -115,7 +116,7 @@ def last_error(record: DocumentRecord) -> str | None:
     """What went wrong last: the gateway's own error, else DIAN's rejection reasons."""
     if record.last_error:
         return record.last_error
-    if record.status in ("rechazado", "fallido") and record.dian_errors:
+    if record.status in (DocumentStatus.REJECTED, DocumentStatus.FAILED) and record.dian_errors:
         return "; ".join(record.dian_errors)
     return None
 

@@ -25,6 +25,7 @@ from adapters.facepro.validation import (
     decode,
     parse_date,
 )
+from core.api import DocumentStatus
 from core.clock import now_bogota
 from core.errors import AuthenticationFailed
 from core.model import TenantView
@@ -33,7 +34,6 @@ from core.web.audit import mark_authenticated
 from core.web.context import AppContext
 
 DIALECT = "facepro"
-ESTADOS = ("aceptado", "rechazado", "pendiente", "fallido")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
@@ -138,7 +138,7 @@ class FaceproController(Controller):
             )
         else:  # already final: DIAN is not asked again, its stored answer is given
             status = dict(
-                is_valid=record.status == "aceptado",
+                is_valid=record.status == DocumentStatus.ACCEPTED,
                 status_code=record.dian_status_code,
                 status_description=record.dian_status_description or record.dian_message,
                 errors=list(record.dian_errors),
@@ -173,7 +173,7 @@ def _list_query(request: Request[Any, Any, Any]) -> dict[str, Any]:
     params = request.query_params
     errors: dict[str, list[str]] = {}
     estado = params.get("estado") or None
-    if estado is not None and estado not in ESTADOS:
+    if estado is not None and estado not in frozenset(DocumentStatus):
         errors["estado"] = ["El estado debe ser aceptado, rechazado, pendiente o fallido."]
     dates: dict[str, dt.date | None] = {}
     for name in ("desde", "hasta"):

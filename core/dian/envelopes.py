@@ -3,7 +3,7 @@
 Client side: ``build_envelope`` makes the unsigned envelope of research/dian-tech.md §4.3
 (``soap``/``wcf`` declared on the Envelope, ``wsa`` on the Header, ``wsa:To`` carrying a
 ``wsu:Id`` for the WS-Security reference), ``build_signed_request`` adds the WS-Security header
-through ``core.signing.wssecurity.sign_envelope`` and serializes without whitespace.
+through ``core.dian.wssecurity.sign_envelope`` and serializes without whitespace.
 
 Server side (the simulator): ``parse_request`` turns the bytes DIAN would receive into a
 ``SoapRequest`` and rejects what DIAN's WCF endpoint would not dispatch.
@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -31,19 +29,13 @@ from core.dian.soap import (
     WSU_NS,
     action_for,
     operation_from_action,
-    parse_xml,
     serialize,
 )
-
-if TYPE_CHECKING:
-    from core.signing.certificates import SigningIdentity
+from core.dian.wssecurity import new_to_id, sign_envelope
+from core.signing.certificates import SigningIdentity
+from core.xml_parsing import UnsafeXml, parse_xml
 
 ParamValue = str | bytes
-
-
-def new_to_id() -> str:
-    """A fresh ``wsu:Id`` for ``wsa:To`` (the element the signature references)."""
-    return f"id-{uuid.uuid4().hex.upper()}"
 
 
 def endpoint_address(url: str) -> str:
@@ -96,8 +88,6 @@ def build_signed_request(
 ) -> bytes:
     """Envelope + WS-Security (signed ``wsa:To``), serialized with no whitespace: the bytes
     to POST."""
-    from core.signing.wssecurity import sign_envelope
-
     envelope = build_envelope(operation, params, to=to, to_id=to_id)
     sign_envelope(envelope, identity, created=created)
     return serialize(envelope)
@@ -130,11 +120,11 @@ def parse_request(xml: bytes) -> SoapRequest:
 
     The Action header picks the operation and must match the body element; missing or
     unknown parameters are rejected. WS-Security is *not* checked here (the simulator verifies
-    ``envelope`` with ``core.signing.wssecurity``).
+    ``envelope`` with ``core.dian.wssecurity``).
     """
     try:
         envelope = parse_xml(xml)
-    except ValueError as exc:
+    except UnsafeXml as exc:
         raise MalformedSoapRequest(str(exc)) from exc
     if envelope.tag != f"{{{SOAP_NS}}}Envelope":
         raise MalformedSoapRequest(

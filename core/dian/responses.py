@@ -31,12 +31,12 @@ from core.dian.soap import (
     WSA_NS,
     WSSE_NS,
     WSU_NS,
-    XSI_NS,
-    parse_xml,
     response_action_for,
     serialize,
     wcf_timestamp,
 )
+from core.ubl.namespaces import XSI_NS
+from core.xml_parsing import UnsafeXml, parse_xml
 
 DIAN_RESPONSE_NS = f"{DATACONTRACT}DianResponse"
 UPLOAD_RESPONSE_NS = f"{DATACONTRACT}UploadDocumentResponse"
@@ -339,7 +339,7 @@ def _excerpt(xml: bytes) -> str:
 def _body(xml: bytes) -> etree._Element:
     try:
         envelope = parse_xml(xml)
-    except ValueError as exc:
+    except UnsafeXml as exc:
         raise UnexpectedSoapResponse(str(exc), _excerpt(xml)) from exc
     body = envelope.find(f"{{{SOAP_NS}}}Body")
     if envelope.tag != f"{{{SOAP_NS}}}Envelope" or body is None:

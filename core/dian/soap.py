@@ -1,4 +1,4 @@
-"""What every DIAN SOAP message shares: namespaces, the operation table, a safe parser.
+"""What every DIAN SOAP message shares: namespaces, the operation table, serialization.
 
 DIAN's ``WcfDianCustomerServices`` is a WCF service speaking SOAP 1.2 with WS-Addressing
 (research/dian-tech.md §4.2). Requests (``core.dian.envelopes``) and responses
@@ -18,7 +18,6 @@ WCF_NS = "http://wcf.dian.colombia"
 WSA_NS = "http://www.w3.org/2005/08/addressing"
 WSU_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
-XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 ARRAYS_NS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
 DATACONTRACT = "http://schemas.datacontract.org/2004/07/"
 
@@ -57,32 +56,6 @@ def operation_from_action(action: str) -> str | None:
         return None
     name = action[len(ACTION_BASE) :]
     return name if name in OPERATIONS else None
-
-
-# Messages come from the network: no DTDs, no entities, no network access, no huge trees.
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    remove_comments=False,
-)
-
-
-def parse_xml(data: bytes) -> etree._Element:
-    """Parse a SOAP message from the network with entity expansion and DTDs disabled.
-
-    Raises ``ValueError`` for text that is not well-formed XML or that declares a DOCTYPE
-    (SOAP forbids one).
-    """
-    try:
-        root = etree.fromstring(data, parser=_PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise ValueError(f"XML mal formado: {exc}") from exc
-    if root.getroottree().docinfo.doctype:
-        raise ValueError("Los mensajes SOAP no pueden declarar DOCTYPE")
-    return root
 
 
 def serialize(root: etree._Element) -> bytes:

@@ -24,6 +24,7 @@ from core.model.document import (
     Withholding,
 )
 from core.model.record import DocumentRecord
+from core.model.status import FINAL_STATUSES, DocumentStatus
 from core.model.tenant import NumberingRange, Software, TenantView
 from core.model.totals import (
     AllowanceChargeAmount,
@@ -50,6 +51,8 @@ __all__ = [
     "Discrepancy",
     "Document",
     "DocumentRecord",
+    "DocumentStatus",
+    "FINAL_STATUSES",
     "Line",
     "NumberingRange",
     "OrderReference",

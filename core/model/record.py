@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
 
 import msgspec
 
-Status = Literal["pendiente", "aceptado", "rechazado", "fallido"]
+from core.model.status import DocumentStatus
 
 
 class DocumentRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -29,7 +28,7 @@ class DocumentRecord(msgspec.Struct, frozen=True, kw_only=True):
     taxes: dict[str, Decimal]  # by scheme: {"01": ...}
     payable: Decimal
     unique_code: str  # CUFE / CUDE
-    status: Status
+    status: DocumentStatus
     zip_key: str | None = None
     dian_status_code: str | None = None
     dian_status_description: str | None = None

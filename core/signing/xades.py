@@ -32,6 +32,7 @@ from core.errors import SignatureInvalid
 from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATURE_HASHES
 from core.signing.certificates import SigningIdentity
 from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS
+from core.xml_parsing import UnsafeXml, parse_xml
 
 C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED_SIGNATURE = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
@@ -224,11 +225,10 @@ class VerifiedSignature:
 
 
 def _parse(xml: bytes) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        raise SignatureInvalid(f"El XML no está bien formado: {exc}") from exc
+        return parse_xml(xml)
+    except UnsafeXml as exc:
+        raise SignatureInvalid(str(exc)) from exc
 
 
 def _required(parent: etree._Element, path: str, what: str) -> etree._Element:

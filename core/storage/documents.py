@@ -25,12 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import BOGOTA, now_bogota
 from core.errors import DuplicateDocument, NotFound
-from core.model import DocumentRecord
+from core.model import DocumentRecord, DocumentStatus
 from core.storage.database import database_for
 from core.storage.numbering import allocate_number, allocate_owned_number
 from core.storage.tables import DocumentRow, Resolution
 
-STATUSES: Final = ("pendiente", "aceptado", "rechazado", "fallido")
 IN_FLIGHT_LEASE_S: Final = 120.0  # a pending document is not retried while its sender may still run
 _DOCUMENTS: Final = DocumentRow.__table__  # Core statements: RETURNING whole rows, no ORM load
 # Built once: constructing a statement costs more than running it on SQLite. The columns an
@@ -90,7 +89,7 @@ class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
     payable: Decimal | None
     unique_code: str | None
     prehash: str | None
-    status: str
+    status: DocumentStatus
     signed_xml: str | None
     zip_name: str | None
     zip_key: str | None
@@ -177,7 +176,7 @@ class DocumentRepository:
             "taxes": taxes,
             "tax_breakdown": _breakdown_json(tax_breakdown),
             "payable": payable,
-            "status": "pendiente",
+            "status": DocumentStatus.PENDING.value,
             "request_payload": request_payload,
             "dialect_data": dict(dialect_data) if dialect_data is not None else None,
             "attempts": 0,
@@ -220,8 +219,8 @@ class DocumentRepository:
         unknown = set(changes) - _UPDATABLE
         if unknown:
             raise TypeError(f"not updatable: {', '.join(sorted(unknown))}")
-        if "status" in changes and changes["status"] not in STATUSES:
-            raise ValueError(f"unknown status {changes['status']!r}")
+        if "status" in changes:  # stored as the plain string; ValueError when unknown
+            changes["status"] = DocumentStatus(changes["status"]).value
         if "tax_breakdown" in changes:
             changes["tax_breakdown"] = _breakdown_json(changes["tax_breakdown"])
         if changes.get("dian_errors") is not None:
@@ -285,7 +284,7 @@ class DocumentRepository:
         columns = _DOCUMENTS.c
         conditions: builtins.list[ColumnElement[bool]] = [columns.tenant_id == tenant_id]
         if status is not None:
-            conditions.append(columns.status == status)
+            conditions.append(columns.status == str(status))
         if date_from is not None:
             conditions.append(columns.issue_datetime >= _day_start(date_from))
         if date_to is not None:
@@ -331,7 +330,10 @@ class DocumentRepository:
         def claim(conn: Connection) -> builtins.list[Any]:
             due: Select[Any] = (
                 select(columns.id)
-                .where(columns.status == "pendiente", columns.next_attempt_at <= now)
+                .where(
+                    columns.status == DocumentStatus.PENDING.value,
+                    columns.next_attempt_at <= now,
+                )
                 .order_by(columns.next_attempt_at, columns.id)
                 .limit(limit)
             )
@@ -413,7 +415,7 @@ def _stored(row: Any) -> StoredDocument:
         payable=row.payable,
         unique_code=row.unique_code,
         prehash=row.prehash,
-        status=row.status,
+        status=DocumentStatus(row.status),
         signed_xml=row.signed_xml,
         zip_name=row.zip_name,
         zip_key=row.zip_key,
@@ -482,7 +484,7 @@ def _record(doc: StoredDocument | Any) -> DocumentRecord:
         taxes={k: Decimal(v) for k, v in breakdown.items()},
         payable=doc.payable if doc.payable is not None else Decimal("0.00"),
         unique_code=doc.unique_code or "",
-        status=doc.status,
+        status=DocumentStatus(doc.status),
         zip_key=doc.zip_key,
         dian_status_code=doc.dian_status_code,
         dian_status_description=doc.dian_status_description,

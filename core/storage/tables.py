@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from core.model.status import DocumentStatus
 from core.storage.column_types import AwareDateTime, Money
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets bigint identities.
@@ -150,7 +151,7 @@ class DocumentRow(Base):
     payable: Mapped[Decimal | None]
     unique_code: Mapped[str | None] = mapped_column(String(96))  # CUFE/CUDE (SHA-384 hex)
     prehash: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="pendiente")
+    status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.PENDING.value)
     signed_xml: Mapped[str | None] = mapped_column(Text)
     zip_name: Mapped[str | None] = mapped_column(String(100))
     zip_key: Mapped[str | None] = mapped_column(String(100))

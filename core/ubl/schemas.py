@@ -22,6 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from core.ubl.namespaces import DS_NS, STS_NS, XADES141_NS, XADES_NS
+from core.xml_parsing import hardened_parser
 
 _XS = "http://www.w3.org/2001/XMLSchema"
 _STRUCTURES_URL = "pasarela:DIAN_UBL_Structures.xsd"
@@ -39,7 +40,7 @@ class _StructuresResolver(etree.Resolver):
 
 
 def _relaxed_structures(xsd_dir: Path) -> bytes:
-    tree = etree.parse(str(xsd_dir / "maindoc" / "DIAN_UBL_Structures.xsd"))
+    tree = etree.parse(str(xsd_dir / "maindoc" / "DIAN_UBL_Structures.xsd"), hardened_parser())
     for node in tree.getroot().iter(f"{{{_XS}}}import"):
         location = (xsd_dir / "maindoc" / node.get("schemaLocation", "")).resolve()
         node.set("schemaLocation", location.as_uri())
@@ -69,7 +70,7 @@ def ubl_schema(xsd_dir: str, root_name: str) -> etree.XMLSchema:
         (XADES141_NS, (base / "common" / "UBL-XAdESv141-2.1.xsd").as_uri()),
     )
     body = "".join(f'<xsd:import namespace="{ns}" schemaLocation="{url}"/>' for ns, url in imports)
-    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser = hardened_parser()
     parser.resolvers.add(_StructuresResolver(_relaxed_structures(base)))
     wrapper = etree.fromstring(
         f'<xsd:schema xmlns:xsd="{_XS}">{body}</xsd:schema>'.encode(), parser

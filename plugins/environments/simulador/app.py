@@ -30,9 +30,9 @@ from core.dian.responses import (
     render_number_range_response_list,
     render_upload_document_response,
 )
+from core.dian.wssecurity import UNTRUSTED_CERTIFICATE, verify_envelope
 from core.errors import WsSecurityError
 from core.settings import Settings
-from core.signing.wssecurity import UNTRUSTED_CERTIFICATE, verify_envelope
 from plugins.environments.simulador.service import (
     IN_PROCESS,
     REGISTRY_TTL_S,
@@ -79,13 +79,14 @@ class SoapEndpoint:
         self.dice = FaultDice(sim, random.Random(sim.seed))
         self._trusted: dict[bytes, tuple[float, frozenset[str]]] = {}
 
-    async def authenticate(self, body: bytes) -> Caller:
+    async def authenticate(self, request: SoapRequest) -> Caller:
         """WS-Security: signature, timestamp and a certificate DIAN's portal knows.
 
         Only certificates provisioned for a registered company are trusted; the registry is
         in the database, so trust is checked after the signature with the certificate found.
+        The envelope ``parse_request`` parsed is verified as it is, not parsed again.
         """
-        certificate = verify_envelope(body, now=now_bogota())
+        certificate = verify_envelope(request.envelope, now=now_bogota())
         issuers = await self.trusted_issuers(certificate.public_bytes(Encoding.DER))
         if not issuers:
             raise WsSecurityError(UNTRUSTED_CERTIFICATE,
@@ -114,7 +115,7 @@ class SoapEndpoint:
         except MalformedSoapRequest as exc:
             return _fault(exc.reason, subcode=exc.subcode)
         try:
-            caller = await self.authenticate(body)
+            caller = await self.authenticate(request)
         except WsSecurityError as exc:
             log.info("ws-security refused", extra={"code": exc.code})
             return _fault(SECURITY_FAULT, subcode="a:InvalidSecurity")

@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from lxml import etree
 
 from core.ubl.namespaces import (
-    CAC_NS,
-    CBC_NS,
-    DS_NS,
     EXT_NS,
     STS_NS,
     XADES_NS,
@@ -24,7 +21,6 @@ from core.ubl.namespaces import (
 
 # The structures namespace ODOO and UBL21DIAN write on notes, which DIAN accepts (§6).
 STS_NOTES = "http://www.dian.gov.co/contratos/facturaelectronica/v1/Structures"
-NS = {"cbc": CBC_NS, "cac": CAC_NS, "ext": EXT_NS, "ds": DS_NS, "xades": XADES_NS}
 
 #: Rule-id prefix per document type (research/dian-tech.md §7, GOSOCKET DianServicesUtils).
 RULE_PREFIXES = {

@@ -16,10 +16,10 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from core.dian.responses import format_rule_message
-from core.ubl.namespaces import CAC_NS
+from core.ubl.namespaces import CAC_NS, XPATH_NS
 from core.ubl.unique_codes import compute_unique_code, software_security_code
 from core.validation.nit import is_valid_nit
-from plugins.environments.simulador.document_facts import NS, DocumentFacts, text
+from plugins.environments.simulador.document_facts import DocumentFacts, text
 from plugins.environments.simulador.store import RegisteredRange, RegisteredSoftware
 
 ZERO = Decimal("0")
@@ -52,8 +52,8 @@ def _amount(node: etree._Element | None, path: str) -> Decimal | None:
 
 
 def monetary_total(root: etree._Element) -> etree._Element | None:
-    total = root.find("cac:LegalMonetaryTotal", NS)
-    return total if total is not None else root.find("cac:RequestedMonetaryTotal", NS)
+    total = root.find("cac:LegalMonetaryTotal", XPATH_NS)
+    return total if total is not None else root.find("cac:RequestedMonetaryTotal", XPATH_NS)
 
 
 _LINE_TAGS = tuple(f"{{{CAC_NS}}}{name}" for name in ("InvoiceLine", "CreditNoteLine",
@@ -102,8 +102,8 @@ def check_taxes(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
     p = facts.rule_prefix
     findings: list[Finding] = []
     seen: set[str] = set()
-    for tax_total in root.iterfind("cac:TaxTotal", NS):
-        subtotals = list(tax_total.iterfind("cac:TaxSubtotal", NS))
+    for tax_total in root.iterfind("cac:TaxTotal", XPATH_NS):
+        subtotals = list(tax_total.iterfind("cac:TaxSubtotal", XPATH_NS))
         schemes = {_tax_scheme(s) for s in subtotals}
         for scheme in schemes:
             if scheme in seen or len(schemes) != 1:
@@ -143,9 +143,9 @@ def check_taxes(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
 
 
 def _all_tax_subtotals(root: etree._Element) -> Iterable[etree._Element]:
-    yield from root.iterfind("cac:TaxTotal/cac:TaxSubtotal", NS)
+    yield from root.iterfind("cac:TaxTotal/cac:TaxSubtotal", XPATH_NS)
     for line in document_lines(root):
-        yield from line.iterfind("cac:TaxTotal/cac:TaxSubtotal", NS)
+        yield from line.iterfind("cac:TaxTotal/cac:TaxSubtotal", XPATH_NS)
 
 
 # -- totals (FAU) -------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
     for line in lines:
         bases = [
             _amount(s, "cbc:TaxableAmount") or ZERO
-            for s in line.iterfind("cac:TaxTotal/cac:TaxSubtotal", NS)
+            for s in line.iterfind("cac:TaxTotal/cac:TaxSubtotal", XPATH_NS)
         ]
         if bases:
             taxable_sum += max(bases)
@@ -185,7 +185,7 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
         )
 
     taxes = sum(
-        (_amount(t, "cbc:TaxAmount") or ZERO for t in root.iterfind("cac:TaxTotal", NS)), ZERO
+        (_amount(t, "cbc:TaxAmount") or ZERO for t in root.iterfind("cac:TaxTotal", XPATH_NS)), ZERO
     )
     tax_inclusive = _amount(total, "cbc:TaxInclusiveAmount")
     if tax_inclusive is None or tax_inclusive != line_extension + taxes:
@@ -196,7 +196,7 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
         tax_inclusive = line_extension + taxes
 
     allowances = charges = ZERO
-    for item in root.iterfind("cac:AllowanceCharge", NS):
+    for item in root.iterfind("cac:AllowanceCharge", XPATH_NS):
         amount = _amount(item, "cbc:Amount") or ZERO
         if text(item, "cbc:ChargeIndicator").lower() == "true":
             charges += amount

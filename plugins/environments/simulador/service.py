@@ -31,13 +31,13 @@ from core.dian.responses import (
     UploadDocumentResponse,
     XmlParamsResponseTrackId,
 )
-from core.dian.soap import parse_xml
 from core.errors import SignatureInvalid
 from core.sample_documents import TEST_TECHNICAL_KEY  # DIAN's habilitación key (§1.1)
 from core.signing.certificates import SigningIdentity, load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
 from core.signing.xades import verify_xades
 from core.ubl.schemas import schema_errors
+from core.xml_parsing import UnsafeXml, parse_xml
 from plugins.environments.simulador import document_rules as rules
 from plugins.environments.simulador.application_response import (
     DIAN_NAME,
@@ -200,8 +200,8 @@ class SimulatedDian:
     ) -> DianResponse:
         """Validate one XML, store the verdict and answer like SendBillSync."""
         try:
-            root = parse_xml(xml)
-        except ValueError:
+            root = parse_xml(xml, max_bytes=MAX_XML_BYTES)
+        except UnsafeXml:
             return self._rejected_unparsed(name, [SCHEMA_FAILURE])
         if etree.QName(root).localname not in UBL_ROOTS:
             return self._rejected_unparsed(

@@ -41,11 +41,11 @@ from core.dian.responses import (
     render_number_range_response_list,
     render_upload_document_response,
 )
+from core.dian.wssecurity import verify_envelope
 from core.errors import DianUnavailable, WsSecurityError
 from core.settings import Settings
 from core.signing.certificates import SigningIdentity, load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
-from core.signing.wssecurity import verify_envelope
 
 ZIP = b"PK\x03\x04 fake zip"
 HTML_503 = (

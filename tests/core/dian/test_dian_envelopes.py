@@ -21,10 +21,10 @@ from core.dian.envelopes import (
 )
 from core.dian.errors import MalformedSoapRequest
 from core.dian.soap import OPERATIONS, serialize
+from core.dian.wssecurity import verify_envelope
 from core.errors import WsSecurityError
 from core.signing.certificates import SigningIdentity, load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
-from core.signing.wssecurity import verify_envelope
 
 HAB = "https://vpfe-hab.dian.gov.co/WcfDianCustomerServices.svc"
 HEAD = (

@@ -1,5 +1,8 @@
 """WS-Security X.509 signature of DIAN SOAP requests, and its verification (dian-tech.md §4.3).
 
+It lives beside the SOAP code it signs; from ``core.signing`` it takes only the key and
+certificate (``SigningIdentity``) and the algorithm table, so the dependency runs one way.
+
 DIAN authenticates callers only by this header: a BinarySecurityToken with the certificate, a
 Timestamp, and an RSA-SHA256 signature in exclusive C14N over ``wsa:To``. DIAN derives the
 caller's NIT from the certificate. The envelope skeleton (Envelope/Header with ``wsa:Action``
@@ -21,11 +24,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
-from core.dian.soap import SOAP_NS, WSA_NS, WSSE_NS, WSU_NS
+from core.dian.soap import SOAP_NS, WSA_NS, WSSE_NS, WSU_NS, wcf_timestamp
 from core.errors import WsSecurityError
 from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATURE_HASHES
 from core.signing.certificates import SigningIdentity
 from core.ubl.namespaces import DS_NS
+from core.xml_parsing import UnsafeXml, parse_xml
 
 EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
 BASE64_BINARY = (
@@ -71,10 +75,9 @@ def _exc_c14n(element: etree._Element, prefixes: Sequence[str]) -> bytes:
     )
 
 
-def _utc_text(moment: dt.datetime) -> str:
-    """``2024-02-14T14:24:40.318Z``: UTC with milliseconds, as DIAN's clients send it."""
-    utc = moment.astimezone(dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+def new_to_id() -> str:
+    """A fresh ``wsu:Id`` for ``wsa:To`` (the element the signature references)."""
+    return f"id-{uuid.uuid4().hex.upper()}"
 
 
 def _to_with_id(header: etree._Element) -> tuple[etree._Element, str]:
@@ -85,7 +88,7 @@ def _to_with_id(header: etree._Element) -> tuple[etree._Element, str]:
     existing = to.get(_q(WSU_NS, "Id"))
     if existing:
         return to, existing
-    to_id = f"id-{uuid.uuid4().hex.upper()}"
+    to_id = new_to_id()
     if to.nsmap.get("wsu") != WSU_NS:
         # lxml cannot add a declaration to an existing element: rebuild it with ``wsu`` in scope.
         rebuilt = etree.Element(to.tag, dict(to.attrib), nsmap={"wsu": WSU_NS})
@@ -144,8 +147,8 @@ def sign_envelope(
     if start.tzinfo is None:
         raise ValueError("created debe incluir zona horaria.")
     timestamp = _sub(security, _q(WSU_NS, "Timestamp"))
-    _sub(timestamp, _q(WSU_NS, "Created"), _utc_text(start))
-    _sub(timestamp, _q(WSU_NS, "Expires"), _utc_text(start + dt.timedelta(seconds=ttl_s)))
+    _sub(timestamp, _q(WSU_NS, "Created"), wcf_timestamp(start))
+    _sub(timestamp, _q(WSU_NS, "Expires"), wcf_timestamp(start + dt.timedelta(seconds=ttl_s)))
 
     token_id = f"X509-{uuid.uuid4().hex.upper()}"
     _sub(
@@ -190,11 +193,10 @@ def _fail(code: str, message: str) -> WsSecurityError:
 
 
 def _parse(xml: bytes) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        raise _fail(MALFORMED, "El mensaje SOAP no es XML bien formado.") from exc
+        return parse_xml(xml)
+    except UnsafeXml as exc:
+        raise _fail(MALFORMED, f"El mensaje SOAP no es aceptable: {exc}") from exc
 
 
 def _prefix_list(parent: etree._Element) -> list[str]:
@@ -277,7 +279,7 @@ def _token_certificate(root: etree._Element, signature: etree._Element) -> x509.
 
 
 def verify_envelope(
-    xml: bytes,
+    xml: bytes | etree._Element,
     *,
     now: dt.datetime,
     trusted: Callable[[x509.Certificate], bool] | None = None,
@@ -285,6 +287,7 @@ def verify_envelope(
 ) -> x509.Certificate:
     """Verify the WS-Security header of a SOAP request; return the caller's certificate.
 
+    ``xml`` is the request's bytes or its envelope as ``parse_request`` already parsed it.
     Checks, in order: header present, Timestamp within ``[Created, Expires]`` (± clock skew),
     digests of the referenced elements (``wsa:To`` must be one), the RSA signature, the
     certificate's validity at ``now`` and, when given, ``trusted(certificate)``. Raises
@@ -292,7 +295,7 @@ def verify_envelope(
     """
     if now.tzinfo is None:
         raise ValueError("now debe incluir zona horaria.")
-    root = _parse(xml)
+    root = _parse(xml) if isinstance(xml, bytes) else xml
     if root.tag != _q(SOAP_NS, "Envelope"):
         raise _fail(MALFORMED, "Se esperaba un sobre SOAP 1.2.")
     header = root.find(_q(SOAP_NS, "Header"))

@@ -11,9 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
-from core.errors import WsSecurityError
-from core.signing.certificates import SigningIdentity
-from core.signing.wssecurity import (
+from core.dian.wssecurity import (
     EXPIRED,
     INVALID_SIGNATURE,
     MISSING_SECURITY,
@@ -22,6 +20,9 @@ from core.signing.wssecurity import (
     sign_envelope,
     verify_envelope,
 )
+from core.errors import WsSecurityError
+from core.signing.certificates import SigningIdentity, load_pkcs12
+from core.signing.testcerts import generate_test_pkcs12
 
 SOAP = "http://www.w3.org/2003/05/soap-envelope"
 WCF = "http://wcf.dian.colombia"
@@ -33,6 +34,25 @@ EC = "http://www.w3.org/2001/10/xml-exc-c14n#"
 NS = {"soap": SOAP, "wcf": WCF, "wsa": WSA, "wsse": WSSE, "wsu": WSU, "ds": DS, "ec": EC}
 HAB_URL = "https://vpfe-hab.dian.gov.co/WcfDianCustomerServices.svc"
 CREATED = dt.datetime(2024, 2, 14, 14, 24, 40, 318000, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def identity() -> SigningIdentity:
+    """A supplier's certificate from the test CA, valid 2024-2034 around the fixed dates."""
+    data, password = generate_test_pkcs12(
+        nit="900123456",
+        name="Empresa de Prueba S.A.S.",
+        days=3650,
+        not_before=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+    )
+    return load_pkcs12(data, password)
+
+
+@pytest.fixture(scope="module")
+def other_identity() -> SigningIdentity:
+    """A second, unrelated, self-signed certificate."""
+    data, password = generate_test_pkcs12(nit="800111222", name="Otra S.A.S.", self_signed=True)
+    return load_pkcs12(data, password)
 
 
 def skeleton(*, to_id: str | None = "id-1234") -> etree._Element:
