@@ -10,6 +10,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from core.dialects.decoding import DEFAULT_LIMITS, DecodeLimits
+from core.dialects.errors import ErrorShape
+
 if TYPE_CHECKING:
     from lxml import etree
 
@@ -26,6 +29,10 @@ class Dialect:
     ``route_handlers`` are Litestar handlers/routers mounted at the app root, so the dialect
     owns its full paths (e.g. ``/api/v1/...``). ``credentials_for_demo`` turns a freshly issued
     credential into the JSON entry ``serve --demo`` writes for this dialect.
+
+    ``path_prefix`` and ``errors``: every error under the prefix — an unknown route or method
+    there included — is answered in this ``ErrorShape``. ``limits`` bound its request bodies
+    (the app stops reading at ``max_body_bytes``; ``decode_json`` applies the rest).
     """
 
     id: str
@@ -33,6 +40,9 @@ class Dialect:
     route_handlers: Sequence[Any]
     credentials_for_demo: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     version: str = "1"
+    path_prefix: str | None = None
+    errors: ErrorShape | None = None
+    limits: DecodeLimits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True, kw_only=True)
