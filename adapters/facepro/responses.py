@@ -14,8 +14,7 @@ from typing import Any, Literal
 import msgspec
 
 from adapters.facepro.mapping import KIND_BY_TYPE_CODE
-from core.clock import now_bogota, to_bogota
-from core.model import DocumentRecord, TenantView
+from core.api import DocumentRecord, TenantView, now_bogota, to_bogota
 
 SERVICE = "FacEPro Cloud"
 VERSION = "v1"
