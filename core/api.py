@@ -2,10 +2,19 @@
 
     from core.api import hookimpl, Dialect, Environment, DocumentType, model, Problem
 
-Everything here is a stable contract; the rest of ``core`` may change between releases.
+Everything here is a stable contract; the rest of ``core`` may change between releases. A
+dialect finds here, besides the contracts: the canonical model and the error types; the
+dialect toolkit (``decode_json`` with ``DecodeLimits``, field checks, ``ErrorShape`` and
+``ApiError`` for its own error bodies); the issuing service its handlers receive as the
+dependency ``documents`` (``InjectedDocuments``); catalogs, the NIT check digit, money
+rounding and Bogotá time.
 """
 
-from core import model
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
+
+from core import catalogs, model
+from core.clock import BOGOTA, now_bogota, to_bogota
 from core.contracts import (
     BenchRequest,
     BenchScenario,
@@ -17,64 +26,171 @@ from core.contracts import (
     Provisioning,
     UniqueCode,
 )
+from core.dialects.decoding import BODY, DEFAULT_LIMITS, DecodeLimits, decode_json
+from core.dialects.errors import ApiError, ErrorShape, validation_fields
+from core.dialects.fields import (
+    ASCII_DIGITS_PATTERN,
+    EMAIL_MAX_LENGTH,
+    is_ascii_digits,
+    is_email,
+    parse_bounded_int,
+    parse_iso_date,
+)
 from core.errors import (
     AuthenticationFailed,
+    BodyTooLarge,
     CertificateError,
     ConfigurationError,
     DianUnavailable,
     DuplicateDocument,
+    InvalidRequest,
+    NoNumberingRange,
     NotFound,
     NumberingExhausted,
     PasarelaError,
     PermissionDenied,
     QuotaExceeded,
     SignatureInvalid,
+    SignedXmlUnavailable,
     ValidationFailed,
     WsSecurityError,
 )
 from core.hookspecs import hookimpl
-from core.model import Document, DocumentRecord, Problem, TenantView
+from core.issuing import IssueService
+from core.model import (
+    Address,
+    AllowanceCharge,
+    AllowanceChargeAmount,
+    BillingReference,
+    BuyerBenefits,
+    Contact,
+    DeclaredTotals,
+    Discrepancy,
+    Document,
+    DocumentRecord,
+    Line,
+    LineTotals,
+    MonetaryTotals,
+    NumberingRange,
+    OrderReference,
+    Party,
+    Payment,
+    Period,
+    PointOfSale,
+    PrepaidPayment,
+    Problem,
+    ReferencePrice,
+    Software,
+    SoftwareManufacturer,
+    StandardItemId,
+    Tax,
+    TaxSubtotal,
+    TaxTotal,
+    TenantView,
+    Totals,
+    Withholding,
+)
 from core.model.status import FINAL_STATUSES, DocumentStatus
+from core.totals import round_money
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
+from core.validation.nit import check_digit, is_valid_nit
 from core.xml_parsing import UnsafeXml, parse_xml
 
+InjectedDocuments = NamedDependency[SkipValidation[IssueService]]
+"""Annotate a handler parameter named ``documents`` with this to receive the issuing service
+(issue, get, list, refresh, signed_xml); it is built once, never re-validated per request."""
+
 __all__ = [
-    "BuildContext",
-    "RootOptions",
-    "build_credit_note",
-    "build_debit_note",
-    "build_invoice",
+    "ASCII_DIGITS_PATTERN",
+    "Address",
+    "AllowanceCharge",
+    "AllowanceChargeAmount",
+    "ApiError",
     "AuthenticationFailed",
     "BenchRequest",
     "BenchScenario",
+    "BODY",
+    "BOGOTA",
+    "BillingReference",
+    "BodyTooLarge",
+    "BuildContext",
+    "BuyerBenefits",
     "CertificateError",
     "Command",
     "ConfigurationError",
+    "Contact",
+    "DEFAULT_LIMITS",
+    "DeclaredTotals",
+    "DecodeLimits",
     "Dialect",
     "DianUnavailable",
+    "Discrepancy",
     "Document",
     "DocumentRecord",
     "DocumentStatus",
     "DuplicateDocument",
     "DocumentType",
+    "DuplicateDocument",
+    "EMAIL_MAX_LENGTH",
     "Environment",
     "FINAL_STATUSES",
     "MigrationTree",
+    "ErrorShape",
+    "InjectedDocuments",
+    "InvalidRequest",
+    "IssueService",
+    "Line",
+    "LineTotals",
+    "MonetaryTotals",
+    "NoNumberingRange",
     "NotFound",
     "NumberingExhausted",
+    "NumberingRange",
+    "OrderReference",
+    "Party",
     "PasarelaError",
+    "Payment",
+    "Period",
     "PermissionDenied",
+    "PointOfSale",
+    "PrepaidPayment",
     "Problem",
     "Provisioning",
     "QuotaExceeded",
+    "ReferencePrice",
+    "RootOptions",
     "SignatureInvalid",
+    "SignedXmlUnavailable",
+    "Software",
+    "SoftwareManufacturer",
+    "StandardItemId",
+    "Tax",
+    "TaxSubtotal",
+    "TaxTotal",
     "TenantView",
+    "Totals",
     "UniqueCode",
     "UnsafeXml",
     "ValidationFailed",
+    "Withholding",
     "WsSecurityError",
+    "build_credit_note",
+    "build_debit_note",
+    "build_invoice",
+    "catalogs",
+    "check_digit",
+    "decode_json",
     "hookimpl",
+    "is_ascii_digits",
+    "is_email",
+    "is_valid_nit",
     "model",
     "parse_xml",
+    "now_bogota",
+    "parse_bounded_int",
+    "parse_iso_date",
+    "round_money",
+    "to_bogota",
+    "validation_fields",
 ]

@@ -12,6 +12,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from core.dialects.decoding import DEFAULT_LIMITS, DecodeLimits
+from core.dialects.errors import ErrorShape
+
 if TYPE_CHECKING:
     from lxml import etree
 
@@ -83,6 +86,10 @@ class Dialect:
     owns its full paths (e.g. ``/api/v1/...``). ``credentials_for_demo`` turns a freshly issued
     credential into the JSON entry ``serve --demo`` writes for this dialect. ``bench`` tells
     ``pasarela bench http`` how to issue an invoice in this dialect (``None``: not benchable).
+
+    ``path_prefix`` and ``errors``: every error under the prefix — an unknown route or method
+    there included — is answered in this ``ErrorShape``. ``limits`` bound its request bodies
+    (the app stops reading at ``max_body_bytes``; ``decode_json`` applies the rest).
     """
 
     id: str
@@ -91,6 +98,9 @@ class Dialect:
     credentials_for_demo: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     version: str = "1"
     bench: BenchScenario | None = None
+    path_prefix: str | None = None
+    errors: ErrorShape | None = None
+    limits: DecodeLimits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from core.model.document import Problem
 
@@ -21,6 +22,27 @@ class ValidationFailed(PasarelaError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("; ".join(f"{p.path}: {p.message}" for p in self.problems))
+
+
+class InvalidRequest(PasarelaError):
+    """A request a dialect cannot use: bad JSON, too deep, wrong types, out-of-range values.
+
+    ``errors`` maps field paths as the client wrote them (dotted, list indexes as numbers:
+    ``lineas.0.cantidad``; ``body`` is the body itself) to Spanish messages. Each dialect renders
+    it as its own validation error.
+    """
+
+    def __init__(self, errors: Mapping[str, Sequence[str]]) -> None:
+        self.errors = {path: list(messages) for path, messages in errors.items()}
+        super().__init__("; ".join(f"{path}: {m}" for path, ms in self.errors.items() for m in ms))
+
+
+class BodyTooLarge(PasarelaError):
+    """The request body is over the dialect's size limit (``limit`` bytes)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"el cuerpo de la petición supera {limit} bytes")
 
 
 class AuthenticationFailed(PasarelaError):
@@ -49,6 +71,29 @@ class NotFound(PasarelaError):
 
 class NumberingExhausted(PasarelaError):
     """No active numbering range has numbers left for this document type."""
+
+
+class NoNumberingRange(ConfigurationError):
+    """The tenant has no numbering range valid on ``on_date`` for the range type it needs.
+
+    A setup gap of the tenant, not a defect: dialects answer it as a client error, and nothing
+    is numbered or stored.
+    """
+
+    def __init__(self, range_type: str, environment: str, on_date: dt.date) -> None:
+        self.range_type, self.environment, self.on_date = range_type, environment, on_date
+        super().__init__(
+            f"no hay una resolución de numeración vigente el {on_date.isoformat()} para el tipo "
+            f"de documento {range_type} en el ambiente {environment}"
+        )
+
+
+class SignedXmlUnavailable(PasarelaError):
+    """The document has no signed XML (it failed before it was signed); ``status`` is its state."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+        super().__init__(f"el documento ({status}) no tiene XML firmado")
 
 
 class DuplicateDocument(PasarelaError):

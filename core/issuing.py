@@ -30,7 +30,13 @@ from core.contracts import DocumentType, Environment
 from core.dian.client import DianClient, DianClientPool
 from core.dian.errors import SoapFaultError
 from core.dian.responses import DianResponse
-from core.errors import DianUnavailable, NumberingExhausted, PermissionDenied, ValidationFailed
+from core.errors import (
+    DianUnavailable,
+    NumberingExhausted,
+    PermissionDenied,
+    SignedXmlUnavailable,
+    ValidationFailed,
+)
 from core.model import Document, DocumentRecord, TenantView
 from core.model.status import DocumentStatus
 from core.pipeline import PreparedDocument, issue_moment, prepare_document, validate_document
@@ -41,6 +47,7 @@ from core.signing.certificates import CertificateCache, SigningIdentity
 from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenants import TenantService, count_quota, required_permission
 from core.ubl.packaging import document_file_names, zip_xml
+from core.validation.issue_date import issue_window_problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -161,12 +168,17 @@ class IssueService:
         """Issue one document and return it with DIAN's verdict (or "pendiente").
 
         Raises ``PermissionDenied``, ``ValidationFailed`` (pre-flight errors, before any number
-        is spent), ``QuotaExceeded``, ``NumberingExhausted`` or ``ConfigurationError``.
+        is spent), ``QuotaExceeded``, ``NumberingExhausted`` or ``NoNumberingRange``.
         """
         document_type = self.registry.document_types.get(document.type_code)
         permission = required_permission(document.type_code)
         if permission and permission not in tenant.permissions:
             raise PermissionDenied(permission)
+        outside = issue_window_problem(
+            document.issue_date, now=now or now_bogota(), rule_prefix=document_type.rule_prefix
+        )
+        if outside is not None:  # before the date picks a range or overflows the moment
+            raise ValidationFailed([outside])
         moment = issue_moment(document, now)
         document = msgspec.structs.replace(
             document, issue_date=moment.date(), issue_time=moment.timetz()
@@ -445,8 +457,11 @@ class IssueService:
         )
 
     async def signed_xml(self, tenant_id: int, uuid: str) -> bytes:
+        """The signed XML; ``SignedXmlUnavailable`` when the document failed before signing."""
         stored = await self.documents.get(tenant_id, uuid)
-        return (stored.signed_xml or "").encode("utf-8")
+        if not stored.signed_xml:
+            raise SignedXmlUnavailable(stored.status)
+        return stored.signed_xml.encode("utf-8")
 
     async def refresh(
         self, tenant_id: int, uuid: str

@@ -41,6 +41,7 @@ from core.contracts import Environment, Provisioning
 from core.errors import (
     AuthenticationFailed,
     ConfigurationError,
+    NoNumberingRange,
     NotFound,
     NumberingExhausted,
     QuotaExceeded,
@@ -69,12 +70,20 @@ def required_permission(type_code: str) -> str | None:
     return _PERMISSION_BY_TYPE.get(type_code)
 
 
+MAX_CREDENTIAL_ID = 2**63 - 1  # BIGINT
+
+
 def parse_token(token: str) -> tuple[int, str] | None:
-    """Split a ``"<id>|<secret>"`` token; ``None`` when it is not shaped like one."""
+    """Split a ``"<id>|<secret>"`` token; ``None`` when it is not shaped like one.
+
+    The id must be ASCII digits within a database integer (``²`` or ``٣`` pass ``isdigit``;
+    ``9223372036854775808`` overflows the column): anything else is simply not a token.
+    """
     ident, sep, secret = token.strip().partition("|")
-    if not sep or not ident.isdigit() or not secret:
+    if not sep or not secret or not (ident.isascii() and ident.isdigit()) or len(ident) > 19:
         return None
-    return int(ident), secret
+    value = int(ident)
+    return (value, secret) if value <= MAX_CREDENTIAL_ID else None
 
 
 class _Unchanged:
@@ -493,7 +502,7 @@ class TenantService:
         max_age_s: float = 0.0,
     ) -> NumberingRange:
         """The range that numbers the next ``document_type`` document on ``on_date``: valid on
-        that date, with numbers left; the first registered wins. Raises ``ConfigurationError``
+        that date, with numbers left; the first registered wins. Raises ``NoNumberingRange``
         when no range is valid, ``NumberingExhausted`` when the valid ones are used up.
 
         ``max_age_s`` > 0 accepts an answer this process read that recently (the issuing hot
@@ -545,10 +554,7 @@ class TenantService:
                 f"la resolución {last.resolution_number} (prefijo {last.prefix or 'sin prefijo'}) "
                 f"agotó su rango para el tipo de documento {document_type}: registre una nueva"
             )
-        raise ConfigurationError(
-            f"no hay una resolución de numeración vigente el {on_date.isoformat()} para el tipo "
-            f"de documento {document_type} en el ambiente {environment}"
-        )
+        raise NoNumberingRange(document_type, environment, on_date)
 
     # ---------------------------------------------------------------- credentials
 

@@ -22,8 +22,8 @@ from core.dian.responses import fault_from, parse_dian_response
 from core.dian.wssecurity import MALFORMED, verify_envelope
 from core.errors import SignatureInvalid, WsSecurityError
 from core.settings import Settings
-from core.testing import migrate_test_database
 from core.signing.xades import verify_xades
+from core.testing import migrate_test_database
 from core.xml_parsing import UnsafeXml, parse_xml
 from plugins.environments.simulador.sample_documents import (
     SampleIssuer,

@@ -16,13 +16,10 @@ from adapters.facepro.validation import (
     Kind,
     as_code,
     dane_code,
-    parse_date,
     parse_time,
     responsabilidades,
 )
-from core import catalogs
-from core.clock import to_bogota
-from core.model import (
+from core.api import (
     Address,
     AllowanceCharge,
     BillingReference,
@@ -32,6 +29,9 @@ from core.model import (
     Line,
     Party,
     Tax,
+    catalogs,
+    parse_iso_date,
+    to_bogota,
 )
 
 BOGOTA_OFFSET = dt.timezone(dt.timedelta(hours=-5))
@@ -51,7 +51,7 @@ def to_document(payload: DocumentoPayload, kind: Kind, now: dt.datetime) -> Docu
     type_code, operation_type = DOCUMENT_TYPES[kind]
     now = to_bogota(now)
     factura = payload.factura
-    issue_date = parse_date(factura.fecha) if factura and factura.fecha else None
+    issue_date = parse_iso_date(factura.fecha) if factura and factura.fecha else None
     issue_time = parse_time(factura.hora) if factura and factura.hora else None
     assert payload.adquiriente is not None and payload.lineas
     billing_reference = discrepancy = None

@@ -6,7 +6,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from adapters.facepro.bench import BENCH
+from adapters.facepro.errors import SHAPE
+from adapters.facepro.responses import API_PREFIX
 from adapters.facepro.routes import router
+from adapters.facepro.validation import LIMITS
 from core.api import Dialect, hookimpl
 
 
@@ -22,6 +25,9 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             id="facepro",
             title="FacEPro Cloud",
             route_handlers=[router],
+            path_prefix=API_PREFIX,
+            errors=SHAPE,
+            limits=LIMITS,
             credentials_for_demo=credentials_for_demo,
             version="v1",
             bench=BENCH,

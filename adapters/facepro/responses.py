@@ -14,9 +14,7 @@ from typing import Any
 import msgspec
 
 from adapters.facepro.mapping import KIND_BY_TYPE_CODE
-from core.api import DocumentStatus
-from core.clock import now_bogota, to_bogota
-from core.model import DocumentRecord, TenantView
+from core.api import DocumentRecord, DocumentStatus, TenantView, now_bogota, to_bogota
 
 SERVICE = "FacEPro Cloud"
 VERSION = "v1"

@@ -1,8 +1,9 @@
-"""FacEPro Cloud's HTTP surface under ``/api/v1``: thin handlers over ``ctx.documents``.
+"""FacEPro Cloud's HTTP surface under ``/api/v1``: thin handlers over the issuing service.
 
 Each handler decodes and checks the body (``validation``), maps it (``mapping``), calls the
-issuing service and renders FacEPro's shape (``responses``). Errors are raised as types and
-answered by the router's handlers (``errors``), so other dialects keep their own shapes.
+issuing service (the dependency ``documents``) and renders FacEPro's shape (``responses``).
+Errors are raised as types and answered in FacEPro's shape (``errors.SHAPE``, declared with
+the dialect's path prefix), so other dialects keep their own shapes.
 """
 
 from __future__ import annotations
@@ -15,20 +16,21 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, SkipValidation
 
 from adapters.facepro import responses
-from adapters.facepro.errors import exception_handlers, json_response
+from adapters.facepro.errors import json_response
 from adapters.facepro.mapping import to_document
 from adapters.facepro.payloads import DocumentoPayload, NotaPayload
-from adapters.facepro.validation import (
-    InvalidPayload,
-    Kind,
-    check_documento,
-    decode,
-    parse_date,
+from adapters.facepro.validation import Kind, check_documento, decode
+from core.api import (
+    AuthenticationFailed,
+    DocumentStatus,
+    InjectedDocuments,
+    InvalidRequest,
+    IssueService,
+    TenantView,
+    now_bogota,
+    parse_bounded_int,
+    parse_iso_date,
 )
-from core.api import DocumentStatus
-from core.clock import now_bogota
-from core.errors import AuthenticationFailed
-from core.model import TenantView
 from core.tenants import parse_token
 from core.web.audit import mark_authenticated
 from core.web.context import AppContext
@@ -36,6 +38,9 @@ from core.web.context import AppContext
 DIALECT = "facepro"
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000  # pages of up to 100: far past any tenant's documents
+# What ``desde``/``hasta`` may be: wide enough for any report, narrow enough to stay a date.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 # Dependencies are objects built by the gateway: never re-validated per request.
 Ctx = NamedDependency[SkipValidation[AppContext]]
@@ -94,41 +99,45 @@ class FaceproController(Controller):
         return json_response(responses.me(tenant, user))
 
     @post("/documentos", summary="Emitir factura electrónica")
-    async def create_invoice(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
-        return await _issue(ctx, tenant, request, DocumentoPayload, "factura")
+    async def create_invoice(
+        self, documents: InjectedDocuments, tenant: Tenant, request: Request
+    ) -> Response[bytes]:
+        return await _issue(documents, tenant, request, DocumentoPayload, "factura")
 
     @post("/notas-credito", summary="Emitir nota crédito")
     async def create_credit_note(
-        self, ctx: Ctx, tenant: Tenant, request: Request
+        self, documents: InjectedDocuments, tenant: Tenant, request: Request
     ) -> Response[bytes]:
-        return await _issue(ctx, tenant, request, NotaPayload, "nota_credito")
+        return await _issue(documents, tenant, request, NotaPayload, "nota_credito")
 
     @post("/notas-debito", summary="Emitir nota débito")
     async def create_debit_note(
-        self, ctx: Ctx, tenant: Tenant, request: Request
+        self, documents: InjectedDocuments, tenant: Tenant, request: Request
     ) -> Response[bytes]:
-        return await _issue(ctx, tenant, request, NotaPayload, "nota_debito")
+        return await _issue(documents, tenant, request, NotaPayload, "nota_debito")
 
     @get("/documentos", summary="Listar documentos")
-    async def list_documents(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
+    async def list_documents(
+        self, documents: InjectedDocuments, tenant: Tenant, request: Request
+    ) -> Response[bytes]:
         query = _list_query(request)
-        records, total = await ctx.documents.list(tenant.id, **query)
+        records, total = await documents.list(tenant.id, **query)
         return json_response(
             responses.listing(records, total, query["page"], query["per_page"], base_url(request))
         )
 
     @get("/documentos/{uuid:str}", summary="Detalle de documento")
     async def detail(
-        self, ctx: Ctx, tenant: Tenant, request: Request, uuid: TrackingId
+        self, documents: InjectedDocuments, tenant: Tenant, request: Request, uuid: TrackingId
     ) -> Response[bytes]:
-        record = await ctx.documents.get(tenant.id, uuid)
+        record = await documents.get(tenant.id, uuid)
         return json_response(responses.detail(record, base_url(request)))
 
     @get("/documentos/{uuid:str}/consultar", summary="Consultar estado en DIAN")
     async def consult(
-        self, ctx: Ctx, tenant: Tenant, request: Request, uuid: TrackingId
+        self, documents: InjectedDocuments, tenant: Tenant, request: Request, uuid: TrackingId
     ) -> Response[bytes]:
-        record, dian = await ctx.documents.refresh(tenant.id, uuid)
+        record, dian = await documents.refresh(tenant.id, uuid)
         if dian is not None:
             status = dict(
                 is_valid=dian.is_valid,
@@ -146,13 +155,16 @@ class FaceproController(Controller):
         return json_response(responses.consulted(record, base_url(request), **status))
 
     @get("/documentos/{uuid:str}/xml", summary="Descargar XML firmado")
-    async def signed_xml(self, ctx: Ctx, tenant: Tenant, uuid: TrackingId) -> Response[bytes]:
-        xml = await ctx.documents.signed_xml(tenant.id, uuid)
+    async def signed_xml(
+        self, documents: InjectedDocuments, tenant: Tenant, uuid: TrackingId
+    ) -> Response[bytes]:
+        """The signed XML; 409 for a document that failed before it was signed."""
+        xml = await documents.signed_xml(tenant.id, uuid)
         return Response(content=xml, media_type="application/xml")
 
 
 async def _issue(
-    ctx: AppContext,
+    documents: IssueService,
     tenant: TenantView,
     request: Request[Any, Any, Any],
     payload_type: type[DocumentoPayload],
@@ -162,14 +174,15 @@ async def _issue(
     payload = decode(body, payload_type)
     errors = check_documento(payload, kind)
     if errors:
-        raise InvalidPayload(errors)
+        raise InvalidRequest(errors)
     document = to_document(payload, kind, now_bogota())
-    record = await ctx.documents.issue(tenant, document, dialect=DIALECT, request_payload=body)
+    record = await documents.issue(tenant, document, dialect=DIALECT, request_payload=body)
     return json_response(responses.created(record, base_url(request)), status_code=201)
 
 
 def _list_query(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """``estado``, ``desde``, ``hasta``, ``page``, ``per_page`` checked the FacEPro way."""
+    """``estado``, ``desde``, ``hasta``, ``page``, ``per_page`` checked the FacEPro way; every
+    value is bounded before it reaches the database."""
     params = request.query_params
     errors: dict[str, list[str]] = {}
     estado = params.get("estado") or None
@@ -178,17 +191,24 @@ def _list_query(request: Request[Any, Any, Any]) -> dict[str, Any]:
     dates: dict[str, dt.date | None] = {}
     for name in ("desde", "hasta"):
         raw = params.get(name) or None
-        dates[name] = parse_date(raw) if raw else None
+        dates[name] = parse_iso_date(raw) if raw else None
         if raw and dates[name] is None:
             errors[name] = ["La fecha debe tener el formato YYYY-MM-DD."]
-    page = _positive_int(params.get("page"), 1)
+        elif dates[name] is not None and not EARLIEST_DATE <= dates[name] <= LATEST_DATE:
+            errors[name] = [
+                f"La fecha debe estar entre {EARLIEST_DATE.isoformat()} y "
+                f"{LATEST_DATE.isoformat()}."
+            ]
+    page = parse_bounded_int(params.get("page"), default=1, minimum=1, maximum=MAX_PAGE)
     if page is None:
-        errors["page"] = ["La página debe ser un entero mayor o igual a 1."]
-    per_page = _positive_int(params.get("per_page"), DEFAULT_PER_PAGE)
+        errors["page"] = [f"La página debe ser un entero entre 1 y {MAX_PAGE}."]
+    per_page = parse_bounded_int(
+        params.get("per_page"), default=DEFAULT_PER_PAGE, minimum=1, maximum=MAX_PAGE
+    )
     if per_page is None:
         errors["per_page"] = [f"per_page debe ser un entero entre 1 y {MAX_PER_PAGE}."]
     if errors:
-        raise InvalidPayload(errors)
+        raise InvalidRequest(errors)
     assert page is not None and per_page is not None
     return {
         "status": estado,
@@ -199,18 +219,9 @@ def _list_query(request: Request[Any, Any, Any]) -> dict[str, Any]:
     }
 
 
-def _positive_int(raw: str | None, default: int) -> int | None:
-    if raw is None or raw == "":
-        return default
-    if not raw.strip().isdigit() or int(raw) < 1:
-        return None
-    return int(raw)
-
-
 router = Router(
     path="/api/v1",
     route_handlers=[FaceproController],
     dependencies={"tenant": Provide(authenticated_tenant)},
-    exception_handlers=exception_handlers(),
     tags=["FacEPro Cloud"],
 )

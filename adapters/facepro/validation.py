@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal, TypeVar
 
@@ -23,8 +23,15 @@ from adapters.facepro.payloads import (
     Motivo,
     NotaPayload,
 )
-from core import catalogs
-from core.validation.nit import is_valid_nit
+from core.api import (
+    DecodeLimits,
+    catalogs,
+    decode_json,
+    is_ascii_digits,
+    is_email,
+    is_valid_nit,
+    parse_iso_date,
+)
 
 Kind = Literal["factura", "nota_credito", "nota_debito"]
 Errors = dict[str, list[str]]
@@ -43,9 +50,7 @@ MAX_LINEAS = 200
 MAX_AMOUNT = Decimal("1e15")
 DEFAULT_UNIDAD = "94"
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"(\d{2}):(\d{2}):(\d{2})(-05:00)?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(-05:00)?")
 _HEX96 = re.compile(r"[0-9a-fA-F]{96}")
 # Characters XML 1.0 cannot carry: the signed UBL could not be built with them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -74,16 +79,6 @@ def responsabilidades(value: str | list[str] | None) -> tuple[str, ...]:
     return tuple(code.strip() for code in items if code and code.strip())
 
 
-def parse_date(value: str) -> dt.date | None:
-    """``YYYY-MM-DD`` as a date, or ``None`` when it is not a real calendar date."""
-    if not _DATE.fullmatch(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def parse_time(value: str) -> dt.time | None:
     """``HH:mm:ss`` (optionally ``-05:00``) as a naive time, or ``None`` when invalid."""
     match = _TIME.fullmatch(value)
@@ -96,14 +91,6 @@ def parse_time(value: str) -> dt.time | None:
 
 
 P = TypeVar("P", bound=DocumentoPayload)
-
-
-class InvalidPayload(Exception):
-    """The body broke FacEPro's rules; ``errors`` maps FacEPro paths to Spanish messages."""
-
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        self.errors = {path: list(messages) for path, messages in errors.items()}
-        super().__init__("; ".join(self.errors))
 
 
 # Field -> how messages name it, for wrong-type answers of the decoder.
@@ -136,45 +123,17 @@ LABELS = {
     "cufe": "El CUFE",
     "motivo": "El motivo",
 }
-_EXPECTED = re.compile(r"Expected `([^`]*)`")
-_AT = re.compile(r"at `\$((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)`")
+# The wrong-type message of a field, where the seed words it its own way.
+TYPE_MESSAGES = {"iva_pct": "El IVA % debe ser un número entre 0 y 100."}
+LIMITS = DecodeLimits()
 
 
 def decode(body: bytes, payload_type: type[P]) -> P:
-    """The payload Struct for a request body, or ``InvalidPayload`` in FacEPro's terms.
-
-    Malformed JSON and wrong types are client errors (422), never a 500.
-    """
-    try:
-        return msgspec.json.decode(body, type=payload_type)
-    except msgspec.ValidationError as exc:
-        raise InvalidPayload(_type_error(str(exc))) from None
-    except msgspec.DecodeError:
-        raise InvalidPayload({"body": ["El cuerpo de la petición no es un JSON válido."]}) from None
-
-
-def _type_error(message: str) -> dict[str, list[str]]:
-    at = _AT.search(message)
-    raw = at.group(1) if at else ""
-    segments = re.findall(r"[A-Za-z_][A-Za-z0-9_]*|\d+", raw)
-    if not segments:
-        return {"body": ["El cuerpo de la petición debe ser un objeto JSON."]}
-    path = ".".join(segments)
-    field = next((s for s in reversed(segments) if not s.isdigit()), "")
-    label = LABELS.get(field, "El campo")
-    expected = _EXPECTED.search(message)
-    kinds = expected.group(1) if expected else ""
-    if "decimal" in kinds or "decimal" in message:
-        if field == "iva_pct":
-            return {path: ["El IVA % debe ser un número entre 0 y 100."]}
-        what = "un número"
-    elif "str" in kinds.split(" | ") or not kinds:
-        what = "un texto"
-    elif "array" in kinds:
-        what = "una lista"
-    else:
-        what = "un objeto"
-    return {path: [f"{label} debe ser {what}."]}
+    """The payload Struct for a request body within the toolkit's limits, or
+    ``InvalidRequest`` on FacEPro's paths: malformed JSON and wrong types are 422, never 500."""
+    return decode_json(
+        body, payload_type, limits=LIMITS, labels=LABELS, type_messages=TYPE_MESSAGES
+    )
 
 
 class _Collector:
@@ -194,7 +153,7 @@ def check_documento(payload: DocumentoPayload, kind: Kind) -> Errors:
     out = _Collector()
     _check_characters(payload, "", out)
     if payload.factura is not None:
-        if payload.factura.fecha is not None and parse_date(payload.factura.fecha) is None:
+        if payload.factura.fecha is not None and parse_iso_date(payload.factura.fecha) is None:
             out.add("factura.fecha", "La fecha debe tener el formato YYYY-MM-DD.")
         if payload.factura.hora is not None and parse_time(payload.factura.hora) is None:
             out.add("factura.hora", "La hora debe tener el formato HH:mm:ss-05:00.")
@@ -244,7 +203,7 @@ def _check_adquiriente(a: Adquiriente, out: _Collector) -> None:
     numero = as_code(a.numero_documento)
     if numero is None:
         out.add(p + "numero_documento", "El número de documento es requerido.")
-    elif tipo_documento in NUMERIC_ID_TYPES and not numero.isdigit():
+    elif tipo_documento in NUMERIC_ID_TYPES and not is_ascii_digits(numero):
         out.add(p + "numero_documento", "El número de documento solo admite dígitos (NIT sin DV).")
     elif len(numero) > 20:
         out.add(p + "numero_documento", "El número de documento admite máximo 20 caracteres.")
@@ -256,9 +215,9 @@ def _check_adquiriente(a: Adquiriente, out: _Collector) -> None:
                 p + "dv",
                 "El dígito de verificación es requerido cuando el tipo de documento es NIT (31).",
             )
-        elif not (len(dv) == 1 and dv.isdigit()):
+        elif not (len(dv) == 1 and is_ascii_digits(dv)):
             out.add(p + "dv", "El dígito de verificación debe ser un solo dígito.")
-        elif numero is not None and numero.isdigit() and not is_valid_nit(numero, dv):
+        elif numero is not None and is_ascii_digits(numero) and not is_valid_nit(numero, dv):
             out.add(p + "dv", "El dígito de verificación no corresponde al NIT.")
 
     if a.razon_social is None or not a.razon_social.strip():
@@ -277,7 +236,7 @@ def _check_adquiriente(a: Adquiriente, out: _Collector) -> None:
                 "(use O-13, O-15, O-23, O-47 o R-99-PN).",
             )
 
-    if a.email is not None and a.email.strip() and not _EMAIL.fullmatch(a.email.strip()):
+    if a.email is not None and a.email.strip() and not is_email(a.email.strip()):
         out.add(p + "email", "El email no es válido.")
 
     municipio = dane_code(a.codigo_municipio, 5)
@@ -372,7 +331,7 @@ def _check_referencia(ref: FacturaReferencia | None, out: _Collector) -> None:
         out.add(p + "cufe", "El CUFE debe tener 96 caracteres hexadecimales.")
     if ref.fecha is None or not ref.fecha.strip():
         out.add(p + "fecha", "La fecha de la factura de referencia es requerida.")
-    elif parse_date(ref.fecha.strip()) is None:
+    elif parse_iso_date(ref.fecha.strip()) is None:
         out.add(p + "fecha", "La fecha debe tener el formato YYYY-MM-DD.")
 
 

@@ -18,27 +18,42 @@ MAX_DAYS_BEFORE = 5
 MAX_DAYS_AFTER = 10
 
 
+def issue_window_problem(
+    issue_date: dt.date | None, *, now: dt.datetime, rule_prefix: str
+) -> Problem | None:
+    """The error for an issue date outside the window around today, else ``None``.
+
+    Checked before anything else depends on the date (the numbering range valid that day,
+    the issue moment in Bogotá): ``9999-12-31`` or ``0001-01-01`` get this answer, not an
+    overflow or a missing range.
+    """
+    today = to_bogota(now).date()
+    issue = issue_date or today
+    earliest = today - dt.timedelta(days=MAX_DAYS_BEFORE)
+    latest = today + dt.timedelta(days=MAX_DAYS_AFTER)
+    if earliest <= issue <= latest:
+        return None
+    return Problem(
+        path="issue_date",
+        rule=f"{rule_prefix}D09e",
+        message=(
+            f"La fecha de emisión ({issue.isoformat()}) no puede ser anterior en más de "
+            f"{MAX_DAYS_BEFORE} días ni posterior en más de {MAX_DAYS_AFTER} días a la "
+            "fecha "
+            f"actual ({today.isoformat()})."
+        ),
+    )
+
+
 def check_issue_date(document: Document, *, now: dt.datetime, rule_prefix: str) -> list[Problem]:
     """Issue date window and due dates; no issue date means today (the pipeline's default)."""
     today = to_bogota(now).date()
     issue = document.issue_date or today
     rule = f"{rule_prefix}D09e"
     problems: list[Problem] = []
-    earliest = today - dt.timedelta(days=MAX_DAYS_BEFORE)
-    latest = today + dt.timedelta(days=MAX_DAYS_AFTER)
-    if not earliest <= issue <= latest:
-        problems.append(
-            Problem(
-                path="issue_date",
-                rule=rule,
-                message=(
-                    f"La fecha de emisión ({issue.isoformat()}) no puede ser anterior en más de "
-                    f"{MAX_DAYS_BEFORE} días ni posterior en más de {MAX_DAYS_AFTER} días a la "
-                    "fecha "
-                    f"actual ({today.isoformat()})."
-                ),
-            )
-        )
+    outside = issue_window_problem(document.issue_date, now=now, rule_prefix=rule_prefix)
+    if outside is not None:
+        problems.append(outside)
     elif issue != today:
         problems.append(
             Problem(

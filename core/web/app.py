@@ -11,7 +11,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.app import AppConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -37,15 +37,25 @@ class PasarelaPlugin(InitPluginProtocol):
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         ctx = self.ctx
         app_config.route_handlers.append(admin_router)
-        for dialect in sorted(ctx.registry.dialects, key=lambda d: d.id):
-            app_config.route_handlers.extend(dialect.route_handlers)
+        dialects = sorted(ctx.registry.dialects, key=lambda d: d.id)
+        for dialect in dialects:
+            app_config.route_handlers.append(
+                Router(
+                    path="/",
+                    route_handlers=list(dialect.route_handlers),
+                    request_max_body_size=dialect.limits.max_body_bytes,
+                )
+            )
         app_config.dependencies["ctx"] = Provide(lambda: ctx, use_cache=True, sync_to_thread=False)
+        app_config.dependencies["documents"] = Provide(
+            lambda: ctx.documents, use_cache=True, sync_to_thread=False
+        )
         app_config.signature_namespace.update(
             {"AppContext": AppContext, "InjectedContext": InjectedContext}
         )
         app_config.middleware.append(RequestAuditMiddleware())
         app_config.exception_handlers = {
-            **default_exception_handlers(),
+            **default_exception_handlers(dialects),
             **app_config.exception_handlers,
         }
         app_config.state["ctx"] = ctx

@@ -1,119 +1,55 @@
-"""App-wide exception handlers: what a request gets when no dialect answered in its own shape.
+"""The gateway's own error shape, and the app-level handlers that pick a shape per path.
 
-Dialects register their own handlers on their routers (those win, Litestar picks the most
-specific layer); these are the defaults for admin routes and for anything unexpected.
-An unexpected exception never leaks a traceback or a message: the client gets a generic JSON
-500 with a request id, the log gets the details under that id.
+Under a dialect's path prefix the dialect's ``ErrorShape`` answers (``core.dialects.errors``);
+everywhere else (admin routes, the portal, unknown paths) this plain JSON shape does:
+``{"status_code": ..., "detail": "<Spanish>"}`` plus the details of the error. An unexpected
+exception never leaks a traceback or a message: the client gets a 500 with a reference, the
+log gets the details under that reference.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from litestar import Request, Response
-from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar import Response
 from litestar.types import ExceptionHandlersMap
 
-from core.errors import (
-    AuthenticationFailed,
-    CertificateError,
-    DianUnavailable,
-    NotFound,
-    NumberingExhausted,
-    PasarelaError,
-    PermissionDenied,
-    QuotaExceeded,
-    ValidationFailed,
-)
-
-log = logging.getLogger("pasarela.web")
+from core.contracts import Dialect
+from core.dialects.errors import ApiError, ErrorShape, ShapesByPrefix, exception_handlers
+from core.errors import PermissionDenied, QuotaExceeded, ValidationFailed
 
 
-def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        content=body, status_code=status, headers=headers, media_type="application/json"
-    )
-
-
-def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response:
-    """Any exception nobody else handled: logged with a reference, answered without internals."""
-    reference = uuid.uuid4().hex
-    log.error(
-        "unhandled exception",
-        exc_info=exc,
-        extra={"reference": reference, "method": request.method, "path": request.url.path},
-    )
-    return _json(
-        HTTP_500_INTERNAL_SERVER_ERROR,
-        {"status_code": 500, "detail": "Error interno del servidor", "reference": reference},
-    )
-
-
-def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response:
-    """Litestar's own HTTP errors (404, 405, 400 ...), in the same JSON shape as ours."""
-    if exc.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
-        return internal_error(request, exc)
-    body: dict[str, Any] = {"status_code": exc.status_code, "detail": exc.detail}
-    if exc.extra:
-        body["extra"] = exc.extra
-    return _json(exc.status_code, body, headers=exc.headers)
-
-
-def pasarela_error(request: Request[Any, Any, Any], exc: PasarelaError) -> Response:
-    """Core error types as plain JSON with Spanish messages (dialects override with their own)."""
-    match exc:
+def render_default(error: ApiError) -> Response[Any]:
+    """``ApiError`` as the gateway's plain JSON."""
+    body: dict[str, Any] = {"status_code": error.status, "detail": error.message}
+    match error.cause:
         case ValidationFailed():
-            problems = [
+            body["problems"] = [
                 {"path": p.path, "message": p.message, "rule": p.rule, "severity": p.severity}
-                for p in exc.problems
+                for p in error.cause.problems
             ]
-            return _json(
-                422, {"status_code": 422, "detail": "Documento inválido", "problems": problems}
-            )
-        case AuthenticationFailed():
-            return _json(401, {"status_code": 401, "detail": "Credenciales inválidas"})
         case PermissionDenied():
-            return _json(
-                403,
-                {
-                    "status_code": 403,
-                    "detail": "El emisor no tiene permiso para esta operación",
-                    "permission": exc.permission,
-                },
-            )
-        case NotFound():
-            return _json(404, {"status_code": 404, "detail": "No encontrado"})
+            body["permission"] = error.cause.permission
         case QuotaExceeded():
-            return _json(
-                429,
-                {
-                    "status_code": 429,
-                    "detail": "Cupo de documentos agotado",
-                    "used": exc.used,
-                    "limit": exc.limit,
-                    "period": exc.period,
-                },
-                headers={"Retry-After": str(exc.retry_after_s)},
-            )
-        case NumberingExhausted():
-            return _json(
-                409,
-                {"status_code": 409, "detail": "No hay numeración disponible para el documento"},
-            )
-        case DianUnavailable():
-            return _json(503, {"status_code": 503, "detail": "La DIAN no está disponible"})
-        case CertificateError():
-            return _json(422, {"status_code": 422, "detail": str(exc)})
-    return internal_error(request, exc)
+            body.update(used=error.cause.used, limit=error.cause.limit, period=error.cause.period)
+    if error.fields and not isinstance(error.cause, ValidationFailed):
+        body["errors"] = {path: list(messages) for path, messages in error.fields.items()}
+    if error.reference is not None:
+        body["reference"] = error.reference
+    return Response(
+        content=body,
+        status_code=error.status,
+        headers=dict(error.headers),
+        media_type="application/json",
+    )
 
 
-def default_exception_handlers() -> ExceptionHandlersMap:
-    """The handlers ``create_app`` installs at app level."""
-    return {
-        HTTPException: http_error,
-        PasarelaError: pasarela_error,
-        HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
-    }
+DEFAULT_SHAPE = ErrorShape(render=render_default)
+
+
+def default_exception_handlers(dialects: Iterable[Dialect] = ()) -> ExceptionHandlersMap:
+    """The handlers ``create_app`` installs at app level: each dialect that declares a path
+    prefix and an error shape answers everything under its prefix; the rest gets the default."""
+    shapes = {d.path_prefix: d.errors for d in dialects if d.path_prefix and d.errors}
+    return exception_handlers(ShapesByPrefix(shapes, DEFAULT_SHAPE))

@@ -25,8 +25,15 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def issuing_tenant(ctx: AppContext, nit: str, name: str, **options: object) -> str:
-    """A simulador tenant with certificate and ranges for 01/91/92; returns a FacEPro token."""
+async def issuing_tenant(
+    ctx: AppContext,
+    nit: str,
+    name: str,
+    range_types: tuple[str, ...] = ("01", "91", "92"),
+    **options: object,
+) -> str:
+    """A simulador tenant with certificate and ranges (01/91/92 unless ``range_types`` says
+    otherwise); returns a FacEPro token."""
     tenants = ctx.tenants
     tenant = await tenants.create_tenant(
         nit=nit,
@@ -55,7 +62,7 @@ async def issuing_tenant(ctx: AppContext, nit: str, name: str, **options: object
     )
     pkcs12, password = generate_test_pkcs12(nit=nit, name=name)
     await tenants.attach_certificate(tenant.id, pkcs12, password)
-    for type_code in ("01", "91", "92"):
+    for type_code in range_types:
         await add_demo_range(tenants, tenant.id, type_code)
     credential = await tenants.issue_credential(tenant.id, "facepro", "Luis Alberto")
     return credential.token

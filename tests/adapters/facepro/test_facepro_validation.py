@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from adapters.facepro.payloads import DocumentoPayload, NotaPayload
-from adapters.facepro.validation import InvalidPayload, check_documento, decode
+from adapters.facepro.validation import check_documento, decode
+from core.api import InvalidRequest
 
 CUFE = "a" * 96
 
@@ -49,7 +50,7 @@ def errors_of(body: dict[str, Any], kind: str = "factura") -> dict[str, list[str
     payload_type = DocumentoPayload if kind == "factura" else NotaPayload
     try:
         payload = decode(json.dumps(body).encode(), payload_type)
-    except InvalidPayload as exc:
+    except InvalidRequest as exc:
         return exc.errors
     return check_documento(payload, kind)  # type: ignore[arg-type]
 
@@ -264,7 +265,7 @@ def test_debit_note_reasons_are_one_to_four() -> None:
     ],
 )
 def test_malformed_bodies(raw: bytes, errors: dict[str, list[str]]) -> None:
-    with pytest.raises(InvalidPayload) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         decode(raw, DocumentoPayload)
     assert caught.value.errors == errors
 
