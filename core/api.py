@@ -2,11 +2,24 @@
 
     from core.api import hookimpl, Dialect, Environment, DocumentType, model, Problem
 
+Follow-up work: register a ``JobKind`` through ``pasarela_register_jobs`` and store jobs with
+``enqueue_job(connection, kind, payload)`` inside your own transaction (``ctx.database.run``)
+or ``await ctx.jobs.enqueue(kind, payload)``.
+
 Everything here is a stable contract; the rest of ``core`` may change between releases.
 """
 
 from core import model
-from core.contracts import Dialect, DocumentType, Environment, Provisioning, UniqueCode
+from core.contracts import (
+    Dialect,
+    DocumentType,
+    Environment,
+    JobContext,
+    JobKind,
+    JobOutcome,
+    Provisioning,
+    UniqueCode,
+)
 from core.errors import (
     AuthenticationFailed,
     CertificateError,
@@ -23,6 +36,7 @@ from core.errors import (
     WsSecurityError,
 )
 from core.hookspecs import hookimpl
+from core.jobs import enqueue as enqueue_job
 from core.model import Document, Problem, TenantView
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
@@ -42,6 +56,9 @@ __all__ = [
     "DuplicateDocument",
     "DocumentType",
     "Environment",
+    "JobContext",
+    "JobKind",
+    "JobOutcome",
     "NotFound",
     "NumberingExhausted",
     "PasarelaError",
@@ -54,6 +71,7 @@ __all__ = [
     "UniqueCode",
     "ValidationFailed",
     "WsSecurityError",
+    "enqueue_job",
     "hookimpl",
     "model",
 ]

@@ -15,7 +15,7 @@ import pluggy
 if TYPE_CHECKING:
     from lxml import etree
 
-    from core.contracts import Dialect, DocumentType, Environment
+    from core.contracts import Dialect, DocumentType, Environment, JobKind
     from core.model import Document, Problem, TenantView
 
 PROJECT = "pasarela"
@@ -47,6 +47,18 @@ def pasarela_register_document_types(register: Callable[[DocumentType], None]) -
     """Register DIAN document types (01 factura, 91 nota crédito, 92 nota débito, 20 POS ...).
 
     Call ``register(DocumentType(...))``; the ``code`` is DIAN's type code and must be unique.
+    """
+
+
+@hookspec
+def pasarela_register_jobs(register: Callable[[JobKind], None]) -> None:
+    """Register kinds of durable follow-up work (e-mail delivery, AttachedDocument ...).
+
+    Call ``register(JobKind(id=..., handler=...))``; the id is what jobs of this kind are
+    stored under, so keep it stable and namespaced (``"myplugin.send_email"``). Enqueue work
+    with ``core.api.enqueue_job`` inside your own transaction (or ``ctx.jobs.enqueue``): it is
+    stored in the gateway's database and run by the job worker of any gateway process, with
+    retries and backoff. Duplicate ids are a start-up error.
     """
 
 

@@ -97,6 +97,7 @@ def build_registry(pm: pluggy.PluginManager) -> Registry:
     pm.hook.pasarela_register_dialects(register=registry.dialects.register)
     pm.hook.pasarela_register_environments(register=registry.environments.register)
     pm.hook.pasarela_register_document_types(register=registry.document_types.register)
+    pm.hook.pasarela_register_jobs(register=registry.jobs.register)
     return registry
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from core.contracts import Dialect, DocumentType, Environment
+from core.contracts import Dialect, DocumentType, Environment, JobKind
 from core.errors import ConfigurationError, NotFound
 
 T = TypeVar("T")
@@ -52,10 +52,12 @@ class Catalog(Generic[T]):
 
 @dataclass
 class Registry:
-    """Dialects, environments and document types contributed by the installed plugins."""
+    """Dialects, environments, document types and job kinds contributed by the installed
+    plugins (core's own job kinds are added by the composition root, ``core.context``)."""
 
     dialects: Catalog[Dialect] = field(default_factory=lambda: Catalog("dialect", "id"))
     environments: Catalog[Environment] = field(default_factory=lambda: Catalog("environment", "id"))
     document_types: Catalog[DocumentType] = field(
         default_factory=lambda: Catalog("document type", "code")
     )
+    jobs: Catalog[JobKind] = field(default_factory=lambda: Catalog("job kind", "id"))

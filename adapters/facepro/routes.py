@@ -26,11 +26,11 @@ from adapters.facepro.validation import (
     parse_date,
 )
 from core.clock import now_bogota
+from core.context import AppContext
 from core.errors import AuthenticationFailed
 from core.model import TenantView
 from core.tenants import parse_token
 from core.web.audit import mark_authenticated
-from core.web.context import AppContext
 
 DIALECT = "facepro"
 ESTADOS = ("aceptado", "rechazado", "pendiente", "fallido")

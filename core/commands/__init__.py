@@ -11,8 +11,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from core.context import AppContext
 from core.settings import Settings
-from core.web.context import AppContext
 
 T = TypeVar("T")
 
@@ -20,6 +20,9 @@ T = TypeVar("T")
 def run_with_context(
     work: Callable[[AppContext], Awaitable[T]], settings: Settings | None = None
 ) -> T:
+    """``work(ctx)`` on a context built from ``settings`` (default: the environment's); the
+    job worker is not started: a command does its own work and exits."""
+
     async def run() -> T:
         ctx = AppContext.create(settings or Settings.from_env())
         try:

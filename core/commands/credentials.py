@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from core.commands import run_with_context
-from core.web.context import AppContext
+from core.context import AppContext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
