@@ -109,3 +109,16 @@ async def test_a_refused_document_leaves_neither_document_nor_job(
     with pytest.raises(QuotaExceeded):
         await ctx.documents.issue(tenant, INVOICE, dialect="test")
     assert await _rows(ctx, DocumentRow) == [] and await _rows(ctx, JobRow) == []
+
+
+def test_the_job_lease_is_its_own_setting(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {"PASARELA_JOB_LEASE": "2.5", "PASARELA_DIAN_TIMEOUT": "45"},
+        database_url=f"sqlite:///{tmp_path / 'lease.db'}",
+    )
+    assert (settings.job_lease_s, Settings().job_lease_s) == (2.5, 30.0)
+    ctx = AppContext.create(settings)
+    try:
+        assert ctx.jobs.lease_s == 2.5  # not derived from the 45 s DIAN timeout
+    finally:
+        asyncio.run(ctx.close())
