@@ -8,6 +8,10 @@ dialect toolkit (``decode_json`` with ``DecodeLimits``, field checks, ``ErrorSha
 ``ApiError`` for its own error bodies); the issuing service its handlers receive as the
 dependency ``documents`` (``InjectedDocuments``); catalogs, the NIT check digit, money
 rounding and Bogotá time.
+
+Follow-up work: register a ``JobKind`` through ``pasarela_register_jobs`` and store jobs with
+``enqueue_job(connection, kind, payload)`` inside your own transaction (``ctx.database.run``)
+or ``await ctx.jobs.enqueue(kind, payload)``.
 """
 
 from litestar.di import NamedDependency
@@ -22,6 +26,9 @@ from core.contracts import (
     Dialect,
     DocumentType,
     Environment,
+    JobContext,
+    JobKind,
+    JobOutcome,
     MigrationTree,
     Provisioning,
     UniqueCode,
@@ -57,6 +64,7 @@ from core.errors import (
 )
 from core.hookspecs import hookimpl
 from core.issuing import IssueService
+from core.jobs import enqueue as enqueue_job
 from core.model import (
     Address,
     AllowanceCharge,
@@ -140,6 +148,9 @@ __all__ = [
     "InjectedDocuments",
     "InvalidRequest",
     "IssueService",
+    "JobContext",
+    "JobKind",
+    "JobOutcome",
     "Line",
     "LineTotals",
     "MonetaryTotals",
@@ -181,6 +192,7 @@ __all__ = [
     "catalogs",
     "check_digit",
     "decode_json",
+    "enqueue_job",
     "hookimpl",
     "is_ascii_digits",
     "is_email",

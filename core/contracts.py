@@ -1,5 +1,5 @@
-"""What plugins register: dialects, environments, document types, migration trees, commands
-and benches.
+"""What plugins register: dialects, environments, document types, migration trees, commands,
+benches and job kinds.
 
 These are the contracts of DESIGN §3. A plugin builds instances of these classes and hands
 them to the ``register`` callback of the matching ``pasarela_register_*`` hook.
@@ -8,6 +8,7 @@ them to the ``register`` callback of the matching ``pasarela_register_*`` hook.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -202,3 +203,70 @@ class MigrationTree:
 
     name: str
     location: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobContext:
+    """What a job handler is told besides its payload.
+
+    ``attempt`` is 1 on the first run. ``gateway`` is the application context the gateway
+    was built with (``core.context.AppContext``: settings, registry, database, tenants,
+    documents, jobs), so a handler reaches the services it needs without globals.
+    """
+
+    job_id: int
+    kind: str
+    attempt: int
+    gateway: Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobOutcome:
+    """How a job run ended: ``done()``, ``retry(error, delay_s=...)`` or ``failed(error)``.
+
+    A retry without ``delay_s`` waits the kind's backoff for that attempt; a retry past the
+    kind's ``max_attempts`` becomes a failure. A handler that raises is retried the same way.
+    """
+
+    state: Literal["done", "retry", "failed"]
+    error: str | None = None
+    delay_s: float | None = None
+
+    @classmethod
+    def done(cls) -> JobOutcome:
+        return cls(state="done")
+
+    @classmethod
+    def retry(cls, error: str | None = None, *, delay_s: float | None = None) -> JobOutcome:
+        return cls(state="retry", error=error, delay_s=delay_s)
+
+    @classmethod
+    def failed(cls, error: str) -> JobOutcome:
+        return cls(state="failed", error=error)
+
+
+JobHandler = Callable[[Mapping[str, Any], JobContext], Awaitable["JobOutcome | None"]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobKind:
+    """A kind of follow-up work run by the durable job queue (``core.jobs``).
+
+    ``handler(payload, context)`` does one attempt and returns a ``JobOutcome`` (``None``
+    means done). Jobs are at-least-once: a process that dies mid-run leaves the job leased,
+    and once the lease runs out another process runs it again, so a handler must be safe to
+    repeat (DIAN delivery asks DIAN before re-sending). ``max_attempts`` bounds the runs;
+    attempt ``n`` that asks to retry waits ``backoff_s * 2 ** (n - 1)`` seconds, at most
+    ``max_backoff_s``. ``payload`` is JSON: keep ids in it, not whole documents.
+    """
+
+    id: str
+    handler: JobHandler
+    max_attempts: int = 10
+    backoff_s: float = 5.0
+    max_backoff_s: float = 300.0
+
+    def delay_after(self, attempt: int) -> float:
+        """Seconds to wait after attempt ``attempt`` (1-based) asked to be retried."""
+        exponent = min(max(attempt, 1) - 1, 60)  # 2**60 s is past any cap: no overflow
+        return min(self.backoff_s * math.pow(2, exponent), self.max_backoff_s)

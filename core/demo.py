@@ -18,12 +18,12 @@ from typing import Any, Final, NamedTuple
 
 import msgspec
 
+from core.context import AppContext
 from core.errors import NotFound
 from core.model import Address, Contact, Party
 from core.signing.testcerts import generate_test_pkcs12
 from core.tenants import IssuedCredential, TenantRecord, TenantService
 from core.validation.nit import check_digit
-from core.web.context import AppContext
 
 DEMO_NIT: Final = "900373076"
 DEMO_NAME: Final = "Pasarela Demo S.A.S."

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pluggy
 from lxml import etree
 
-from core.contracts import Command, Dialect, DocumentType, Environment, MigrationTree
+from core.contracts import Command, Dialect, DocumentType, Environment, JobKind, MigrationTree
 from core.model import Document, DocumentRecord, Problem, TenantView
 
 PROJECT = "pasarela"
@@ -81,6 +81,18 @@ def pasarela_register_benches(register: Callable[[Command], None]) -> None:
     Call ``register(Command(...))`` as for ``pasarela_register_commands``; the command is
     mounted as ``pasarela bench NAME`` beside core's ``pipeline`` and ``http``. By convention
     a bench prints a last line ``NAME key=value ...`` that scripts can read.
+    """
+
+
+@hookspec
+def pasarela_register_jobs(register: Callable[[JobKind], None]) -> None:
+    """Register kinds of durable follow-up work (e-mail delivery, AttachedDocument ...).
+
+    Call ``register(JobKind(id=..., handler=...))``; the id is what jobs of this kind are
+    stored under, so keep it stable and namespaced (``"myplugin.send_email"``). Enqueue work
+    with ``core.api.enqueue_job`` inside your own transaction (or ``ctx.jobs.enqueue``): it is
+    stored in the gateway's database and run by the job worker of any gateway process, with
+    retries and backoff. Duplicate ids are a start-up error.
     """
 
 

@@ -6,10 +6,16 @@ One document travels like this (DESIGN §2)::
       → prepare (totals, UBL, CUFE/CUDE, XAdES, ZIP) → persist signed XML
       → SOAP to DIAN (or the simulator) → persist the answer → pasarela_document_finished
 
-A document is stored before anything is sent. A timeout, a 5xx or a crash leaves it
-"pendiente" and the retry worker (``core.retrying``) finishes it: it asks DIAN for the CUFE
-first and only re-sends the same signed ZIP when DIAN does not know it, so a document is never
-given a second number.
+A document is stored before anything is sent, together with its delivery job
+(``DELIVERY_JOB`` in ``core.jobs``), in one transaction. The request that issues it runs that
+job's first attempt itself, holding the job's lease; a timeout, a 5xx or a crash leaves the
+document "pendiente" and the job due again (after a backoff, or once the lease of a dead
+process runs out), and the job worker of any gateway process finishes it: it asks DIAN for the
+CUFE first and only re-sends the same signed ZIP when DIAN does not know it, so a document is
+never given a second number.
+
+The issue moment and the totals are computed once per document, here, and handed to the
+pre-flight and to the pipeline.
 """
 
 from __future__ import annotations
@@ -18,28 +24,38 @@ import asyncio
 import datetime as dt
 import functools
 import logging
-from collections.abc import Sequence
+import uuid as uuid_module
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Final
 
 import httpx
 import msgspec
+from sqlalchemy import Connection
 
 from core.clock import now_bogota
-from core.contracts import DocumentType, Environment
+from core.contracts import DocumentType, Environment, JobContext, JobKind, JobOutcome
 from core.dian.client import DianClient, DianClientPool
 from core.dian.errors import SoapFaultError
 from core.dian.responses import DianResponse
 from core.errors import (
     DianUnavailable,
+    NotFound,
     NumberingExhausted,
     PermissionDenied,
     SignedXmlUnavailable,
     ValidationFailed,
 )
-from core.model import Document, DocumentRecord, TenantView
+from core.jobs import Job, JobQueue, enqueue
+from core.model import Document, DocumentRecord, TenantView, Totals
 from core.model.status import DocumentStatus
-from core.pipeline import PreparedDocument, issue_moment, prepare_document, validate_document
+from core.pipeline import (
+    PreparedDocument,
+    issue_facts,
+    issue_moment,
+    prepare_document,
+    validate_document,
+)
 from core.plugins import PluginHooks
 from core.registry import Registry
 from core.settings import Settings
@@ -48,11 +64,7 @@ from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenants import TenantService, count_quota, required_permission
 from core.ubl.packaging import document_file_names, zip_xml
 from core.validation.issue_date import issue_window_problem
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-    from core.web.context import AppContext
+from core.verdicts import judge, stored_answer
 
 log = logging.getLogger(__name__)
 
@@ -64,41 +76,7 @@ PENDING, ACCEPTED, REJECTED, FAILED = (
 )
 IDENTITY_TTL = dt.timedelta(minutes=5)  # a replaced certificate is picked up within this
 ACTIVE_RANGE_MAX_AGE_S = 30.0  # a range registered by another process is used within this
-
-
-class Verdict(msgspec.Struct, frozen=True, kw_only=True):
-    """What a DIAN answer means for our document."""
-
-    status: str
-    message: str | None
-
-
-def judge(response: DianResponse, unique_code: str | None) -> Verdict:
-    """Map a DianResponse to a document status.
-
-    00 accepted (notifications kept); 99 rejected, except Regla 90 for our own CUFE, which
-    means DIAN already accepted this very document (an earlier send whose answer we lost);
-    66/98/empty: DIAN does not have it yet or is still processing → stays pending;
-    89: the package itself was refused (ZIP, NIT not authorized) → failed.
-    GetStatusZip of a habilitación test set answers ``2`` "… se encuentra Aceptado." (with
-    IsValid false) once the whole set passed: every document in it counts as accepted.
-    """
-    code = response.status_code
-    message = response.status_message or response.status_description or None
-    if code == "00" and response.is_valid:
-        return Verdict(status=ACCEPTED, message=message)
-    if code == "2" and "Aceptado" in (response.status_description or ""):
-        return Verdict(status=ACCEPTED, message=message)  # the whole test set was accepted
-    if response.is_duplicate:
-        key = (response.xml_document_key or "").lower()
-        if not key or (unique_code and key == unique_code.lower()):
-            return Verdict(status=ACCEPTED, message="Documento procesado anteriormente.")
-        return Verdict(status=REJECTED, message=message)
-    if code == "99":
-        return Verdict(status=REJECTED, message=message)
-    if code == "89":
-        return Verdict(status=FAILED, message=message)
-    return Verdict(status=PENDING, message=message)
+DELIVERY_JOB: Final = "dian.deliver"  # payload: {"tenant_id": int, "uuid": str}
 
 
 class IssueService:
@@ -112,6 +90,7 @@ class IssueService:
         plugin_manager: PluginHooks | None,
         tenants: TenantService,
         documents: DocumentRepository,
+        jobs: JobQueue,
         pool: DianClientPool | None = None,
         certificates: CertificateCache | None = None,
     ) -> None:
@@ -120,38 +99,26 @@ class IssueService:
         self.plugin_manager = plugin_manager
         self.tenants = tenants
         self.documents = documents
+        self.jobs = jobs
         self.pool = pool or DianClientPool(timeout=_timeout(settings))
         self.certificates = certificates or CertificateCache()
         self._identities: dict[int, tuple[SigningIdentity, dt.datetime]] = {}
         self._identity_locks: dict[int, asyncio.Lock] = {}
         self._identity_locks_loop: asyncio.AbstractEventLoop | None = None
         self._endpoints: dict[str, tuple[str, Any]] = {}
-
-    @classmethod
-    def from_context(cls, ctx: AppContext) -> IssueService:
-        """Build from the application context and hook the retry worker into its lifecycle."""
-        from core.retrying import RetryWorker
-
-        service = cls(
-            settings=ctx.settings,
-            registry=ctx.registry,
-            plugin_manager=ctx.plugin_manager,
-            tenants=ctx.tenants,
-            documents=DocumentRepository(ctx.engine),
+        self.delivery_job = JobKind(
+            id=DELIVERY_JOB,
+            handler=self._run_delivery_job,
+            max_attempts=settings.max_attempts,
+            backoff_s=settings.retry_interval_s,
+            max_backoff_s=settings.retry_max_backoff_s,
         )
-        worker = RetryWorker(service, interval_s=ctx.settings.retry_interval_s)
+        """The job kind that sends a pending document to DIAN (the composition root
+        registers it); its policy is the settings' retry interval, backoff and attempts."""
 
-        async def start(_: AppContext) -> None:
-            worker.start()
-
-        async def stop(_: AppContext) -> None:
-            await worker.stop()
-            await service.pool.aclose()
-
-        ctx.on_startup.append(start)
-        ctx.on_shutdown.append(stop)
-        service.worker = worker
-        return service
+    async def aclose(self) -> None:
+        """Close the pooled DIAN connections."""
+        await self.pool.aclose()
 
     # ------------------------------------------------------------------ issuing
 
@@ -179,10 +146,8 @@ class IssueService:
         )
         if outside is not None:  # before the date picks a range or overflows the moment
             raise ValidationFailed([outside])
-        moment = issue_moment(document, now)
-        document = msgspec.structs.replace(
-            document, issue_date=moment.date(), issue_time=moment.timetz()
-        )
+        facts = issue_facts(document, now)
+        document, moment = facts.document, facts.issued_at
         range_key = (tenant.id, document_type.range_type, tenant.environment, moment.date())
         numbering_range = await self.tenants.active_range(
             *range_key, max_age_s=ACTIVE_RANGE_MAX_AGE_S
@@ -193,6 +158,7 @@ class IssueService:
             document,
             document_type,
             moment=moment,
+            totals=facts.totals,
             dialect=dialect,
             request_payload=request_payload,
             dialect_data=dialect_data,
@@ -216,6 +182,7 @@ class IssueService:
         numbering_range: Any,
         *,
         moment: dt.datetime,
+        totals: Totals | None,
         dialect: str,
         request_payload: bytes | None,
         dialect_data: dict[str, Any] | None,
@@ -228,14 +195,30 @@ class IssueService:
             numbering_range=numbering_range,
             plugin_manager=self.plugin_manager,
             now=now,
+            totals=totals,
         )
         if any(p.severity == "error" for p in problems):
             raise ValidationFailed([p for p in problems if p.severity == "error"])
 
-        def count(conn: Connection) -> None:
+        uuid = str(uuid_module.uuid4())
+        held: list[Job] = []
+
+        def count_and_enqueue(conn: Connection) -> None:
+            """In the document's own transaction: the quota, and the delivery job this
+            request runs at once (held for one lease, in case this process dies)."""
             count_quota(conn, tenant.id, moment)
+            held[:] = [
+                enqueue(
+                    conn,
+                    DELIVERY_JOB,
+                    {"tenant_id": tenant.id, "uuid": uuid},
+                    lease_s=self.jobs.lease_s,
+                    owner=self.jobs.owner,
+                )
+            ]
 
         stored = await self.documents.insert_pending(
+            uuid=uuid,
             tenant_id=tenant.id,
             dialect=dialect,
             type_code=document_type.code,
@@ -247,18 +230,26 @@ class IssueService:
             reference=document.billing_reference.number if document.billing_reference else None,
             request_payload=request_payload,
             dialect_data={"canonical": msgspec.to_builtins(document), "dialect": dialect_data},
-            retry_after_s=self._lease_s(),
-            before=count,
+            before=count_and_enqueue,
         )
+        job = held[0]
         numbered = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
-        try:
-            stored, zip_bytes = await self._prepare_and_store(
-                stored, numbered, document_type, tenant, numbering_range
-            )
-        except Exception as error:  # a defect, not the client's input: keep the number, say so
-            log.exception("building the document failed", extra={"uuid": stored.uuid})
-            return await self._finish(stored, FAILED, last_error=_describe(error))
-        return await self._deliver(stored, tenant, first_send=True, zip_bytes=zip_bytes)
+        async with self.jobs.hold(job):
+            try:
+                stored, zip_bytes = await self._prepare_and_store(
+                    stored, numbered, document_type, tenant, numbering_range, moment, totals
+                )
+            except Exception as error:  # a defect, not the client's input: keep the number
+                log.exception("building the document failed", extra={"uuid": stored.uuid})
+                record = await self._finish(
+                    stored, FAILED, last_error=_describe(error), attempts=job.attempts
+                )
+            else:
+                record = await self._deliver(
+                    stored, tenant, attempt=job.attempts, first_send=True, zip_bytes=zip_bytes
+                )
+        await self.jobs.settle(job, self.delivery_job, _delivery_outcome(record))
+        return record
 
     async def _prepare_and_store(
         self,
@@ -267,6 +258,8 @@ class IssueService:
         document_type: DocumentType,
         tenant: TenantView,
         numbering_range: Any,
+        issued_at: dt.datetime,
+        totals: Totals | None,
     ) -> tuple[StoredDocument, bytes]:
         """Build, sign and zip; persist the signed XML. Returns the row and the ZIP to send."""
         environment = self.registry.environments.get(stored.environment)
@@ -279,6 +272,8 @@ class IssueService:
             environment=environment,
             identity=identity,
             plugin_manager=self.plugin_manager,
+            issued_at=issued_at,
+            totals=totals,
         )
         stored = await self.documents.update(stored.uuid, **_prepared_columns(prepared))
         return stored, prepared.zip
@@ -290,11 +285,13 @@ class IssueService:
         stored: StoredDocument,
         tenant: TenantView,
         *,
+        attempt: int,
         first_send: bool,
         zip_bytes: bytes | None = None,
     ) -> DocumentRecord:
         """Send (or, on a retry, first ask about) a stored, signed document and record the
-        outcome. Transport trouble leaves it pending with a backoff; never raises for DIAN.
+        outcome. Transport trouble leaves it pending (its job retries it with a backoff);
+        never raises for DIAN. ``attempt`` is the delivery job's run number.
         ``zip_bytes``: the package just built, when there is one (else rebuilt from the row)."""
         client, environment = await self._client(stored.environment, tenant.id)
         try:
@@ -310,13 +307,13 @@ class IssueService:
                     response = await self._send(client, environment, tenant, stored, zip_bytes)
         except SoapFaultError as fault:
             if fault.retriable:
-                return await self._postpone(stored, str(fault))
-            return await self._finish(stored, FAILED, last_error=str(fault))
+                return await self._postpone(stored, attempt, str(fault))
+            return await self._finish(stored, FAILED, last_error=str(fault), attempts=attempt)
         except DianUnavailable as trouble:
-            return await self._postpone(stored, str(trouble) or type(trouble).__name__)
+            return await self._postpone(stored, attempt, str(trouble) or type(trouble).__name__)
         if response is None:  # test set accepted for processing: poll GetStatusZip
-            return await self._postpone(stored, None, keep_error=False)
-        return await self._record_answer(stored, response)
+            return await self._postpone(stored, attempt, None, keep_error=False)
+        return await self._record_answer(stored, response, attempt)
 
     async def _send(
         self,
@@ -350,8 +347,10 @@ class IssueService:
         return None
 
     async def _record_answer(
-        self, stored: StoredDocument, response: DianResponse
+        self, stored: StoredDocument, response: DianResponse, attempt: int | None = None
     ) -> DocumentRecord:
+        """Store DIAN's answer; ``attempt``: the delivery run it came from (``None`` for a
+        client's status query, which spends no attempt)."""
         verdict = judge(response, stored.unique_code)
         columns: dict[str, Any] = {
             "dian_status_code": response.status_code,
@@ -361,30 +360,35 @@ class IssueService:
         }
         if response.xml_base64_bytes:
             columns["application_response"] = response.xml_base64_bytes.decode("utf-8", "replace")
+        if attempt is not None:
+            columns["attempts"] = attempt
         if verdict.status == PENDING:
-            return await self._postpone(stored, verdict.message, **columns)
+            if attempt is None:
+                updated = await self.documents.update(stored.uuid, **columns)
+                return updated.record()
+            return await self._postpone(stored, attempt, verdict.message, **columns)
         last_error = None
         if verdict.status != ACCEPTED:
             last_error = "; ".join(response.error_messages) or verdict.message
         return await self._finish(stored, verdict.status, last_error=last_error, **columns)
 
     async def _postpone(
-        self, stored: StoredDocument, error: str | None, *, keep_error: bool = True, **columns: Any
+        self,
+        stored: StoredDocument,
+        attempt: int,
+        error: str | None,
+        *,
+        keep_error: bool = True,
+        **columns: Any,
     ) -> DocumentRecord:
-        attempts = max(stored.attempts, 1)  # the first send is attempt 1; claims count retries
-        if attempts >= self.settings.max_attempts:
+        """Keep the document pending after delivery run ``attempt`` (its job is retried with
+        the backoff of ``delivery_job``); the last allowed run makes it "fallido" instead."""
+        columns["attempts"] = attempt
+        if attempt >= self.settings.max_attempts:
             return await self._finish(stored, FAILED, last_error=error, **columns)
-        delay = min(
-            self.settings.retry_interval_s * 2 ** (attempts - 1), self.settings.retry_max_backoff_s
-        )
         if keep_error:
             columns["last_error"] = error
-        updated = await self.documents.update(
-            stored.uuid,
-            status=PENDING,
-            next_attempt_at=now_bogota() + dt.timedelta(seconds=delay),
-            **columns,
-        )
+        updated = await self.documents.update(stored.uuid, status=PENDING, **columns)
         return updated.record()
 
     async def _finish(self, stored: StoredDocument, status: str, **columns: Any) -> DocumentRecord:
@@ -397,10 +401,23 @@ class IssueService:
                 log.exception("pasarela_document_finished hook failed", extra={"uuid": stored.uuid})
         return record
 
-    # ---------------------------------------------------------------- retrying
+    # ---------------------------------------------------------------- delivery job
 
-    async def resume(self, stored: StoredDocument) -> DocumentRecord:
-        """Finish a pending document the retry worker claimed (its process may have died)."""
+    async def _run_delivery_job(
+        self, payload: Mapping[str, Any], context: JobContext
+    ) -> JobOutcome:
+        """The ``dian.deliver`` handler: a later attempt for a document still pending (its
+        request answered "pendiente", or its process died before it got a verdict)."""
+        try:
+            stored = await self.documents.get(int(payload["tenant_id"]), str(payload["uuid"]))
+        except NotFound:
+            return JobOutcome.failed(f"el documento {payload.get('uuid')} no existe")
+        if stored.status != PENDING:
+            return JobOutcome.done()  # finished by its request after the lease ran out
+        return _delivery_outcome(await self.resume(stored, attempt=context.attempt))
+
+    async def resume(self, stored: StoredDocument, *, attempt: int) -> DocumentRecord:
+        """Finish a pending document: ask DIAN about it first, re-send only when unknown."""
         tenant = await self.tenants.tenant_view(stored.tenant_id)
         zip_bytes = None
         if not stored.signed_xml:
@@ -408,8 +425,12 @@ class IssueService:
                 stored, zip_bytes = await self._rebuild(stored, tenant)
             except Exception as error:
                 log.exception("rebuilding a pending document failed", extra={"uuid": stored.uuid})
-                return await self._finish(stored, FAILED, last_error=_describe(error))
-        return await self._deliver(stored, tenant, first_send=False, zip_bytes=zip_bytes)
+                return await self._finish(
+                    stored, FAILED, last_error=_describe(error), attempts=attempt
+                )
+        return await self._deliver(
+            stored, tenant, attempt=attempt, first_send=False, zip_bytes=zip_bytes
+        )
 
     async def _rebuild(
         self, stored: StoredDocument, tenant: TenantView
@@ -428,8 +449,11 @@ class IssueService:
             and r.range.from_number <= stored.number <= r.range.to_number
             and r.range.document_type == document_type.range_type
         )
+        issued_at = stored.issue_datetime
+        if issued_at is None:
+            issued_at = issue_moment(document)
         return await self._prepare_and_store(
-            stored, document, document_type, tenant, numbering_range
+            stored, document, document_type, tenant, numbering_range, issued_at, None
         )
 
     # ------------------------------------------------------------------ reading
@@ -471,7 +495,7 @@ class IssueService:
         with the answer DIAN gave when they were finished."""
         stored = await self.documents.get(tenant_id, uuid)
         if stored.status != PENDING or not stored.unique_code:
-            return stored.record(), _stored_answer(stored)
+            return stored.record(), stored_answer(stored)
         client, _ = await self._client(stored.environment, tenant_id)
         try:
             if stored.zip_key:
@@ -488,10 +512,6 @@ class IssueService:
         return await self._record_answer(stored, response), response
 
     # ---------------------------------------------------------------- plumbing
-
-    def _lease_s(self) -> float:
-        """How long a sender owns a fresh document before the retry worker may take it."""
-        return self.settings.dian_timeout_s * 2 + 5
 
     async def _identity(self, tenant_id: int) -> SigningIdentity:
         """The tenant's signing identity, parsed once and kept for ``IDENTITY_TTL``."""
@@ -524,6 +544,13 @@ class IssueService:
         return self.pool.client(url, identity, transport=transport), environment
 
 
+def _delivery_outcome(record: DocumentRecord) -> JobOutcome:
+    """A document still pending asks its delivery job to run again; any final state ends it."""
+    if record.status == PENDING:
+        return JobOutcome.retry(record.last_error)
+    return JobOutcome.done()
+
+
 def _describe(error: BaseException) -> str:
     return f"No se pudo generar el documento: {type(error).__name__}: {error}"[:500]
 
@@ -554,16 +581,3 @@ def _prepared_columns(prepared: PreparedDocument) -> dict[str, Any]:
         "payable": totals.payable,
         "issue_datetime": prepared.issued_at,
     }
-
-
-def _stored_answer(stored: StoredDocument) -> DianResponse | None:
-    if stored.dian_status_code is None:
-        return None
-    return DianResponse(
-        is_valid=stored.status == ACCEPTED,
-        status_code=stored.dian_status_code,
-        status_description=stored.dian_status_description or "",
-        status_message=stored.dian_message,
-        error_messages=list(stored.dian_errors),
-        xml_document_key=stored.unique_code,
-    )

@@ -70,23 +70,49 @@ def issue_moment(document: Document, now: dt.datetime | None = None) -> dt.datet
     return moment.replace(microsecond=0)
 
 
+class IssueFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What is computed once per document before it is validated and built, and handed to
+    both (``validate_document(totals=...)``, ``prepare_document(issued_at=..., totals=...)``).
+
+    ``document`` carries its issue date and time; ``totals`` is ``None`` when a tax or an
+    allowance has no amount (the pre-flight names it).
+    """
+
+    document: Document
+    issued_at: dt.datetime
+    totals: Totals | None
+
+
+def issue_facts(document: Document, now: dt.datetime | None = None) -> IssueFacts:
+    """The issue moment (the document's own, else ``now``) and the totals, computed once."""
+    issued_at = issue_moment(document, now)
+    document = msgspec.structs.replace(
+        document, issue_date=issued_at.date(), issue_time=issued_at.timetz()
+    )
+    try:
+        totals: Totals | None = compute_totals(document)
+    except ValueError:
+        totals = None
+    return IssueFacts(document=document, issued_at=issued_at, totals=totals)
+
+
 def complete_document(
     document: Document,
     *,
     tenant: TenantView,
     numbering_range: NumberingRange,
-    now: dt.datetime | None = None,
+    issued_at: dt.datetime,
 ) -> Document:
-    """Fill what the pipeline owns: supplier (the tenant), prefix (the range), issue date/time."""
+    """Fill what the pipeline owns: supplier (the tenant), prefix (the range), issue date/time
+    (``issued_at``, from ``issue_moment``)."""
     if document.number is None:
         raise ValueError("the document must be numbered before it is prepared")
-    moment = issue_moment(document, now)
     return msgspec.structs.replace(
         document,
         supplier=document.supplier or tenant.party,
         prefix=document.prefix if document.prefix is not None else numbering_range.prefix,
-        issue_date=moment.date(),
-        issue_time=moment.timetz(),
+        issue_date=issued_at.date(),
+        issue_time=issued_at.timetz(),
     )
 
 
@@ -114,24 +140,33 @@ def prepare_document(
     identity: SigningIdentity,
     plugin_manager: PluginHooks | None = None,
     now: dt.datetime | None = None,
+    issued_at: dt.datetime | None = None,
+    totals: Totals | None = None,
     ids_seed: str | None = None,
     role: str = "supplier",
     file_consecutive: int | None = None,
 ) -> PreparedDocument:
     """Build, amend, code, sign and zip one numbered document (see the module docstring).
 
-    ``now`` supplies the issue moment when the document has none; ``ids_seed`` makes the
+    ``issued_at`` and ``totals``: the issue moment (``issue_moment``) and the totals when the
+    caller already has them (``core.issuing`` computes each once per document and hands the
+    same values to ``validate_document``); otherwise they are computed here, the issue moment
+    from the document's own date and time or ``now``. ``ids_seed`` makes the
     signature ids deterministic (golden files). ``role`` is the XAdES ClaimedRole.
     ``file_consecutive`` is the 8-digit consecutive of the file names; by default the
     document's number (unique within its range; give a per-tenant yearly counter to make names
     unique across document types, since ``z…zip`` carries no type prefix).
     """
-    document = complete_document(document, tenant=tenant, numbering_range=numbering_range, now=now)
-    issued_at = issue_moment(document)
+    if issued_at is None:
+        issued_at = issue_moment(document, now)
+    document = complete_document(
+        document, tenant=tenant, numbering_range=numbering_range, issued_at=issued_at
+    )
     number = document.full_number or ""
     software = tenant.software
     security_code = software_security_code(software.id, software.pin, number)
-    totals = compute_totals(document)
+    if totals is None:
+        totals = compute_totals(document)
     ctx = BuildContext(
         document=document,
         document_type=document_type,
@@ -187,6 +222,8 @@ def validate_document(
 ) -> list[Problem]:
     """Every pre-flight finding: core rules, the type's ``validate``, ``pasarela_validate`` hooks.
 
+    ``now`` is the current time the issue date is judged against; ``totals``, when the caller
+    has computed them (``core.issuing`` does, once per document), are checked as they are.
     Errors (``severity="error"``) stop issuance; warnings travel with the document.
     """
     problems = preflight(

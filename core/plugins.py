@@ -127,6 +127,7 @@ class PluginHooks:
         hook.pasarela_register_environments(register=registry.environments.register)
         hook.pasarela_register_document_types(register=registry.document_types.register)
         hook.pasarela_register_migrations(register=registry.migrations.register)
+        hook.pasarela_register_jobs(register=registry.jobs.register)
         hook.pasarela_register_commands(register=registry.commands.register)
         hook.pasarela_register_benches(register=registry.benches.register)
 

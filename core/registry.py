@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from core.contracts import Command, Dialect, DocumentType, Environment, MigrationTree
+from core.contracts import Command, Dialect, DocumentType, Environment, JobKind, MigrationTree
 from core.errors import ConfigurationError, NotFound
 
 T = TypeVar("T")
@@ -52,8 +52,9 @@ class Catalog(Generic[T]):
 
 @dataclass
 class Registry:
-    """Dialects, environments, document types, migration trees, commands and benches of the
-    installed plugins."""
+    """Dialects, environments, document types, migration trees, commands, benches and job kinds
+    of the installed plugins (core's own job kinds are added by the composition root,
+    ``core.context``)."""
 
     dialects: Catalog[Dialect] = field(default_factory=lambda: Catalog("dialect", "id"))
     environments: Catalog[Environment] = field(default_factory=lambda: Catalog("environment", "id"))
@@ -65,3 +66,4 @@ class Registry:
     )
     commands: Catalog[Command] = field(default_factory=lambda: Catalog("command", "name"))
     benches: Catalog[Command] = field(default_factory=lambda: Catalog("bench", "name"))
+    jobs: Catalog[JobKind] = field(default_factory=lambda: Catalog("job kind", "id"))

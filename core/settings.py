@@ -19,8 +19,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url        PASARELA_PUBLIC_URL, the base URL links in responses use
     simulator_url     PASARELA_SIMULATOR_URL; empty = the in-process simulator of this gateway
     xsd_dir           PASARELA_XSD_DIR; when set, produced and received XML is XSD-validated
-    retry_interval_s  PASARELA_RETRY_INTERVAL (seconds between retry-worker sweeps; also the
-                      first retry backoff, doubled per attempt)
+    retry_interval_s  PASARELA_RETRY_INTERVAL (seconds between job-worker sweeps when idle;
+                      also the first backoff of a pending document, doubled per attempt)
+    job_lease_s       PASARELA_JOB_LEASE (seconds a running job is leased to its process; the
+                      process renews it while the job runs, so after a crash another process
+                      takes the job this long after the last renewal)
     retry_max_backoff_s PASARELA_RETRY_MAX_BACKOFF (longest wait between two attempts; 300)
     dian_timeout_s    PASARELA_DIAN_TIMEOUT (read timeout of one SOAP call)
     max_attempts      PASARELA_MAX_ATTEMPTS (sends/queries before a document is "fallido")
@@ -33,6 +36,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     simulator_url: str | None = None
     xsd_dir: str | None = None
     retry_interval_s: float = 5.0
+    job_lease_s: float = 30.0
     dian_timeout_s: float = 30.0
     max_attempts: int = 30
     retry_max_backoff_s: float = 300.0
@@ -60,6 +64,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["retry_max_backoff_s"] = float(env["PASARELA_RETRY_MAX_BACKOFF"])
         if env.get("PASARELA_MAX_ATTEMPTS"):
             values["max_attempts"] = int(env["PASARELA_MAX_ATTEMPTS"])
+        if env.get("PASARELA_JOB_LEASE"):
+            values["job_lease_s"] = float(env["PASARELA_JOB_LEASE"])
         if env.get("PASARELA_DIAN_TIMEOUT"):
             values["dian_timeout_s"] = float(env["PASARELA_DIAN_TIMEOUT"])
         values.update(overrides)

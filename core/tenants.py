@@ -192,7 +192,7 @@ class TenantService:
         secret_box: SecretBox,
         registry_environments: Mapping[str, Environment] | Any | None = None,
         *,
-        settings: Settings | None = None,
+        settings: Settings,
     ) -> None:
         self._db = database_for(sessionmaker)
         self._audit_pending: list[dict[str, Any]] = []
@@ -200,7 +200,7 @@ class TenantService:
         self._audit_tasks: set[asyncio.Task[None]] = set()
         self._box = secret_box
         self.environments = registry_environments
-        self.settings = settings or Settings.from_env()
+        self.settings = settings
         # (tenant, type, environment, date) -> (active range, monotonic time it was read)
         self._active_ranges: dict[tuple[int, str, str, dt.date], tuple[NumberingRange, float]] = {}
 

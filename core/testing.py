@@ -44,12 +44,12 @@ import pytest
 import pytest_asyncio
 from litestar import Litestar
 
+from core.context import AppContext
 from core.demo import DemoSetup, ensure_demo
 from core.plugins import PluginHooks, build_registry, get_plugin_manager
 from core.settings import Settings
 from core.storage.migrate import upgrade
 from core.web.app import create_app
-from core.web.context import AppContext
 
 TEST_SECRET_KEY = "pasarela-test-secret-key"
 
@@ -103,7 +103,7 @@ async def client(app: Litestar, settings: Settings) -> AsyncIterator[httpx.Async
     """An HTTP client on the app, with the app's lifespan run **in the test's event loop**.
 
     Litestar's ``AsyncTestClient`` runs the app in a portal thread with its own loop; the
-    gateway's database pool, DIAN connections and retry worker are loop-bound, so a test that
+    gateway's database pool, DIAN connections and job worker are loop-bound, so a test that
     also calls services directly (``ctx``) would share them across loops. ``httpx`` over
     ``ASGITransport`` keeps one loop.
     """

@@ -31,9 +31,9 @@ from core.api import (
     parse_bounded_int,
     parse_iso_date,
 )
+from core.context import AppContext
 from core.tenants import parse_token
 from core.web.audit import mark_authenticated
-from core.web.context import AppContext
 
 DIALECT = "facepro"
 DEFAULT_PER_PAGE = 20

@@ -13,10 +13,10 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
+from core.context import AppContext
 from core.contracts import Command
 from core.errors import ConfigurationError
 from core.settings import Settings
-from core.web.context import AppContext
 
 T = TypeVar("T")
 
@@ -24,6 +24,9 @@ T = TypeVar("T")
 def run_with_context(
     work: Callable[[AppContext], Awaitable[T]], settings: Settings | None = None
 ) -> T:
+    """``work(ctx)`` on a context built from ``settings`` (default: the environment's); the
+    job worker is not started: a command does its own work and exits."""
+
     async def run() -> T:
         ctx = AppContext.create(settings or Settings.from_env())
         try:

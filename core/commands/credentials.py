@@ -12,8 +12,8 @@ from typing import Any
 import msgspec
 
 from core.commands import run_with_context
+from core.context import AppContext
 from core.contracts import Command
-from core.web.context import AppContext
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

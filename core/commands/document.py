@@ -20,7 +20,7 @@ from core.clock import now_bogota
 from core.contracts import Command
 from core.errors import PasarelaError
 from core.model import Document, NumberingRange, Problem
-from core.pipeline import issue_moment, prepare_document, validate_document
+from core.pipeline import issue_facts, prepare_document, validate_document
 from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
 from core.signing.certificates import load_pkcs12
@@ -86,9 +86,10 @@ async def render_document(
         tenant = await tenants.tenant_view(record.id)
         document_type = registry.document_types.get(document.type_code)
         now = now_bogota()
-        moment = issue_moment(document, now)
+        facts = issue_facts(document, now)
+        document = facts.document
         numbering_range = await tenants.active_range(
-            tenant.id, document_type.range_type, tenant.environment, moment.date()
+            tenant.id, document_type.range_type, tenant.environment, facts.issued_at.date()
         )
         if document.number is None:
             document = msgspec.structs.replace(
@@ -103,6 +104,7 @@ async def render_document(
             numbering_range=numbering_range,
             plugin_manager=pm,
             now=now,
+            totals=facts.totals,
         )
         errors = [p for p in problems if p.severity == "error"]
         summary: dict[str, Any] = {
@@ -120,7 +122,8 @@ async def render_document(
             environment=registry.environments.get(tenant.environment),
             identity=load_pkcs12(pkcs12, password),
             plugin_manager=pm,
-            now=now,
+            issued_at=facts.issued_at,
+            totals=facts.totals,
         )
     finally:
         await engine.dispose()

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import uvicorn
 
+from core.context import AppContext
 from core.contracts import Command
 from core.demo import credentials_document, ensure_demo, write_credentials_file
 from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
 from core.storage.migrate import upgrade
 from core.web.app import create_app
-from core.web.context import AppContext
 
 log = logging.getLogger(__name__)
 

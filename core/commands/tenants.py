@@ -20,11 +20,11 @@ import msgspec
 
 from core.clock import now_bogota
 from core.commands import run_with_context
+from core.context import AppContext
 from core.contracts import Command
 from core.errors import ConfigurationError
 from core.tenants import PERMISSIONS, UNCHANGED
 from core.validation.nit import check_digit
-from core.web.context import AppContext
 
 CERTIFICATE_PASSWORD_ENV = "PASARELA_CERTIFICATE_PASSWORD"
 SOFTWARE_PIN_ENV = "PASARELA_SOFTWARE_PIN"

@@ -1,7 +1,7 @@
-"""Stored documents: insert before sending, update as DIAN answers, list, feed the retry worker.
+"""Stored documents: insert before sending, update as DIAN answers, list.
 
 Choice of return type: frozen msgspec Structs, never ORM rows. ``StoredDocument`` is the whole row
-(signed XML, ZIP data, DIAN answer, request payload) for the pipeline and the retry worker;
+(signed XML, ZIP data, DIAN answer, request payload) for the pipeline and the delivery job;
 ``StoredDocument.record()`` gives the ``core.model.DocumentRecord`` dialects render, and ``list``
 returns those directly without loading the large columns.
 
@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -30,7 +30,6 @@ from core.storage.database import database_for
 from core.storage.numbering import allocate_number, allocate_owned_number
 from core.storage.tables import DocumentRow, Resolution
 
-IN_FLIGHT_LEASE_S: Final = 120.0  # a pending document is not retried while its sender may still run
 _DOCUMENTS: Final = DocumentRow.__table__  # Core statements: RETURNING whole rows, no ORM load
 # Built once: constructing a statement costs more than running it on SQLite. The columns an
 # insert or update sets are the keys of the parameters given to ``execute``.
@@ -62,7 +61,6 @@ _UPDATABLE: Final = frozenset(
         "dialect_data",
         "reference",
         "attempts",
-        "next_attempt_at",
         "last_error",
     }
 )
@@ -101,7 +99,6 @@ class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
     request_payload: bytes | None
     dialect_data: dict[str, Any] | None
     attempts: int
-    next_attempt_at: dt.datetime | None
     last_error: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -143,7 +140,6 @@ class DocumentRepository:
         request_payload: bytes | None = None,
         dialect_data: Mapping[str, Any] | None = None,
         uuid: str | None = None,
-        retry_after_s: float = IN_FLIGHT_LEASE_S,
         before: Callable[[Connection], None] | None = None,
     ) -> StoredDocument:
         """Persist a new ``pendiente`` document before anything is sent.
@@ -151,11 +147,10 @@ class DocumentRepository:
         Numbering: give ``range_id`` to take the next number of that range (allocated in the
         same transaction, so a failed insert spends no number; the range must be the tenant's),
         or give ``prefix`` and ``number`` when the client numbers its own documents.
-        ``retry_after_s``: the retry worker leaves the document alone that long (the request
-        that created it is expected to finish it first). ``DuplicateDocument`` when the
-        tenant already has that prefix and number in that environment.
-        ``before(connection)`` runs first inside the same transaction (the issuing path counts
-        the quota there); what it raises rolls everything back and propagates.
+        ``DuplicateDocument`` when the tenant already has that prefix and number in that
+        environment. ``before(connection)`` runs first inside the same transaction (the
+        issuing path counts the quota and stores the delivery job there); what it raises
+        rolls everything back and propagates.
         """
         if range_id is None and number is None:
             raise ValueError("give range_id, or prefix and number")
@@ -180,7 +175,6 @@ class DocumentRepository:
             "request_payload": request_payload,
             "dialect_data": dict(dialect_data) if dialect_data is not None else None,
             "attempts": 0,
-            "next_attempt_at": now + dt.timedelta(seconds=retry_after_s),
             "created_at": now,
             "updated_at": now,
         }
@@ -314,53 +308,6 @@ class DocumentRepository:
         total, rows = await self._db.run(read_page)
         return [_record(row) for row in rows], int(total or 0)
 
-    async def claim_due(
-        self, limit: int, now: dt.datetime, lease_s: float = IN_FLIGHT_LEASE_S
-    ) -> builtins.list[StoredDocument]:
-        """Take up to ``limit`` pending documents whose retry time has come, oldest due first.
-
-        Each claimed document gets ``attempts + 1`` and a lease (``next_attempt_at = now +
-        lease_s``) in one statement, so two workers (or two gateway processes) never claim the
-        same one: PostgreSQL skips rows another worker has locked (``FOR UPDATE SKIP LOCKED``),
-        SQLite runs the statement under its single write lock. The worker then calls
-        ``update`` with the outcome (and a new ``next_attempt_at`` if it must try again).
-        """
-        columns = _DOCUMENTS.c
-
-        def claim(conn: Connection) -> builtins.list[Any]:
-            due: Select[Any] = (
-                select(columns.id)
-                .where(
-                    columns.status == DocumentStatus.PENDING.value,
-                    columns.next_attempt_at <= now,
-                )
-                .order_by(columns.next_attempt_at, columns.id)
-                .limit(limit)
-            )
-            if conn.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
-            claimed = (
-                conn.execute(
-                    update(_DOCUMENTS)
-                    .where(columns.id.in_(due.scalar_subquery()))
-                    .values(
-                        attempts=columns.attempts + 1,
-                        next_attempt_at=now + dt.timedelta(seconds=lease_s),
-                        updated_at=now,
-                    )
-                    .returning(columns.id)
-                )
-                .scalars()
-                .all()
-            )
-            if not claimed:
-                return []
-            return conn.execute(
-                select(_DOCUMENTS).where(columns.id.in_(claimed)).order_by(columns.id)
-            ).all()
-
-        return [_stored(row) for row in await self._db.run(claim, write=True)]
-
     async def _one(self, *conditions: ColumnElement[bool]) -> StoredDocument | None:
         query = select(_DOCUMENTS).where(*conditions).order_by(_DOCUMENTS.c.id.desc()).limit(1)
         row = await self._db.first(query)
@@ -427,7 +374,6 @@ def _stored(row: Any) -> StoredDocument:
         request_payload=row.request_payload,
         dialect_data=row.dialect_data,
         attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
         last_error=row.last_error,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -129,7 +129,6 @@ class DocumentRow(Base):
         ),
         Index("ix_documents_tenant_created", "tenant_id", "created_at"),
         Index("ix_documents_unique_code", "unique_code"),
-        Index("ix_documents_due", "status", "next_attempt_at"),
         Index("ix_documents_reference", "tenant_id", "reference"),
     )
 
@@ -162,8 +161,32 @@ class DocumentRow(Base):
     application_response: Mapped[str | None] = mapped_column(Text)
     request_payload: Mapped[bytes | None] = mapped_column(LargeBinary)
     dialect_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # DIAN sends/queries so far
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class JobRow(Base):
+    """Durable follow-up work (``core.jobs``): a finished job is deleted, a failed one kept.
+
+    ``due_at`` is when any worker may take the job next; a claim moves it to the end of the
+    lease (``lease_until``, held by ``owner``), so after a crash the job is due again once the
+    lease runs out. ``attempts`` counts runs and fences updates: only the holder of the
+    latest claim can settle the job.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued | failed
+    due_at: Mapped[dt.datetime]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime | None]
+    lease_until: Mapped[dt.datetime | None]
+    owner: Mapped[str | None] = mapped_column(String(200))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]

@@ -1,11 +1,11 @@
-"""The web shell: composition root, application context, admin routes, audit, error handlers."""
+"""The web shell: the Litestar app over ``core.context.AppContext``, admin routes, audit, error
+handlers."""
 
 from core.web.app import PasarelaPlugin, create_app
 from core.web.audit import AuditSubject, mark_authenticated
-from core.web.context import AppContext, InjectedContext
+from core.web.context import InjectedContext
 
 __all__ = [
-    "AppContext",
     "InjectedContext",
     "AuditSubject",
     "PasarelaPlugin",

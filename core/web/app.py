@@ -1,8 +1,8 @@
-"""The composition root: ``create_app(settings)`` builds the whole gateway.
+"""The web app: ``create_app(settings)`` serves the gateway built by ``AppContext.create``.
 
 Settings are read by the caller (``Settings.from_env()``) and handed in; nothing is read at
-import time. ``PasarelaPlugin`` does the wiring so an embedding application can also add it
-to its own Litestar app.
+import time. ``PasarelaPlugin`` mounts the context on Litestar so an embedding application can
+also add it to its own Litestar app.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins import InitPluginProtocol
 
 import core
+from core.context import AppContext
 from core.json_logging import configure_logging
 from core.plugins import PluginHooks
 from core.settings import Settings
 from core.web.admin import admin_router
 from core.web.audit import RequestAuditMiddleware
-from core.web.context import AppContext, InjectedContext
+from core.web.context import InjectedContext
 from core.web.errors import default_exception_handlers
 
 

@@ -11,11 +11,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from core.context import AppContext
 from core.demo import DemoSetup, add_demo_range
 from core.model import Address, Party
 from core.signing.testcerts import generate_test_pkcs12
 from core.validation.nit import check_digit
-from core.web.context import AppContext
 
 OTHER_NIT = "900373115"
 OTHER_NAME = "OTRA EMPRESA SAS"

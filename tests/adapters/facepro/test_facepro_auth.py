@@ -7,8 +7,8 @@ import datetime as dt
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from core.context import AppContext
 from core.demo import DEMO_NAME, DEMO_NIT, DemoSetup
-from core.web.context import AppContext
 from tests.adapters.facepro.conftest import bearer
 
 NOT_AUTHENTICATED = {"ok": False, "error": "No autenticado.", "codigo": "no_autenticado"}

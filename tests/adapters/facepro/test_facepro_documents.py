@@ -15,8 +15,8 @@ from litestar.testing import AsyncTestClient
 from lxml import etree
 
 from core.clock import now_bogota
+from core.context import AppContext
 from core.demo import DemoSetup
-from core.web.context import AppContext
 from tests.adapters.facepro.conftest import bearer
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"

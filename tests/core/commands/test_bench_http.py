@@ -19,11 +19,11 @@ from litestar import Litestar
 
 from core.cli import main
 from core.commands.bench_http import BenchResult, handle_http, run_http_bench
+from core.context import AppContext
 from core.demo import ensure_demo
 from core.plugins import get_plugin_manager
 from core.settings import Settings
 from core.web.app import create_app
-from core.web.context import AppContext
 
 LINE = re.compile(
     r"http docs_per_s=\d+\.\d+ p50_ms=\d+\.\d p99_ms=\d+\.\d errors=\d+ rss_mb=\d+\.\d"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from core.api import Environment, hookimpl
+from core.context import AppContext
 from core.demo import ensure_demo
 from core.model import Document, Line, Party, Tax
 from core.plugins import get_plugin_manager
 from core.testing import make_test_settings
-from core.web.context import AppContext
 from plugins.environments.simulador import plugin as simulador
 
 INVOICE = Document(

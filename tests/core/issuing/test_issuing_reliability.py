@@ -4,6 +4,7 @@ accepted exactly once, under the number it was first given."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -16,19 +17,17 @@ from pathlib import Path
 import msgspec
 from sqlalchemy import create_engine, text
 
+from core.context import AppContext
 from core.demo import ensure_demo
 from core.model import Document, Line, Party, Tax
 from core.testing import make_test_settings
-from core.web.context import AppContext
 from plugins.environments.simulador.server import running_simulator
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 
 INVOICE = Document(
     type_code="01",
     operation_type="10",
-    customer=Party(
-        organization_type="2", id_type="13", id_number="71234567", name="JUAN PEREZ"
-    ),
+    customer=Party(organization_type="2", id_type="13", id_number="71234567", name="JUAN PEREZ"),
     lines=(
         Line(
             description="Producto 1",
@@ -100,7 +99,7 @@ WORKER = textwrap.dedent(
     import msgspec
     from core.demo import ensure_demo
     from core.settings import Settings
-    from core.web.context import AppContext
+    from core.context import AppContext
     from core.model import Document, Line, Party, Tax
 
     async def main():
@@ -126,10 +125,39 @@ WORKER = textwrap.dedent(
 )
 
 
+JOB_LEASE_S = 1.0
+
+
+def _leases(database_url: str) -> list[tuple[str, float | None]]:
+    """Each job's kind and the length of its current lease, in seconds."""
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT kind, lease_until, updated_at FROM jobs ORDER BY id")
+        ).all()
+    engine.dispose()
+    return [
+        (
+            kind,
+            None if until is None else (_time(until) - _time(updated)).total_seconds(),
+        )
+        for kind, until, updated in rows
+    ]
+
+
+def _time(value: object) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
 async def test_killed_gateway_process_finishes_pending_documents_after_restart(
     tmp_path: Path,
 ) -> None:
-    settings = make_test_settings(tmp_path, retry_interval_s=0.05, dian_timeout_s=1.0)
+    """The crashed process's documents come back after the job lease (PASARELA_JOB_LEASE),
+    not after a time derived from the DIAN timeout (10 s here: the sends were still waiting
+    for the simulator when the process died)."""
+    settings = make_test_settings(
+        tmp_path, retry_interval_s=0.05, dian_timeout_s=10.0, job_lease_s=JOB_LEASE_S
+    )
     slow = SimulatorSettings(latency_ms=4000)
     with running_simulator(settings, slow) as url:
         gateway_settings = msgspec.structs.replace(settings, simulator_url=url)
@@ -158,6 +186,9 @@ async def test_killed_gateway_process_finishes_pending_documents_after_restart(
         finally:
             if process.poll() is None:
                 process.kill()
+        # five delivery jobs, each held under a lease of PASARELA_JOB_LEASE (renewed while
+        # its send was waiting), none yet settled
+        assert _leases(sync_url) == [("dian.deliver", JOB_LEASE_S)] * 5
 
         restarted = AppContext.create(
             msgspec.structs.replace(gateway_settings, dian_timeout_s=10.0)
@@ -166,10 +197,12 @@ async def test_killed_gateway_process_finishes_pending_documents_after_restart(
         try:
             demo = await ensure_demo(restarted)
             pending_before = await restarted.documents.list(demo.tenant.id, status="pendiente")
-            accepted, total = await _wait_until_settled(restarted, demo.tenant.id, 5, 120)
+            # well within the 25 s a lease derived from the DIAN timeout would have taken
+            accepted, total = await _wait_until_settled(restarted, demo.tenant.id, 5, 20)
         finally:
             await restarted.close()
 
     assert pending_before[1] == 5
     assert (accepted, total) == (5, 5)
     assert _numbers(sync_url) == list(range(990000000, 990000005))
+    assert _leases(sync_url) == []

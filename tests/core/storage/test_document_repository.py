@@ -1,8 +1,7 @@
-"""DocumentRepository on SQLite and PostgreSQL: numbering, isolation, listing, retry claims."""
+"""DocumentRepository on SQLite and PostgreSQL: numbering, isolation, listing, updates."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from decimal import Decimal
 
@@ -84,7 +83,6 @@ async def test_insert_allocates_the_number_and_stores_exact_money(
     assert first.tax_breakdown == {"01": Decimal("0.07"), "04": Decimal("0.03")}
     assert first.request_payload == b'{"numero": 1}'
     assert first.issue_datetime == ISSUED
-    assert first.next_attempt_at is not None and first.next_attempt_at > first.created_at
 
     record = (await repository.get(a, first.uuid)).record()
     assert record == DocumentRecord(
@@ -166,12 +164,12 @@ async def test_update_and_list_filters(
         dian_status_code="00",
         dian_status_description="Procesado Correctamente.",
         dian_errors=["Regla: FAJ44b, Notificación: ..."],
-        next_attempt_at=None,
+        attempts=1,
     )
     assert accepted.status == "aceptado" and accepted.dian_errors == (
         "Regla: FAJ44b, Notificación: ...",
     )
-    assert accepted.next_attempt_at is None and accepted.updated_at >= accepted.created_at
+    assert accepted.attempts == 1 and accepted.updated_at >= accepted.created_at
     with pytest.raises(TypeError):
         await repository.update(uuids[0], tenant_id=99)
     with pytest.raises(ValueError):
@@ -192,36 +190,3 @@ async def test_update_and_list_filters(
     assert total == 2 and {r.uuid for r in rows} == {uuids[1], uuids[2]}
     assert (await repository.find_by_reference(a, "ref-3")).uuid == uuids[2]  # type: ignore[union-attr]
     assert (await repository.list(a, reference="ref-4"))[1] == 1
-
-
-async def test_claim_due_hands_each_document_out_once(
-    tenant_service: TenantService, repository: DocumentRepository
-) -> None:
-    a, _, range_id = await two_tenants(tenant_service)
-    stuck = await insert(repository, a, range_id=range_id, retry_after_s=0)
-    later = await insert(repository, a, range_id=range_id, retry_after_s=3600)
-    done = await insert(repository, a, range_id=range_id, retry_after_s=0)
-    await repository.update(done.uuid, status="aceptado")
-    now = stuck.created_at + dt.timedelta(seconds=1)
-
-    claimed = await repository.claim_due(10, now, lease_s=60)
-    assert [d.uuid for d in claimed] == [stuck.uuid]
-    assert claimed[0].attempts == 1
-    assert claimed[0].next_attempt_at == now + dt.timedelta(seconds=60)
-    assert await repository.claim_due(10, now) == []  # leased: nobody else gets it
-
-    again = await repository.claim_due(10, now + dt.timedelta(seconds=61))
-    assert [d.uuid for d in again] == [stuck.uuid] and again[0].attempts == 2
-    assert later.uuid not in {d.uuid for d in await repository.claim_due(10, now)}
-
-
-async def test_concurrent_claims_never_overlap(
-    tenant_service: TenantService, repository: DocumentRepository
-) -> None:
-    a, _, range_id = await two_tenants(tenant_service)
-    inserted = [await insert(repository, a, range_id=range_id, retry_after_s=0) for _ in range(20)]
-    now = inserted[-1].created_at + dt.timedelta(seconds=1)
-    batches = await asyncio.gather(*(repository.claim_due(5, now) for _ in range(6)))
-    claimed = [doc.uuid for batch in batches for doc in batch]
-    assert len(claimed) == len(set(claimed)) == 20
-    assert set(claimed) == {doc.uuid for doc in inserted}

@@ -9,12 +9,12 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from core.context import AppContext
 from core.plugins import build_registry, get_plugin_manager
 from core.storage.engine import create_engine
 from core.storage.migrate import current_revisions, pending_revisions, upgrade
 from core.testing import make_test_settings
 from core.web.app import create_app
-from core.web.context import AppContext
 from plugins.environments.simulador.store import SimulatorStore
 from tests.core.storage.legacy_schema import (
     LEGACY_CORE_REVISION,

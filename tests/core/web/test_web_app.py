@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 import core
 from core.api import Dialect, Problem, ValidationFailed, hookimpl
+from core.context import AppContext
 from core.demo import ensure_demo
 from core.plugins import get_plugin_manager
 from core.settings import Settings
 from core.storage.tables import AuditEntry
 from core.testing import make_test_settings
-from core.web import AppContext, InjectedContext, create_app, mark_authenticated
+from core.web import InjectedContext, create_app, mark_authenticated
 
 INTERNAL_SECRET = "detalle-interno-que-no-debe-salir"
 
