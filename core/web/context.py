@@ -18,10 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.plugins import build_registry, get_plugin_manager
 from core.registry import Registry
+from core.secrets import SecretBox
 from core.settings import Settings
 from core.storage.database import database_for, dispose_database
 from core.storage.engine import create_engine, create_sessionmaker
-from core.tenants import TenantService
+from core.tenancy.audit import AuditLog
+from core.tenancy.certificates import CertificateStore
+from core.tenancy.credentials import Credentials
+from core.tenancy.provisioning import Provisioner
+from core.tenancy.quotas import Quotas
+from core.tenancy.ranges import NumberingRanges
+from core.tenancy.tenants import TenantService
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +55,6 @@ class AppContext:
         registry: Registry,
         engine: AsyncEngine,
         sessionmaker: async_sessionmaker[AsyncSession],
-        tenants: TenantService,
         documents: Any = None,
     ) -> None:
         self.settings = settings
@@ -56,8 +62,44 @@ class AppContext:
         self.registry = registry
         self.engine = engine
         self.sessionmaker = sessionmaker
-        self.database = database_for(engine)  # units of work: ctx.database.run(fn, write=True)
-        self.tenants = tenants
+        self.database = database = database_for(engine)  # units of work: ctx.database.run(fn)
+        box = SecretBox.from_settings(settings)
+        kinds = list(registry.document_types)
+        environments = registry.environments.as_mapping()
+
+        async def changed(tenant_id: int) -> None:
+            await self.provisioner.provision(tenant_id)
+
+        self.certificates = CertificateStore(database, box, on_change=changed)
+        self.provisioner = Provisioner(
+            database,
+            box,
+            settings=settings,
+            environments=environments,
+            certificates=self.certificates,
+            range_channels={k.range_type: k.software_channel for k in kinds},
+        )
+        self.tenants = TenantService(
+            database,
+            box,
+            environments=environments.keys(),
+            permissions={k.permission for k in kinds},
+            on_change=changed,
+        )
+        range_types: dict[str, bool] = {}
+        for kind in kinds:
+            range_types[kind.range_type] = (
+                range_types.get(kind.range_type, False) or kind.needs_technical_key
+            )
+        self.ranges = NumberingRanges(
+            database,
+            range_types=range_types,
+            environments=frozenset(environments),
+            on_change=changed,
+        )
+        self.credentials = Credentials(database, box)
+        self.quotas = Quotas(database)
+        self.audit = AuditLog(database)
         self.documents = documents
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
@@ -77,7 +119,6 @@ class AppContext:
             registry=registry,
             engine=engine,
             sessionmaker=sessionmaker,
-            tenants=TenantService.from_settings(settings, sessionmaker, registry.environments),
         )
         ctx.documents = _issue_service(ctx)
         return ctx
@@ -93,7 +134,7 @@ class AppContext:
                 await hook(self)
             except Exception:
                 log.exception("shutdown hook failed", extra={"hook": repr(hook)})
-        await self.tenants.flush_audit()
+        await self.audit.flush()
         dispose_database(self.engine)
         await self.engine.dispose()
 
