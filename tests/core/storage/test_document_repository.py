@@ -12,16 +12,16 @@ from core.clock import BOGOTA
 from core.errors import DuplicateDocument, NotFound
 from core.model import DocumentRecord
 from core.storage.documents import DocumentRepository
-from core.tenants import TenantService
+from core.web.context import AppContext
 
 ISSUED = dt.datetime(2026, 11, 23, 10, 30, tzinfo=BOGOTA)
 
 
-async def two_tenants(service: TenantService) -> tuple[int, int, int]:
+async def two_tenants(ctx: AppContext) -> tuple[int, int, int]:
     """Tenants A and B, and a range of A (returns a_id, b_id, range_id)."""
     ids = []
     for nit in ("900373076", "800197268"):
-        tenant = await service.create_tenant(
+        tenant = await ctx.tenants.create_tenant(
             nit=nit,
             dv="5",
             name=f"Empresa {nit}",
@@ -30,7 +30,7 @@ async def two_tenants(service: TenantService) -> tuple[int, int, int]:
             environment="simulador",
         )
         ids.append(tenant.id)
-    numbering = await service.add_resolution(
+    numbering = await ctx.ranges.add_resolution(
         ids[0],
         document_type="01",
         resolution_number="18760000001",
@@ -39,6 +39,7 @@ async def two_tenants(service: TenantService) -> tuple[int, int, int]:
         to_number=995000000,
         valid_from=dt.date(2019, 1, 19),
         valid_to=dt.date(2030, 1, 19),
+        technical_key="fc8eac422eba16e22ffd8c6f94b3f40a6e38162c",
     )
     return ids[0], ids[1], numbering.id
 
@@ -63,9 +64,9 @@ async def insert(repository: DocumentRepository, tenant_id: int, **fields: objec
 
 
 async def test_insert_allocates_the_number_and_stores_exact_money(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, _, range_id = await two_tenants(tenant_service)
+    a, _, range_id = await two_tenants(db_ctx)
     first = await insert(
         repository,
         a,
@@ -109,9 +110,9 @@ async def test_insert_allocates_the_number_and_stores_exact_money(
 
 
 async def test_client_numbers_and_duplicates(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, b, range_id = await two_tenants(tenant_service)
+    a, b, range_id = await two_tenants(db_ctx)
     own = await insert(repository, a, prefix="FE", number=15)
     with pytest.raises(DuplicateDocument) as duplicate:
         await insert(repository, a, prefix="FE", number=15)
@@ -125,9 +126,9 @@ async def test_client_numbers_and_duplicates(
 
 
 async def test_tenant_isolation_in_get_list_and_lookups(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, b, range_id = await two_tenants(tenant_service)
+    a, b, range_id = await two_tenants(db_ctx)
     doc = await insert(repository, a, range_id=range_id)
     await repository.update(doc.uuid, unique_code="ab" * 48)
 
@@ -144,9 +145,9 @@ async def test_tenant_isolation_in_get_list_and_lookups(
 
 
 async def test_update_and_list_filters(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, _, range_id = await two_tenants(tenant_service)
+    a, _, range_id = await two_tenants(db_ctx)
     uuids = []
     for day in (1, 2, 3, 4, 5):
         doc = await insert(
@@ -195,9 +196,9 @@ async def test_update_and_list_filters(
 
 
 async def test_claim_due_hands_each_document_out_once(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, _, range_id = await two_tenants(tenant_service)
+    a, _, range_id = await two_tenants(db_ctx)
     stuck = await insert(repository, a, range_id=range_id, retry_after_s=0)
     later = await insert(repository, a, range_id=range_id, retry_after_s=3600)
     done = await insert(repository, a, range_id=range_id, retry_after_s=0)
@@ -216,9 +217,9 @@ async def test_claim_due_hands_each_document_out_once(
 
 
 async def test_concurrent_claims_never_overlap(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, _, range_id = await two_tenants(tenant_service)
+    a, _, range_id = await two_tenants(db_ctx)
     inserted = [await insert(repository, a, range_id=range_id, retry_after_s=0) for _ in range(20)]
     now = inserted[-1].created_at + dt.timedelta(seconds=1)
     batches = await asyncio.gather(*(repository.claim_due(5, now) for _ in range(6)))

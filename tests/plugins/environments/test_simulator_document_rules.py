@@ -46,7 +46,7 @@ def _set(root, path: str, value: str) -> None:
 def test_a_pipeline_invoice_breaks_no_rule(root, issuer):
     facts = read_facts(root)
     assert (facts.type_code, facts.rule_prefix, facts.number) == ("01", "FA", "SETP990000010")
-    software = RegisteredSoftware(id=issuer.tenant.software.id, pin="12345",
+    software = RegisteredSoftware(id=issuer.tenant.software["facturacion"].id, pin="12345",
                                   provider_nit=issuer.tenant.nit, test_set_id=None, active=True)
     rng = _registered(issuer)
     assert rules.check_totals(root, facts) == []
@@ -63,7 +63,7 @@ def test_a_pipeline_invoice_breaks_no_rule(root, issuer):
 def _registered(issuer, **changes) -> RegisteredRange:
     r = issuer.invoices
     registered = RegisteredRange(
-        issuer_nit=issuer.tenant.nit, software_id=issuer.tenant.software.id,
+        issuer_nit=issuer.tenant.nit, software_id=issuer.tenant.software["facturacion"].id,
         document_type="01", resolution_number=r.resolution_number,
         resolution_date=r.resolution_date, prefix=r.prefix, from_number=r.from_number,
         to_number=r.to_number, valid_from=r.valid_from, valid_to=r.valid_to,
@@ -121,7 +121,7 @@ def test_check_digits_faj24_fak24(root):
 
 def test_software_rules(root, issuer):
     facts = read_facts(root)
-    software = RegisteredSoftware(id=issuer.tenant.software.id, pin="99999",
+    software = RegisteredSoftware(id=issuer.tenant.software["facturacion"].id, pin="99999",
                                   provider_nit=issuer.tenant.nit, test_set_id=None, active=True)
     assert _ids(rules.check_software(facts, software)) == ["FAB27b"]
     assert _ids(rules.check_software(facts, None)) == ["FAB24b"]
@@ -139,7 +139,7 @@ def test_numbering_range_rules(root, issuer):
     expired = _registered(issuer, valid_to=dt.date(2020, 1, 1))
     assert _ids(rules.check_range(facts, expired, None)) == ["FAB08b", "FAD05d"]
     other_software = _registered(issuer, software_id="otro")
-    assert _ids(rules.check_range(facts, other_software, issuer.tenant.software.id)) == ["FAB05c"]
+    assert _ids(rules.check_range(facts, other_software, issuer.tenant.software["facturacion"].id)) == ["FAB05c"]
     assert rules.matching_range(facts, [_registered(issuer, resolution_number="1")]) is None
 
 

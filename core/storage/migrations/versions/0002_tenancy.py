@@ -90,13 +90,9 @@ def upgrade() -> None:
     with op.batch_alter_table("credentials") as batch:
         batch.add_column(sa.Column("scheme", sa.String(20), nullable=False, server_default="par"))
         batch.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(
-            sa.Column(
-                "parent_id",
-                big_id,
-                sa.ForeignKey("credentials.id", ondelete="CASCADE"),
-                nullable=True,
-            )
+        batch.add_column(sa.Column("parent_id", big_id, nullable=True))
+        batch.create_foreign_key(
+            "fk_credentials_parent", "credentials", ["parent_id"], ["id"], ondelete="CASCADE"
         )
         batch.create_unique_constraint("uq_credentials_secret_hash", ["secret_hash"])
 
@@ -110,6 +106,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("credentials") as batch:
         batch.drop_constraint("uq_credentials_secret_hash", type_="unique")
+        batch.drop_constraint("fk_credentials_parent", type_="foreignkey")
         batch.drop_column("parent_id")
         batch.drop_column("expires_at")
         batch.drop_column("scheme")
