@@ -20,9 +20,13 @@ from litestar.params import SkipValidation
 from core import catalogs, model
 from core.clock import BOGOTA, now_bogota, to_bogota
 from core.contracts import (
+    CHANNEL_EQUIVALENT,
+    CHANNEL_INVOICES,
+    CHANNEL_SUPPORT,
     BenchRequest,
     BenchScenario,
     Command,
+    DemoRange,
     Dialect,
     DocumentType,
     Environment,
@@ -99,10 +103,12 @@ from core.model import (
     Withholding,
 )
 from core.model.status import FINAL_STATUSES, DocumentStatus
+from core.tenancy.credentials import Authenticated, TokenScheme
 from core.totals import round_money
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
 from core.validation.nit import check_digit, is_valid_nit
+from core.web.auth import BearerAuth, bearer_token
 from core.xml_parsing import UnsafeXml, parse_xml
 
 InjectedDocuments = NamedDependency[SkipValidation[IssueService]]
@@ -110,6 +116,14 @@ InjectedDocuments = NamedDependency[SkipValidation[IssueService]]
 (issue, get, list, refresh, signed_xml); it is built once, never re-validated per request."""
 
 __all__ = [
+    "Authenticated",
+    "BearerAuth",
+    "CHANNEL_EQUIVALENT",
+    "CHANNEL_INVOICES",
+    "CHANNEL_SUPPORT",
+    "DemoRange",
+    "TokenScheme",
+    "bearer_token",
     "ASCII_DIGITS_PATTERN",
     "Address",
     "AllowanceCharge",

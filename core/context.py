@@ -1,7 +1,8 @@
 """The composition root: everything a request handler, a CLI command or a job works with.
 
 ``AppContext.create(settings)`` is the one place the gateway is wired: settings → plugins →
-registry → database → services (tenants, issuing, the job queue) and the job worker. Services
+registry → database → services (tenancy: tenants, certificates, ranges, credentials, quotas,
+audit, provisioning; issuing; the job queue) and the job worker. Services
 get what they need passed in (settings included: none reads the environment). The web app
 keeps the context in ``app.state.ctx`` and injects it as ``ctx``; CLI commands create their
 own (``core.commands.run_with_context``) and close it when done; job handlers receive it as
@@ -21,11 +22,18 @@ from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
 from core.plugins import build_registry, get_plugin_manager
 from core.registry import Registry
+from core.secrets import SecretBox
 from core.settings import Settings
-from core.storage.database import database_for, dispose_database
+from core.storage.database import Database, database_for, dispose_database
 from core.storage.documents import DocumentRepository
 from core.storage.engine import create_engine, create_sessionmaker
-from core.tenants import TenantService
+from core.tenancy.audit import AuditLog
+from core.tenancy.certificates import CertificateStore
+from core.tenancy.credentials import Credentials
+from core.tenancy.provisioning import Provisioner
+from core.tenancy.quotas import Quotas
+from core.tenancy.ranges import NumberingRanges
+from core.tenancy.tenants import TenantService
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +60,7 @@ class AppContext:
         registry: Registry,
         engine: AsyncEngine,
         sessionmaker: async_sessionmaker[AsyncSession],
-        tenants: TenantService,
+        tenancy: Tenancy,
         documents: IssueService,
         jobs: JobQueue,
     ) -> None:
@@ -61,8 +69,14 @@ class AppContext:
         self.registry = registry
         self.engine = engine
         self.sessionmaker = sessionmaker
-        self.database = database_for(engine)  # units of work: ctx.database.run(fn, write=True)
-        self.tenants = tenants
+        self.database = tenancy.database  # units of work: ctx.database.run(fn, write=True)
+        self.tenants = tenancy.tenants
+        self.certificates = tenancy.certificates
+        self.ranges = tenancy.ranges
+        self.credentials = tenancy.credentials
+        self.quotas = tenancy.quotas
+        self.audit = tenancy.audit
+        self.provisioner = tenancy.provisioner
         self.documents = documents
         self.jobs = jobs
         self.worker = JobWorker(
@@ -83,13 +97,17 @@ class AppContext:
         registry = build_registry(pm)
         engine = create_engine(settings.database_url)
         sessionmaker = create_sessionmaker(engine)
-        tenants = TenantService.from_settings(settings, sessionmaker, registry.environments)
+        tenancy = Tenancy(
+            database_for(engine), SecretBox.from_settings(settings), settings, registry
+        )
         jobs = JobQueue(engine, lease_s=settings.job_lease_s)
         documents = IssueService(
             settings=settings,
             registry=registry,
             plugin_manager=pm,
-            tenants=tenants,
+            tenants=tenancy.tenants,
+            ranges=tenancy.ranges,
+            certificates_store=tenancy.certificates,
             documents=DocumentRepository(engine),
             jobs=jobs,
         )
@@ -100,7 +118,7 @@ class AppContext:
             registry=registry,
             engine=engine,
             sessionmaker=sessionmaker,
-            tenants=tenants,
+            tenancy=tenancy,
             documents=documents,
             jobs=jobs,
         )
@@ -120,7 +138,7 @@ class AppContext:
                 log.exception("shutdown hook failed", extra={"hook": repr(hook)})
         await self.worker.stop()
         await self.documents.aclose()
-        await self.tenants.flush_audit()
+        await self.audit.flush()
         dispose_database(self.engine)
         await self.engine.dispose()
 
@@ -132,3 +150,49 @@ class AppContext:
             log.warning("database unreachable", exc_info=True)
             return False
         return True
+
+
+class Tenancy:
+    """The tenancy services, wired to each other and to the installed document kinds and
+    environments: provisioning hears of every change the others make."""
+
+    def __init__(
+        self, database: Database, box: SecretBox, settings: Settings, registry: Registry
+    ) -> None:
+        kinds = list(registry.document_types)
+        environments = registry.environments.as_mapping()
+        range_types: dict[str, bool] = {}
+        for kind in kinds:  # a range type needs a key when any kind numbered from it does
+            range_types[kind.range_type] = (
+                range_types.get(kind.range_type, False) or kind.needs_technical_key
+            )
+
+        async def changed(tenant_id: int) -> None:
+            await self.provisioner.provision(tenant_id)
+
+        self.database = database
+        self.certificates = CertificateStore(database, box, on_change=changed)
+        self.provisioner = Provisioner(
+            database,
+            box,
+            settings=settings,
+            environments=environments,
+            certificates=self.certificates,
+            range_channels={k.range_type: k.software_channel for k in kinds},
+        )
+        self.tenants = TenantService(
+            database,
+            box,
+            environments=environments.keys(),
+            permissions={k.permission for k in kinds},
+            on_change=changed,
+        )
+        self.ranges = NumberingRanges(
+            database,
+            range_types=range_types,
+            environments=frozenset(environments),
+            on_change=changed,
+        )
+        self.credentials = Credentials(database, box)
+        self.quotas = Quotas(database)
+        self.audit = AuditLog(database)

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 UniqueCode = Literal["CUFE", "CUDE", "CUDS"]
+TenantRole = Literal["supplier", "buyer"]
+UblRoot = Literal["Invoice", "CreditNote", "DebitNote", "ApplicationResponse", "AttachedDocument"]
+
+# DIAN registers one software (id and PIN) per channel: a tenant holds one per channel it uses.
+CHANNEL_INVOICES = "facturacion"  # factura electrónica de venta and its notes
+CHANNEL_EQUIVALENT = "documento_equivalente"  # documentos equivalentes electrónicos (POS ...)
+CHANNEL_SUPPORT = "documento_soporte"  # documento soporte en adquisiciones and its notes
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -129,6 +136,9 @@ class Provisioning:
     tenant: TenantView
     ranges: Sequence[NumberingRange]
     certificate_der: bytes | None
+    # range type -> the software channel its documents are sent with (ranges are filed under
+    # that channel's software); a type not listed belongs to the invoice channel
+    range_channels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,31 +173,62 @@ class Environment:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DemoRange:
+    """The numbering range ``serve --demo`` gives the demo tenant for one document kind."""
+
+    prefix: str
+    from_number: int
+    to_number: int
+    resolution_number: str = "18760000001"  # DIAN's public test resolution (habilitación)
+    technical_key: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class DocumentType:
-    """One DIAN document type (01, 91, 92, 20, 94, 93 ...).
+    """One DIAN document kind (01, 91, 92, 20, 94, 93 ...) and every fact about it.
 
     ``build`` returns the unsigned UBL root for a numbered, totalled document; ``validate``
-    adds this type's own pre-flight rules. ``customization_ids`` lists the operation types
-    (CustomizationID) the type accepts.
+    adds this kind's own pre-flight rules. ``customization_ids`` lists the operation types
+    (CustomizationID) the kind accepts.
+
+    Facts the rest of the gateway reads from here (so adding a kind touches only its plugin):
+    ``permission`` a tenant must hold to issue it; ``tenant_role``, what the issuing tenant is
+    in the document (``supplier`` for sales documents; ``buyer`` for the support document and
+    its note, where the counterparty in the document is the seller); ``numbering_type``, the
+    range type it numbers from (default: its own code) and ``authorized_numbering``, whether
+    that range is a DIAN numbering authorization (resolución) the document must cite;
+    ``demo_range`` for the demo tenant; ``file_prefix`` (§5 file names); ``rule_prefix`` (DIAN
+    rule ids); ``software_channel``, the registered software it is coded and sent with.
+    Kinds that are not sales documents (RADIAN events as ``ApplicationResponse``, the
+    ``AttachedDocument``) use the same contract with their own root, code and channel.
     """
 
     code: str
     title: str
-    ubl_root: Literal["Invoice", "CreditNote", "DebitNote"]
+    ubl_root: UblRoot
     profile_id: str
     unique_code: UniqueCode
     file_prefix: str  # fv, nc, nd ... (zip/xml names, §5)
     rule_prefix: str  # FA, CA, DA, NAA ... (DIAN rule ids)
-    customization_ids: Mapping[str, str]  # code -> description
     build: Callable[..., etree._Element]
+    permission: str
+    customization_ids: Mapping[str, str] = field(default_factory=dict)  # code -> description
     validate: Callable[[Document, TenantView], Sequence[Problem]] = lambda d, t: ()
+    tenant_role: TenantRole = "supplier"
     numbering_type: str | None = None  # which range type numbers it (defaults to code)
+    authorized_numbering: bool = False
+    demo_range: DemoRange | None = None
+    software_channel: str = CHANNEL_INVOICES
     requires_reference: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def range_type(self) -> str:
         return self.numbering_type or self.code
 
+    @property
+    def needs_technical_key(self) -> bool:
+        """CUFE kinds are coded with their range's technical key (research §1.1)."""
+        return self.unique_code == "CUFE"
 
 @dataclass(frozen=True, kw_only=True)
 class MigrationTree:

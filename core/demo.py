@@ -14,15 +14,17 @@ import os
 import secrets
 import uuid
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 import msgspec
 
 from core.context import AppContext
-from core.errors import NotFound
+from core.contracts import DocumentType
+from core.errors import ConfigurationError, NotFound
 from core.model import Address, Contact, Party
 from core.signing.testcerts import generate_test_pkcs12
-from core.tenants import IssuedCredential, TenantRecord, TenantService
+from core.tenancy.ranges import NumberingRanges
+from core.tenancy.records import IssuedCredential, TenantRecord
 from core.validation.nit import check_digit
 
 DEMO_NIT: Final = "900373076"
@@ -31,26 +33,9 @@ DEMO_ENVIRONMENT: Final = "simulador"
 DEMO_CREDENTIAL_LABEL: Final = "demo"
 
 
-class DemoRange(NamedTuple):
-    prefix: str
-    from_number: int
-    to_number: int
-    technical_key: str | None = None
-
-
-# DIAN's public test range for own software (habilitación): resolution 18760000001.
-DEMO_RESOLUTION: Final = "18760000001"
+# The demo ranges' validity (each document kind declares its own range: ``demo_range``).
 DEMO_VALID_FROM: Final = dt.date(2019, 1, 19)
 DEMO_VALID_TO: Final = dt.date(2030, 1, 19)
-DEMO_TECHNICAL_KEY: Final = "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
-DEMO_RANGES: Final[dict[str, DemoRange]] = {
-    "01": DemoRange("SETP", 990000000, 995000000, DEMO_TECHNICAL_KEY),
-    "91": DemoRange("NC", 1, 99999999),
-    "92": DemoRange("ND", 1, 99999999),
-    "20": DemoRange("POS", 1, 99999999),
-    "94": DemoRange("NCP", 1, 99999999),
-    "93": DemoRange("NDP", 1, 99999999),
-}
 
 
 class DemoSetup(msgspec.Struct, frozen=True, kw_only=True):
@@ -84,14 +69,16 @@ def demo_party() -> Party:
     )
 
 
-async def add_demo_range(tenants: TenantService, tenant_id: int, type_code: str) -> None:
-    """Give a tenant the demo numbering range of one document type (DIAN's public test range
-    for invoices) in its current environment."""
-    wanted = DEMO_RANGES[type_code]
-    await tenants.add_resolution(
+async def add_demo_range(ranges: NumberingRanges, tenant_id: int, kind: DocumentType) -> None:
+    """Give a tenant the demo numbering range of one document kind in its current
+    environment."""
+    wanted = kind.demo_range
+    if wanted is None:
+        raise ConfigurationError(f"el tipo de documento {kind.code} no tiene rango de prueba")
+    await ranges.add_resolution(
         tenant_id,
-        document_type=type_code,
-        resolution_number=DEMO_RESOLUTION,
+        document_type=kind.range_type,
+        resolution_number=wanted.resolution_number,
         resolution_date=DEMO_VALID_FROM,
         prefix=wanted.prefix,
         from_number=wanted.from_number,
@@ -103,7 +90,10 @@ async def add_demo_range(tenants: TenantService, tenant_id: int, type_code: str)
 
 
 async def ensure_demo(ctx: AppContext) -> DemoSetup:
-    """Create (or complete) the demo tenant, then issue one credential per installed dialect."""
+    """Create (or complete) the demo tenant, then issue one credential per installed dialect.
+
+    The tenant gets a software for every channel the installed kinds are sent with, and each
+    kind's demo range."""
     tenants = ctx.tenants
     try:
         tenant = await tenants.get_tenant(DEMO_NIT)
@@ -114,26 +104,43 @@ async def ensure_demo(ctx: AppContext) -> DemoSetup:
             party=demo_party(),
             environment=DEMO_ENVIRONMENT,
             software_id=str(uuid.uuid4()),
-            software_pin=f"{secrets.randbelow(100000):05d}",
+            software_pin=_demo_pin(),
             test_set_id=str(uuid.uuid4()),
         )
+    kinds = sorted(ctx.registry.document_types, key=lambda k: k.code)
+    for channel in sorted({k.software_channel for k in kinds}):
+        if tenant.software_for(channel) is None:
+            tenant = await tenants.update_tenant(
+                tenant.id,
+                channel=channel,
+                software_id=str(uuid.uuid4()),
+                software_pin=_demo_pin(),
+                test_set_id=str(uuid.uuid4()),
+            )
     if tenant.certificate is None:
         pkcs12, password = generate_test_pkcs12(nit=DEMO_NIT, name=DEMO_NAME)
-        await tenants.attach_certificate(tenant.id, pkcs12, password)
+        await ctx.certificates.attach_certificate(tenant.id, pkcs12, password)
     existing = {
         (r.range.document_type, r.range.prefix)
-        for r in await tenants.list_ranges(tenant.id, tenant.environment)
+        for r in await ctx.ranges.list_ranges(tenant.id, tenant.environment)
     }
-    for type_code in sorted({t.range_type for t in ctx.registry.document_types}):
-        wanted = DEMO_RANGES.get(type_code)
-        if wanted is None or (type_code, wanted.prefix) in existing:
+    for kind in kinds:
+        wanted = kind.demo_range
+        if wanted is None or (kind.range_type, wanted.prefix) in existing:
             continue
-        await add_demo_range(tenants, tenant.id, type_code)
+        await add_demo_range(ctx.ranges, tenant.id, kind)
+        existing.add((kind.range_type, wanted.prefix))
     credentials = {
-        dialect.id: await tenants.issue_credential(tenant.id, dialect.id, DEMO_CREDENTIAL_LABEL)
+        dialect.id: await ctx.credentials.issue_credential(
+            tenant.id, dialect.id, DEMO_CREDENTIAL_LABEL
+        )
         for dialect in sorted(ctx.registry.dialects, key=lambda d: d.id)
     }
     return DemoSetup(tenant=await tenants.get_tenant(tenant.id), credentials=credentials)
+
+
+def _demo_pin() -> str:
+    return f"{secrets.randbelow(100000):05d}"
 
 
 def credentials_document(ctx: AppContext, setup: DemoSetup, base_url: str) -> dict[str, Any]:

@@ -54,6 +54,7 @@ from core.pipeline import (
     issue_facts,
     issue_moment,
     prepare_document,
+    tenant_software,
     validate_document,
 )
 from core.plugins import PluginHooks
@@ -61,7 +62,10 @@ from core.registry import Registry
 from core.settings import Settings
 from core.signing.certificates import CertificateCache, SigningIdentity
 from core.storage.documents import DocumentRepository, StoredDocument
-from core.tenants import TenantService, count_quota, required_permission
+from core.tenancy.certificates import CertificateStore
+from core.tenancy.quotas import count_quota
+from core.tenancy.ranges import NumberingRanges
+from core.tenancy.tenants import TenantService
 from core.ubl.packaging import document_file_names, zip_xml
 from core.validation.issue_date import issue_window_problem
 from core.verdicts import judge, stored_answer
@@ -89,6 +93,8 @@ class IssueService:
         registry: Registry,
         plugin_manager: PluginHooks | None,
         tenants: TenantService,
+        ranges: NumberingRanges,
+        certificates_store: CertificateStore,
         documents: DocumentRepository,
         jobs: JobQueue,
         pool: DianClientPool | None = None,
@@ -98,6 +104,8 @@ class IssueService:
         self.registry = registry
         self.plugin_manager = plugin_manager
         self.tenants = tenants
+        self.ranges = ranges
+        self.certificate_store = certificates_store
         self.documents = documents
         self.jobs = jobs
         self.pool = pool or DianClientPool(timeout=_timeout(settings))
@@ -138,9 +146,8 @@ class IssueService:
         is spent), ``QuotaExceeded``, ``NumberingExhausted`` or ``NoNumberingRange``.
         """
         document_type = self.registry.document_types.get(document.type_code)
-        permission = required_permission(document.type_code)
-        if permission and permission not in tenant.permissions:
-            raise PermissionDenied(permission)
+        if document_type.permission not in tenant.permissions:
+            raise PermissionDenied(document_type.permission)
         outside = issue_window_problem(
             document.issue_date, now=now or now_bogota(), rule_prefix=document_type.rule_prefix
         )
@@ -149,7 +156,7 @@ class IssueService:
         facts = issue_facts(document, now)
         document, moment = facts.document, facts.issued_at
         range_key = (tenant.id, document_type.range_type, tenant.environment, moment.date())
-        numbering_range = await self.tenants.active_range(
+        numbering_range = await self.ranges.active_range(
             *range_key, max_age_s=ACTIVE_RANGE_MAX_AGE_S
         )
         attempt = functools.partial(
@@ -168,8 +175,8 @@ class IssueService:
             return await attempt(numbering_range)
         except NumberingExhausted:
             # the cached range ran out: ask again (the next range, or the definitive error)
-            self.tenants.forget_active_range(*range_key)
-            fresh = await self.tenants.active_range(*range_key)
+            self.ranges.forget_active_range(*range_key)
+            fresh = await self.ranges.active_range(*range_key)
             if fresh == numbering_range:
                 raise
             return await attempt(fresh)
@@ -323,12 +330,13 @@ class IssueService:
         stored: StoredDocument,
         zip_bytes: bytes | None,
     ) -> DianResponse | None:
+        document_type = self.registry.document_types.get(stored.type_code)
         if zip_bytes is None:
-            document_type = self.registry.document_types.get(stored.type_code)
             zip_bytes = _zip_of(stored, document_type, tenant)
-        if environment.test_set_flow and tenant.software.test_set_id:
+        test_set_id = tenant_software(tenant, document_type).test_set_id
+        if environment.test_set_flow and test_set_id:
             upload = await client.send_test_set_async(
-                stored.zip_name or "invoice.zip", zip_bytes, tenant.software.test_set_id
+                stored.zip_name or "invoice.zip", zip_bytes, test_set_id
             )
             if not upload.zip_key:
                 raise DianUnavailable("DIAN no devolvió ZipKey para el set de pruebas")
@@ -441,7 +449,9 @@ class IssueService:
         document = msgspec.convert(canonical, Document, strict=False)
         document = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
         document_type = self.registry.document_types.get(stored.type_code)
-        ranges = await self.tenants.list_ranges(stored.tenant_id, stored.environment)
+        ranges = await self.ranges.list_ranges(
+            stored.tenant_id, stored.environment, retired=True
+        )
         numbering_range = next(
             r.range
             for r in ranges
@@ -529,7 +539,7 @@ class IssueService:
             now = now_bogota()
             if cached is not None and now - cached[1] < IDENTITY_TTL:
                 return cached[0]
-            pkcs12, password = await self.tenants.load_certificate(tenant_id)
+            pkcs12, password = await self.certificate_store.load_certificate(tenant_id)
             identity = self.certificates.get(pkcs12, password)
             self._identities[tenant_id] = (identity, now)
             return identity

@@ -21,10 +21,11 @@ from lxml import etree
 from core.clock import BOGOTA, now_bogota, to_bogota
 from core.contracts import DocumentType, Environment
 from core.errors import ConfigurationError
-from core.model import Document, NumberingRange, Problem, TenantView, Totals
+from core.model import Document, NumberingRange, Problem, Software, TenantView, Totals
 from core.plugins import PluginHooks
 from core.signing.certificates import SigningIdentity
 from core.signing.xades import sign_xades
+from core.tenant_role import place_tenant
 from core.totals import compute_totals
 from core.ubl.context import BuildContext
 from core.ubl.finalize import apply_unique_code
@@ -96,20 +97,33 @@ def issue_facts(document: Document, now: dt.datetime | None = None) -> IssueFact
     return IssueFacts(document=document, issued_at=issued_at, totals=totals)
 
 
+def tenant_software(tenant: TenantView, document_type: DocumentType) -> Software:
+    """The software a kind is coded and sent with: the tenant's for the kind's channel."""
+    found = tenant.software.get(document_type.software_channel)
+    if found is None:
+        raise ConfigurationError(
+            f"La empresa {tenant.nit} no tiene software registrado en la DIAN para el canal "
+            f"{document_type.software_channel!r}: regístrelo antes de emitir "
+            f"{document_type.title}."
+        )
+    return found
+
+
 def complete_document(
     document: Document,
     *,
     tenant: TenantView,
     numbering_range: NumberingRange,
+    document_type: DocumentType,
     issued_at: dt.datetime,
 ) -> Document:
-    """Fill what the pipeline owns: supplier (the tenant), prefix (the range), issue date/time
-    (``issued_at``, from ``issue_moment``)."""
+    """Fill what the pipeline owns: the tenant's party in its role, prefix (the range), issue
+    date/time (``issued_at``, from ``issue_moment``)."""
     if document.number is None:
         raise ValueError("the document must be numbered before it is prepared")
+    document = place_tenant(document, tenant, document_type)
     return msgspec.structs.replace(
         document,
-        supplier=document.supplier or tenant.party,
         prefix=document.prefix if document.prefix is not None else numbering_range.prefix,
         issue_date=issued_at.date(),
         issue_time=issued_at.timetz(),
@@ -117,7 +131,7 @@ def complete_document(
 
 
 def unique_code_key(
-    document_type: DocumentType, tenant: TenantView, numbering_range: NumberingRange
+    document_type: DocumentType, software: Software, numbering_range: NumberingRange
 ) -> str:
     """CUFE: the range's technical key; CUDE/CUDS: the software PIN (research §1.1)."""
     if document_type.unique_code == "CUFE":
@@ -127,7 +141,7 @@ def unique_code_key(
                 "no se puede calcular el CUFE."
             )
         return numbering_range.technical_key
-    return tenant.software.pin
+    return software.pin
 
 
 def prepare_document(
@@ -160,10 +174,14 @@ def prepare_document(
     if issued_at is None:
         issued_at = issue_moment(document, now)
     document = complete_document(
-        document, tenant=tenant, numbering_range=numbering_range, issued_at=issued_at
+        document,
+        tenant=tenant,
+        numbering_range=numbering_range,
+        document_type=document_type,
+        issued_at=issued_at,
     )
     number = document.full_number or ""
-    software = tenant.software
+    software = tenant_software(tenant, document_type)
     security_code = software_security_code(software.id, software.pin, number)
     if totals is None:
         totals = compute_totals(document)
@@ -174,6 +192,7 @@ def prepare_document(
         numbering_range=numbering_range,
         environment=environment,
         totals=totals,
+        software=software,
         software_security_code=security_code,
     )
     root = document_type.build(ctx)
@@ -181,7 +200,7 @@ def prepare_document(
         plugin_manager.amend_ubl(root, document, document_type)
     code, prehash = compute_unique_code(
         root,
-        unique_code_key(document_type, tenant, numbering_range),
+        unique_code_key(document_type, software, numbering_range),
         kind=document_type.unique_code,
     )
     qr_url = environment.qr_url(code)

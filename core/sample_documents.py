@@ -13,6 +13,7 @@ from decimal import Decimal
 import msgspec
 
 from core.clock import BOGOTA
+from core.contracts import CHANNEL_EQUIVALENT, CHANNEL_INVOICES, CHANNEL_SUPPORT
 from core.model import (
     Address,
     BillingReference,
@@ -88,6 +89,15 @@ _RANGES = {
 _OPERATION = {"01": "10", "91": "20", "92": "30", "20": "10", "94": "20", "93": "20"}
 
 
+_SOFTWARE = Software(
+    id="56f2ae4e-9812-4fad-9255-08fcfcd5ccb0",
+    pin="12345",
+    provider_nit=SAMPLE_NIT,
+    provider_dv=SAMPLE_DV,
+    test_set_id="1b9f4c2e-0000-4000-8000-00000000test",
+)
+
+
 def sample_tenant() -> TenantView:
     """A habilitación tenant with its own software (software propio)."""
     return TenantView(
@@ -97,13 +107,8 @@ def sample_tenant() -> TenantView:
         dv=SAMPLE_DV,
         party=SUPPLIER,
         environment="habilitacion",
-        software=Software(
-            id="56f2ae4e-9812-4fad-9255-08fcfcd5ccb0",
-            pin="12345",
-            provider_nit=SAMPLE_NIT,
-            provider_dv=SAMPLE_DV,
-            test_set_id="1b9f4c2e-0000-4000-8000-00000000test",
-        ),
+        # one software serves every channel here, so the samples stay what they were
+        software=dict.fromkeys((CHANNEL_INVOICES, CHANNEL_EQUIVALENT, CHANNEL_SUPPORT), _SOFTWARE),
     )
 
 

@@ -89,7 +89,7 @@ SOURCE_TREES = ("core", "adapters", "plugins", "tests")
 MAX_MODULE_LINES = 600
 
 # Modules still being split; the lead removes this allow-list once core/tenants.py is split.
-SPLIT_PENDING = {"core/tenants.py"}
+SPLIT_PENDING: set[str] = set()
 
 # Places that parse XML themselves instead of through core.xml_parsing, and why that is safe.
 PARSES_OWN_XML = {
@@ -173,17 +173,6 @@ def test_signing_does_not_import_dian(path: Path) -> None:
     assert not offending, f"{relative(path)} imports {offending}"
 
 
-# Authentication still reaches into core while it is being rewritten as a core.api helper;
-# delete these entries (and this constant) when adapters/facepro/routes.py uses that helper.
-PENDING_AUTH_IMPORTS = frozenset(
-    {
-        ("adapters/facepro/routes.py", "core.tenants"),
-        ("adapters/facepro/routes.py", "core.web.audit"),
-        ("adapters/facepro/routes.py", "core.context"),
-    }
-)
-
-
 def test_adapters_import_core_only_through_core_api() -> None:
     """A dialect of ours is written the way a vendor's is: on ``core.api`` alone."""
 
@@ -209,8 +198,7 @@ def test_adapters_import_core_only_through_core_api() -> None:
             for module in modules:
                 if module.split(".")[0] == "core" and not through_api(module):
                     offending.add((name, module))
-    assert offending - PENDING_AUTH_IMPORTS == set()
-    assert offending >= PENDING_AUTH_IMPORTS, "an allowed exception is gone: delete its entry"
+    assert offending == set()
 
 
 def test_no_import_cycle_between_modules() -> None:

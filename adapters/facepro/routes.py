@@ -21,7 +21,8 @@ from adapters.facepro.mapping import to_document
 from adapters.facepro.payloads import DocumentoPayload, NotaPayload
 from adapters.facepro.validation import Kind, check_documento, decode
 from core.api import (
-    AuthenticationFailed,
+    Authenticated,
+    BearerAuth,
     DocumentStatus,
     InjectedDocuments,
     InvalidRequest,
@@ -31,9 +32,6 @@ from core.api import (
     parse_bounded_int,
     parse_iso_date,
 )
-from core.context import AppContext
-from core.tenants import parse_token
-from core.web.audit import mark_authenticated
 
 DIALECT = "facepro"
 DEFAULT_PER_PAGE = 20
@@ -43,32 +41,17 @@ MAX_PAGE = 1_000_000  # pages of up to 100: far past any tenant's documents
 EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 # Dependencies are objects built by the gateway: never re-validated per request.
-Ctx = NamedDependency[SkipValidation[AppContext]]
 Tenant = NamedDependency[SkipValidation[TenantView]]
+Auth = NamedDependency[SkipValidation[Authenticated]]
 TrackingId = FromPath[str]
 
-
-def bearer_token(request: Request[Any, Any, Any]) -> str:
-    """The token of ``Authorization: Bearer <id>|<secret>``; ``AuthenticationFailed`` if absent."""
-    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthenticationFailed("falta el token Bearer")
-    return token.strip()
+# FacEPro's tokens are "<id>|<secret>" (Laravel Sanctum's shape)
+bearer_auth = BearerAuth(DIALECT, schemes=("par",))
 
 
-async def authenticated_tenant(request: Request[Any, Any, Any]) -> TenantView:
-    """Dependency ``tenant``: the token's tenant, marked for the audit log."""
-    ctx: AppContext = request.app.state.ctx
-    token = bearer_token(request)
-    tenant = await ctx.tenants.authenticate(DIALECT, token)
-    parsed = parse_token(token)
-    mark_authenticated(
-        request,
-        tenant_id=tenant.id,
-        credential_id=parsed[0] if parsed else None,
-        dialect=DIALECT,
-    )
-    return tenant
+def authenticated_tenant(auth: Auth) -> TenantView:
+    """Dependency ``tenant``: the tenant behind the request's token."""
+    return auth.tenant
 
 
 def base_url(request: Request[Any, Any, Any]) -> str:
@@ -83,20 +66,15 @@ class FaceproController(Controller):
     def health(self) -> Response[bytes]:
         return json_response(responses.health())
 
-    @get("/me", summary="Información de la empresa autenticada")
-    async def me(self, ctx: Ctx, tenant: Tenant, request: Request) -> Response[bytes]:
-        parsed = parse_token(bearer_token(request))
-        credential_id = parsed[0] if parsed else None
-        label = next(
-            (
-                c.label
-                for c in await ctx.tenants.list_credentials(tenant.id)
-                if c.id == credential_id
-            ),
-            None,
-        )
-        user = {"id": credential_id, "name": label or f"Token API {credential_id}", "email": None}
-        return json_response(responses.me(tenant, user))
+    @get("/me", summary="Información de la empresa autenticada", sync_to_thread=False)
+    def me(self, auth: Auth) -> Response[bytes]:
+        credential_id = auth.credential_id
+        user = {
+            "id": credential_id,
+            "name": auth.label or f"Token API {credential_id}",
+            "email": None,
+        }
+        return json_response(responses.me(auth.tenant, user))
 
     @post("/documentos", summary="Emitir factura electrónica")
     async def create_invoice(
@@ -222,6 +200,9 @@ def _list_query(request: Request[Any, Any, Any]) -> dict[str, Any]:
 router = Router(
     path="/api/v1",
     route_handlers=[FaceproController],
-    dependencies={"tenant": Provide(authenticated_tenant)},
+    dependencies={
+        "auth": bearer_auth.provide(),
+        "tenant": Provide(authenticated_tenant, sync_to_thread=False),
+    },
     tags=["FacEPro Cloud"],
 )

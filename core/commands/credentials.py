@@ -41,7 +41,7 @@ def handle_create(args: argparse.Namespace) -> int:
     async def work(ctx: AppContext) -> Any:
         ctx.registry.dialects.get(args.dialect)  # NotFound for a dialect nobody installed
         tenant = await ctx.tenants.get_tenant(args.tenant.strip())
-        return await ctx.tenants.issue_credential(tenant.id, args.dialect, args.label)
+        return await ctx.credentials.issue_credential(tenant.id, args.dialect, args.label)
 
     issued = run_with_context(work)
     sys.stderr.write(
@@ -53,7 +53,7 @@ def handle_create(args: argparse.Namespace) -> int:
 
 def handle_revoke(args: argparse.Namespace) -> int:
     async def work(ctx: AppContext) -> None:
-        await ctx.tenants.revoke_credential(args.id)
+        await ctx.credentials.revoke_credential(args.id)
 
     run_with_context(work)
     sys.stdout.write(f"credential {args.id} revoked\n")
@@ -63,7 +63,7 @@ def handle_revoke(args: argparse.Namespace) -> int:
 def handle_list(args: argparse.Namespace) -> int:
     async def work(ctx: AppContext) -> Any:
         tenant = await ctx.tenants.get_tenant(args.tenant.strip())
-        return await ctx.tenants.list_credentials(tenant.id)
+        return await ctx.credentials.list_credentials(tenant.id)
 
     credentials = run_with_context(work)
     sys.stdout.write(msgspec.json.format(msgspec.json.encode(credentials)).decode() + "\n")

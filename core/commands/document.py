@@ -17,15 +17,14 @@ from typing import Any
 import msgspec
 
 from core.clock import now_bogota
+from core.context import AppContext
 from core.contracts import Command
 from core.errors import PasarelaError
 from core.model import Document, NumberingRange, Problem
 from core.pipeline import issue_facts, prepare_document, validate_document
-from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
 from core.signing.certificates import load_pkcs12
-from core.storage.engine import create_engine, create_sessionmaker
-from core.tenants import TenantService
+from core.tenancy.ranges import NumberingRanges
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -75,27 +74,23 @@ async def render_document(
 
     With pre-flight errors and ``validate`` true nothing is written (``valid`` is false).
     """
-    pm = get_plugin_manager()
-    registry = build_registry(pm)
-    engine = create_engine(settings.database_url)
+    ctx = AppContext.create(settings)
+    pm, registry, tenants = ctx.plugin_manager, ctx.registry, ctx.tenants
     try:
-        tenants = TenantService.from_settings(
-            settings, create_sessionmaker(engine), registry.environments
-        )
         record = await tenants.get_tenant(_tenant_ref(tenant_ref))
         tenant = await tenants.tenant_view(record.id)
         document_type = registry.document_types.get(document.type_code)
         now = now_bogota()
         facts = issue_facts(document, now)
         document = facts.document
-        numbering_range = await tenants.active_range(
+        numbering_range = await ctx.ranges.active_range(
             tenant.id, document_type.range_type, tenant.environment, facts.issued_at.date()
         )
         if document.number is None:
             document = msgspec.structs.replace(
                 document,
                 prefix=numbering_range.prefix,
-                number=await _next_number(tenants, tenant.id, numbering_range),
+                number=await _next_number(ctx.ranges, tenant.id, numbering_range),
             )
         problems = validate_document(
             document,
@@ -113,7 +108,7 @@ async def render_document(
         }
         if errors and validate:
             return summary
-        pkcs12, password = await tenants.load_certificate(tenant.id)
+        pkcs12, password = await ctx.certificates.load_certificate(tenant.id)
         prepared = prepare_document(
             document,
             document_type=document_type,
@@ -126,7 +121,7 @@ async def render_document(
             totals=facts.totals,
         )
     finally:
-        await engine.dispose()
+        await ctx.close()
     out.mkdir(parents=True, exist_ok=True)
     (out / prepared.xml_name).write_bytes(prepared.xml)
     (out / prepared.zip_name).write_bytes(prepared.zip)
@@ -150,9 +145,9 @@ async def render_document(
     return summary
 
 
-async def _next_number(tenants: TenantService, tenant_id: int, rng: NumberingRange) -> int:
+async def _next_number(ranges: NumberingRanges, tenant_id: int, rng: NumberingRange) -> int:
     """The number the range would hand out next, read without consuming it."""
-    for record in await tenants.list_ranges(tenant_id, rng.environment):
+    for record in await ranges.list_ranges(tenant_id, rng.environment):
         if record.range.id == rng.id:
             return record.next_number
     return rng.from_number

@@ -1,4 +1,4 @@
-"""``pasarela tenants create|list|show|update|certificate|add-range``: issuing companies.
+"""``pasarela tenants create|list|show|update|certificate|add-range|retire-range``: companies.
 
 Output is JSON (``list`` prints a table unless ``--json``). A tenant is named by NIT (with or
 without ``-DV``) or uuid. Secrets are never printed, nor taken as arguments (visible in ``ps``
@@ -21,9 +21,9 @@ import msgspec
 from core.clock import now_bogota
 from core.commands import run_with_context
 from core.context import AppContext
-from core.contracts import Command
+from core.contracts import CHANNEL_INVOICES, Command
 from core.errors import ConfigurationError
-from core.tenants import PERMISSIONS, UNCHANGED
+from core.tenancy.records import UNCHANGED
 from core.validation.nit import check_digit
 
 CERTIFICATE_PASSWORD_ENV = "PASARELA_CERTIFICATE_PASSWORD"
@@ -49,6 +49,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     create.add_argument("--test-set-id")
     create.add_argument("--provider-nit", help="software provider NIT (default: the company)")
     create.add_argument("--provider-dv")
+    create.add_argument(
+        "--channel",
+        default=CHANNEL_INVOICES,
+        help="DIAN channel the software is registered for (default: %(default)s)",
+    )
+    create.add_argument(
+        "--permissions",
+        type=_permission_list,
+        help="comma-separated permission ids (default: every installed document kind's)",
+    )
     _add_settings_options(create)
     create.set_defaults(func=handle_create)
 
@@ -79,6 +89,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"change the PIN: read from ${SOFTWARE_PIN_ENV} or a prompt",
     )
     update.add_argument("--test-set-id", type=_optional_text)
+    update.add_argument(
+        "--channel",
+        default=CHANNEL_INVOICES,
+        help="channel of --software-id/--software-pin/--test-set-id (default: %(default)s)",
+    )
+    update.add_argument(
+        "--grant", action="append", default=[], metavar="PERMISSION", help="grant a permission"
+    )
+    update.add_argument(
+        "--revoke", action="append", default=[], metavar="PERMISSION", help="revoke a permission"
+    )
     _add_settings_options(update)
     update.set_defaults(func=handle_update)
 
@@ -108,18 +129,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_range.add_argument("--next-number", type=int)
     add_range.set_defaults(func=handle_add_range)
 
+    retire = actions.add_parser(
+        "retire-range", help="stop numbering from a range (its documents stay)"
+    )
+    retire.add_argument("tenant", help="NIT or uuid")
+    retire.add_argument("range_id", type=int, help="the range id ('tenants show' lists them)")
+    retire.set_defaults(func=handle_retire_range)
+
 
 COMMAND = Command(name="tenants", help="manage issuing companies (tenants)", configure=configure)
 
 
 def _add_settings_options(parser: argparse.ArgumentParser) -> None:
-    for permission in PERMISSIONS:
-        parser.add_argument(
-            f"--{permission.replace('_', '-')}",
-            dest=permission,
-            action=argparse.BooleanOptionalAction,
-            default=None,
-        )
     parser.add_argument(
         "--monthly-limit",
         type=_optional_int,
@@ -142,8 +163,14 @@ def _optional_text(value: str) -> str | None:
     return None if value.lower() in ("none", "") else value
 
 
-def _permissions(args: argparse.Namespace) -> dict[str, bool]:
-    return {p: getattr(args, p) for p in PERMISSIONS if getattr(args, p) is not None}
+def _permission_list(value: str) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip()]
+
+
+def _permission_changes(args: argparse.Namespace) -> dict[str, bool]:
+    changes = dict.fromkeys(args.grant, True)
+    changes.update(dict.fromkeys(args.revoke, False))
+    return changes
 
 
 def _tenant_ref(value: str) -> str:
@@ -183,7 +210,8 @@ def handle_create(args: argparse.Namespace) -> int:
             test_set_id=args.test_set_id,
             provider_nit=args.provider_nit,
             provider_dv=args.provider_dv,
-            permissions=_permissions(args),
+            channel=args.channel,
+            permissions=args.permissions,
             **limits,
         )
 
@@ -219,10 +247,10 @@ def handle_show(args: argparse.Namespace) -> int:
                     "next_number": r.next_number,
                     "remaining": r.remaining,
                 }
-                for r in await ctx.tenants.list_ranges(tenant.id)
+                for r in await ctx.ranges.list_ranges(tenant.id)
             ],
-            "credentials": await ctx.tenants.list_credentials(tenant.id),
-            "quota": await ctx.tenants.quota_status(tenant.id, now_bogota()),
+            "credentials": await ctx.credentials.list_credentials(tenant.id),
+            "quota": await ctx.quotas.quota_status(tenant.id, now_bogota()),
         }
 
     _print_json(run_with_context(work))
@@ -240,9 +268,10 @@ def handle_update(args: argparse.Namespace) -> int:
         return await ctx.tenants.update_tenant(
             tenant.id,
             name=args.name,
-            permissions=_permissions(args),
+            permissions=_permission_changes(args),
             monthly_limit=args.monthly_limit,
             yearly_limit=args.yearly_limit,
+            channel=args.channel,
             software_id=args.software_id,
             software_pin=software_pin,
             test_set_id=UNCHANGED if args.test_set_id is None else args.test_set_id,
@@ -282,7 +311,7 @@ def handle_certificate(args: argparse.Namespace) -> int:
 
     async def work(ctx: AppContext) -> Any:
         tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
-        return await ctx.tenants.attach_certificate(tenant.id, data, password)
+        return await ctx.certificates.attach_certificate(tenant.id, data, password)
 
     _print_json(run_with_context(work))
     return 0
@@ -291,7 +320,7 @@ def handle_certificate(args: argparse.Namespace) -> int:
 def handle_add_range(args: argparse.Namespace) -> int:
     async def work(ctx: AppContext) -> Any:
         tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
-        return await ctx.tenants.add_resolution(
+        return await ctx.ranges.add_resolution(
             tenant.id,
             document_type=args.document_type,
             resolution_number=args.resolution,
@@ -305,6 +334,15 @@ def handle_add_range(args: argparse.Namespace) -> int:
             environment=args.environment,
             next_number=args.next_number,
         )
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def handle_retire_range(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Any:
+        tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
+        return await ctx.ranges.retire_range(tenant.id, args.range_id)
 
     _print_json(run_with_context(work))
     return 0

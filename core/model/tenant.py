@@ -13,7 +13,8 @@ from core.model.document import Party
 
 
 class Software(msgspec.Struct, frozen=True, kw_only=True):
-    """Software registered at DIAN: id (GUID), PIN, and the provider that owns it."""
+    """Software registered at DIAN for one channel: id (GUID), PIN, and the provider that owns
+    it (DIAN registers one per channel: invoices, equivalent documents, support documents)."""
 
     id: str
     pin: str
@@ -39,7 +40,8 @@ class NumberingRange(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class TenantView(msgspec.Struct, frozen=True, kw_only=True):
-    """The tenant as the engine sees it: its party, software, environment and permissions."""
+    """The tenant as the engine sees it: its party, software by channel, environment and the
+    permissions it holds (ids declared by document kinds)."""
 
     id: int
     uuid: str
@@ -47,6 +49,7 @@ class TenantView(msgspec.Struct, frozen=True, kw_only=True):
     dv: str
     party: Party
     environment: str  # habilitacion | produccion | simulador | a plugin's id
-    software: Software
+    software: dict[str, Software]  # by channel (core.contracts.CHANNEL_*)
     permissions: frozenset[str] = frozenset()
     status: str = "activo"
+

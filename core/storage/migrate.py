@@ -116,6 +116,7 @@ async def _upgrade(database_url: str, config: Config, revision: str) -> None:
         # The driver would run DDL outside any transaction; take the transaction (and the
         # database's write lock) ourselves so the whole migration is one atomic step.
         event.listen(engine.sync_engine, "connect", _driver_autocommit)
+        event.listen(engine.sync_engine, "connect", _foreign_keys_off)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
     try:
         async with engine.begin() as connection:
@@ -124,12 +125,36 @@ async def _upgrade(database_url: str, config: Config, revision: str) -> None:
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
                 )
             await connection.run_sync(_upgrade_with, config, revision)
+            if on_sqlite:
+                await connection.run_sync(_check_foreign_keys)
     finally:
         await engine.dispose()
 
 
 def _driver_autocommit(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
+
+
+def _foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite alters a table by rebuilding it (a new table, the rows copied, the old one
+    dropped): with foreign keys enforced, dropping the old ``tenants`` would cascade-delete
+    every row that references it. SQLite's own procedure for schema changes turns enforcement
+    off (it cannot change inside a transaction, hence on connect) and checks the keys at the
+    end, in the same transaction (``_check_foreign_keys``)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=OFF")
+    finally:
+        cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise ConfigurationError(
+            f"the migration left {len(broken)} rows whose foreign keys point nowhere "
+            f"(first: {tuple(broken[0])}); nothing was changed"
+        )
 
 
 def _begin_immediate(connection: Connection) -> None:

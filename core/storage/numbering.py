@@ -27,13 +27,20 @@ def allocate_number(conn: Connection, range_id: int) -> int:
     if allocated is not None:
         return int(allocated)
     found = conn.execute(
-        select(Resolution.resolution_number, Resolution.prefix, Resolution.to_number).where(
-            Resolution.id == range_id
-        )
+        select(
+            Resolution.resolution_number,
+            Resolution.prefix,
+            Resolution.to_number,
+            Resolution.retired_at,
+        ).where(Resolution.id == range_id)
     ).one_or_none()
     if found is None:
         raise NotFound(f"rango de numeración {range_id} no existe")
-    number, prefix, to_number = found
+    number, prefix, to_number, retired_at = found
+    if retired_at is not None:
+        raise NumberingExhausted(
+            f"la resolución {number} (prefijo {prefix or 'sin prefijo'}) fue retirada"
+        )
     raise NumberingExhausted(
         f"la resolución {number} (prefijo {prefix or 'sin prefijo'}) agotó su rango: "
         f"el último número autorizado es {to_number}"
@@ -65,6 +72,7 @@ _ALLOCATE = (
     .where(
         _RANGES.c.id == bindparam("allocated_range_id"),
         _RANGES.c.next_number <= _RANGES.c.to_number,
+        _RANGES.c.retired_at.is_(None),
     )
     .values(next_number=_RANGES.c.next_number + 1)
     .returning(_RANGES.c.next_number - 1)
@@ -76,6 +84,7 @@ _ALLOCATE_OWNED = (
         _RANGES.c.tenant_id == bindparam("owner_tenant_id"),
         _RANGES.c.environment == bindparam("owner_environment"),
         _RANGES.c.next_number <= _RANGES.c.to_number,
+        _RANGES.c.retired_at.is_(None),
     )
     .values(next_number=_RANGES.c.next_number + 1)
     .returning(_RANGES.c.prefix, _RANGES.c.next_number - 1)

@@ -1,6 +1,6 @@
 """The database schema as SQLAlchemy mapped classes (the migrations create exactly this).
 
-Rows never leave ``core.storage`` / ``core.tenants``: callers get frozen msgspec Structs, so no
+Rows never leave ``core.storage`` / ``core.tenancy``: callers get frozen msgspec Structs, so no
 session has to outlive the call that read the data.
 """
 
@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -38,7 +37,8 @@ class Base(DeclarativeBase):
 
 
 class Tenant(Base):
-    """An issuing company: its DIAN identity, software, environment, permissions and quotas."""
+    """An issuing company: its DIAN identity, software per channel, environment, permissions
+    (the ids document kinds declare) and quotas."""
 
     __tablename__ = "tenants"
 
@@ -49,14 +49,11 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(450))
     party: Mapped[dict[str, Any]] = mapped_column(JSON)  # core.model.Party as JSON
     environment: Mapped[str] = mapped_column(String(40))
-    software_id: Mapped[str] = mapped_column(String(64))
-    software_pin: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted (SecretBox)
+    # channel -> {"id", "pin" (SecretBox ciphertext, base64), "test_set_id"}
+    software: Mapped[dict[str, Any]] = mapped_column(JSON)
     provider_nit: Mapped[str] = mapped_column(String(20))
     provider_dv: Mapped[str] = mapped_column(String(1))
-    test_set_id: Mapped[str | None] = mapped_column(String(64))
-    permite_facturas: Mapped[bool] = mapped_column(Boolean, default=True)
-    permite_notas_credito: Mapped[bool] = mapped_column(Boolean, default=True)
-    permite_notas_debito: Mapped[bool] = mapped_column(Boolean, default=True)
+    permissions: Mapped[list[str]] = mapped_column(JSON)
     monthly_limit: Mapped[int | None] = mapped_column(Integer)
     yearly_limit: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="activo")
@@ -101,10 +98,16 @@ class Resolution(Base):
     technical_key: Mapped[str | None] = mapped_column(String(128))
     next_number: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime]
+    retired_at: Mapped[dt.datetime | None]  # a retired range numbers nothing more
 
 
 class Credential(Base):
-    """An API credential for one dialect; only the SHA-256 of its secret is stored."""
+    """An API credential for one dialect; only the SHA-256 of its secret is stored, and a
+    presented token is found by that hash (unique), never by an id parsed out of it.
+
+    ``scheme``: ``par`` (``<id>|<secret>``), ``opaco`` (a token imported from another
+    provider) or ``oauth`` (an access token granted to ``parent_id``, valid until
+    ``expires_at``)."""
 
     __tablename__ = "credentials"
     __table_args__ = (Index("ix_credentials_tenant", "tenant_id"),)
@@ -112,7 +115,10 @@ class Credential(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     dialect: Mapped[str] = mapped_column(String(40))
-    secret_hash: Mapped[str] = mapped_column(String(64))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scheme: Mapped[str] = mapped_column(String(20), default="par")
+    expires_at: Mapped[dt.datetime | None]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id", ondelete="CASCADE"))
     label: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]

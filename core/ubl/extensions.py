@@ -39,7 +39,7 @@ def add_extensions(
     block is built once per (software, range) and copied.
     """
     rng = ctx.numbering_range if invoice_control else None
-    extensions = _extensions_template(ctx.tenant.software, rng, get_ident()).__deepcopy__(None)
+    extensions = _extensions_template(ctx.software, rng, get_ident()).__deepcopy__(None)
     root.append(extensions)
     dian = extensions[0][0][0]
     dian.find(STS.SoftwareSecurityCode).text = ctx.software_security_code  # FAB27b

@@ -12,8 +12,6 @@ import re
 
 from core.model import Document, NumberingRange, Problem
 
-# Documents numbered from a DIAN numbering authorization (resolución); notes are not.
-AUTHORIZED_RANGE_TYPES = frozenset({"01", "02", "03", "04", "05", "20"})
 _ID = re.compile(r"[A-Za-z0-9]{1,20}")
 
 
@@ -21,11 +19,14 @@ def check_numbering(
     document: Document,
     *,
     range_type: str,
+    authorized: bool,
     numbering_range: NumberingRange | None,
     issue_date: dt.date,
     rule_prefix: str,
 ) -> list[Problem]:
-    """Number and range rules; those about the number wait until a number is allocated."""
+    """Number and range rules; those about the number wait until a number is allocated.
+    ``authorized``: the kind numbers from a DIAN numbering authorization (resolución), so
+    having no valid range is itself a finding (notes are numbered without one)."""
     p = rule_prefix
     problems: list[Problem] = []
     full_number = document.full_number
@@ -42,7 +43,7 @@ def check_numbering(
             )
         )
     if numbering_range is None:
-        if document.type_code in AUTHORIZED_RANGE_TYPES:
+        if authorized:
             problems.append(
                 Problem(
                     path="number",

@@ -19,6 +19,7 @@ from core import catalogs
 from core.clock import to_bogota
 from core.contracts import DocumentType
 from core.model import Document, NumberingRange, Problem, TenantView, Totals
+from core.tenant_role import place_tenant
 from core.totals import check_declared_totals, compute_totals
 from core.validation.issue_date import check_issue_date
 from core.validation.lines import check_allowances_charges, check_lines, negative
@@ -48,14 +49,16 @@ def preflight(
     problems += check_numbering(
         document,
         range_type=document_type.range_type,
+        authorized=document_type.authorized_numbering,
         numbering_range=numbering_range,
         issue_date=issue_date,
         rule_prefix=p,
     )
     problems += check_issue_date(document, now=now, rule_prefix=p)
     problems += _check_header(document, document_type)
-    problems += check_party(document.supplier or tenant.party, role="supplier", rule_prefix=p)
-    problems += check_party(document.customer, role="customer", rule_prefix=p)
+    placed = place_tenant(document, tenant, document_type)
+    problems += check_party(placed.supplier or tenant.party, role="supplier", rule_prefix=p)
+    problems += check_party(placed.customer, role="customer", rule_prefix=p)
     problems += check_lines(document, rule_prefix=p)
     allows_withholdings = document_type.ubl_root == "Invoice"
     for index, line in enumerate(document.lines):

@@ -3,7 +3,7 @@
 A dialect's auth code calls ``mark_authenticated(connection, ...)`` once it has resolved a
 credential; ``RequestAuditMiddleware`` (installed app-wide by ``create_app``) then records
 tenant, credential, dialect, method, path, status and duration through
-``TenantService.audit`` when the response has been sent. Dialects never write audit rows
+``AuditLog.record`` when the response has been sent. Dialects never write audit rows
 themselves, so every authenticated route is audited the same way.
 
 Only the path is logged: never the query string, headers or bodies (tokens travel there).
@@ -91,7 +91,7 @@ async def _record(scope: Scope, subject: AuditSubject, status: int, duration_ms:
     """Write the audit row; a failure is logged and never turns into an error response."""
     ctx = Litestar.from_scope(scope).state.ctx
     try:
-        await ctx.tenants.audit(
+        await ctx.audit.record(
             tenant_id=subject.tenant_id,
             credential_id=subject.credential_id,
             dialect=subject.dialect,

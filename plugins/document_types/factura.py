@@ -8,6 +8,7 @@ from lxml import etree
 
 from core.api import (
     BuildContext,
+    DemoRange,
     Document,
     DocumentType,
     Problem,
@@ -40,6 +41,15 @@ FACTURA = DocumentType(
     customization_ids={"10": "Estándar", "09": "AIU", "11": "Mandatos"},
     build=build,
     validate=validate,
+    permission="facturas",
+    authorized_numbering=True,
+    # DIAN's public test range for own software (habilitación), with its technical key
+    demo_range=DemoRange(
+        prefix="SETP",
+        from_number=990000000,
+        to_number=995000000,
+        technical_key="fc8eac422eba16e22ffd8c6f94b3f40a6e38162c",
+    ),
 )
 
 

@@ -9,6 +9,7 @@ from lxml import etree
 
 from core.api import (
     BuildContext,
+    DemoRange,
     Document,
     DocumentType,
     Problem,
@@ -48,6 +49,8 @@ NOTA_CREDITO = DocumentType(
     build=build,
     validate=validate,
     requires_reference=frozenset({"20"}),
+    permission="notas_credito",
+    demo_range=DemoRange(prefix="NC", from_number=1, to_number=99999999),
 )
 
 

@@ -9,6 +9,7 @@ from lxml import etree
 
 from core.api import (
     BuildContext,
+    DemoRange,
     Document,
     DocumentType,
     Problem,
@@ -48,6 +49,8 @@ NOTA_DEBITO = DocumentType(
     build=build,
     validate=validate,
     requires_reference=frozenset({"30"}),
+    permission="notas_debito",
+    demo_range=DemoRange(prefix="ND", from_number=1, to_number=99999999),
 )
 
 

@@ -20,7 +20,9 @@ from collections.abc import Callable, Sequence
 from lxml import etree
 
 from core.api import (
+    CHANNEL_EQUIVALENT,
     BuildContext,
+    DemoRange,
     Document,
     DocumentType,
     Problem,
@@ -102,6 +104,10 @@ POS = DocumentType(
     customization_ids={"10": "Estándar"},
     build=build_pos,
     validate=validate_pos,
+    permission="facturas",
+    authorized_numbering=True,
+    demo_range=DemoRange(prefix="POS", from_number=1, to_number=99999999),
+    software_channel=CHANNEL_EQUIVALENT,
 )
 
 POS_CREDIT = DocumentType(
@@ -116,6 +122,9 @@ POS_CREDIT = DocumentType(
     build=build_credit,
     validate=validate_credit,
     requires_reference=frozenset({"20"}),
+    permission="notas_credito",
+    demo_range=DemoRange(prefix="NCP", from_number=1, to_number=99999999),
+    software_channel=CHANNEL_EQUIVALENT,
 )
 
 POS_DEBIT = DocumentType(
@@ -130,6 +139,9 @@ POS_DEBIT = DocumentType(
     build=build_debit,
     validate=validate_debit,
     requires_reference=frozenset({"20"}),
+    permission="notas_debito",
+    demo_range=DemoRange(prefix="NDP", from_number=1, to_number=99999999),
+    software_channel=CHANNEL_EQUIVALENT,
 )
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.context import AppContext
 from core.secrets import SecretBox, key_from_text
 from core.settings import Settings
 from core.storage.engine import create_engine, create_sessionmaker
 from core.storage.scratch_database import scratch_postgres_database
-from core.tenants import TenantService
 from core.testing import migrate_test_database
 
 
@@ -70,9 +70,17 @@ def secret_box() -> SecretBox:
 
 
 @pytest.fixture
-def tenant_service(
-    sessionmaker: async_sessionmaker[AsyncSession], secret_box: SecretBox, tmp_path: Path
-) -> TenantService:
-    return TenantService(
-        sessionmaker, secret_box, settings=Settings(secret_key_file=str(tmp_path / "k"))
+async def db_ctx(migrated_url: str, tmp_path: Path) -> AsyncIterator[AppContext]:
+    """The composition root (every service, installed plugins) on a migrated database of each
+    backend."""
+    context = AppContext.create(
+        Settings(
+            database_url=migrated_url,
+            secret_key="clave de pruebas",
+            secret_key_file=str(tmp_path / "pasarela.key"),
+        )
     )
+    try:
+        yield context
+    finally:
+        await context.close()

@@ -94,14 +94,12 @@ def test_db_current_after_upgrade(cli_env, capsys):
 
 
 def test_tenant_create_computes_the_dv_and_shows_settings(cli_env, capsys):
-    tenant = create_tenant(capsys, "--monthly-limit", "100", "--no-permite-notas-debito")
+    tenant = create_tenant(
+        capsys, "--monthly-limit", "100", "--permissions", "facturas,notas_credito"
+    )
     assert (tenant["nit"], tenant["dv"], tenant["environment"]) == (NIT, "4", "simulador")
     assert tenant["monthly_limit"] == 100 and tenant["yearly_limit"] is None
-    assert tenant["permissions"] == {
-        "permite_facturas": True,
-        "permite_notas_credito": True,
-        "permite_notas_debito": False,
-    }
+    assert tenant["permissions"] == ["facturas", "notas_credito"]
     assert "software_pin" not in tenant and "12345" not in json.dumps(tenant)
 
 
@@ -116,7 +114,7 @@ def test_tenant_create_rejects_a_wrong_dv(cli_env, capsys):
 def stored_pin(nit: str) -> str:
     async def work(ctx):
         tenant = await ctx.tenants.get_tenant(nit)
-        return (await ctx.tenants.tenant_view(tenant.id)).software.pin
+        return (await ctx.tenants.tenant_view(tenant.id)).software["facturacion"].pin
 
     return run_with_context(work)
 
@@ -182,10 +180,10 @@ def test_tenant_list_show_update(cli_env, capsys):
     assert [t["nit"] for t in run_json(capsys, "tenants", "list", "--json")] == [NIT]
 
     updated = run_json(
-        capsys, "tenants", "update", f"{NIT}-4", "--no-permite-facturas",
+        capsys, "tenants", "update", f"{NIT}-4", "--revoke", "facturas",
         "--monthly-limit", "5", "--yearly-limit", "50", "--environment", "habilitacion",
     )  # fmt: skip
-    assert updated["permissions"]["permite_facturas"] is False
+    assert updated["permissions"] == ["notas_credito", "notas_debito"]
     assert (updated["monthly_limit"], updated["yearly_limit"]) == (5, 50)
     assert updated["environment"] == "habilitacion"
     cleared = run_json(capsys, "tenants", "update", NIT, "--monthly-limit", "none")

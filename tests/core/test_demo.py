@@ -8,8 +8,6 @@ import stat
 
 from core.demo import (
     DEMO_NIT,
-    DEMO_RANGES,
-    DEMO_TECHNICAL_KEY,
     credentials_document,
     ensure_demo,
     write_credentials_file,
@@ -25,15 +23,19 @@ async def test_demo_tenant_is_complete(ctx, demo_tenant):
     assert tenant.certificate is not None
     assert tenant.certificate.not_after > dt.datetime.now(dt.UTC)
     view = await ctx.tenants.tenant_view(tenant.id)
-    assert len(view.software.pin) == 5 and view.software.pin.isdigit()
-    assert len(view.software.id) == 36
-    pkcs12, password = await ctx.tenants.load_certificate(tenant.id)
+    channels = {kind.software_channel for kind in ctx.registry.document_types}
+    assert set(view.software) == channels  # a software for every channel a kind is sent with
+    for software in view.software.values():
+        assert len(software.pin) == 5 and software.pin.isdigit()
+        assert len(software.id) == 36
+    assert len({s.id for s in view.software.values()}) == len(channels)
+    pkcs12, password = await ctx.certificates.load_certificate(tenant.id)
     assert pkcs12 and password
 
 
 async def test_demo_ranges_cover_the_installed_document_types(ctx, demo_tenant):
     ranges = {
-        r.range.document_type: r.range for r in await ctx.tenants.list_ranges(demo_tenant.tenant.id)
+        r.range.document_type: r.range for r in await ctx.ranges.list_ranges(demo_tenant.tenant.id)
     }
     invoice = ranges["01"]
     assert (invoice.prefix, invoice.from_number, invoice.to_number) == (
@@ -43,10 +45,14 @@ async def test_demo_ranges_cover_the_installed_document_types(ctx, demo_tenant):
     )
     assert invoice.resolution_number == "18760000001"
     assert (invoice.valid_from, invoice.valid_to) == (dt.date(2019, 1, 19), dt.date(2030, 1, 19))
-    assert invoice.technical_key == DEMO_TECHNICAL_KEY
+    assert invoice.technical_key == "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
     assert (ranges["91"].prefix, ranges["92"].prefix) == ("NC", "ND")
-    installed = {t.range_type for t in ctx.registry.document_types}
-    assert set(ranges) == installed & set(DEMO_RANGES)
+    kinds = list(ctx.registry.document_types)
+    assert set(ranges) == {k.range_type for k in kinds if k.demo_range is not None}
+    for kind in kinds:  # each kind's declared demo range, nothing else
+        if kind.demo_range is not None:
+            assert ranges[kind.range_type].prefix == kind.demo_range.prefix
+    installed = {k.range_type for k in kinds}
     if "20" in installed:
         assert ranges["20"].prefix == "POS"
 
@@ -56,12 +62,13 @@ async def test_running_the_demo_again_adds_nothing_but_fresh_credentials(ctx, de
     assert again.tenant.id == demo_tenant.tenant.id
     assert again.tenant.certificate == demo_tenant.tenant.certificate
     assert [t.nit for t in await ctx.tenants.list_tenants()] == [DEMO_NIT]
-    ranges = await ctx.tenants.list_ranges(again.tenant.id)
+    ranges = await ctx.ranges.list_ranges(again.tenant.id)
     assert len(ranges) == len({(r.range.document_type, r.range.prefix) for r in ranges})
     for dialect_id, issued in again.credentials.items():
         assert issued.token != demo_tenant.credentials[dialect_id].token
         for token in (issued.token, demo_tenant.credentials[dialect_id].token):
-            assert (await ctx.tenants.authenticate(dialect_id, token)).nit == DEMO_NIT
+            found = await ctx.credentials.authenticate(dialect_id, token)
+            assert found.tenant.nit == DEMO_NIT
 
 
 async def test_credentials_document_has_an_entry_per_dialect(ctx, demo_tenant, tmp_path):

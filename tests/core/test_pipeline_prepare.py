@@ -88,7 +88,9 @@ def test_invoice_is_coded_with_the_technical_key_and_signed(registry, identity):
     assert prepared.prehash.startswith("SETP9900000002026-11-2010:30:00-05:00")
     assert prepared.prehash.endswith(f"{SAMPLE_NIT}800199436{TEST_TECHNICAL_KEY}2")
     assert root.findtext(".//sts:SoftwareSecurityCode", namespaces=NS) == software_security_code(
-        sample_tenant().software.id, sample_tenant().software.pin, "SETP990000000"
+        sample_tenant().software["facturacion"].id,
+        sample_tenant().software["facturacion"].pin,
+        "SETP990000000",
     )
     assert prepared.document.supplier == sample_tenant().party
     assert verify_xades(prepared.xml).signing_time == SAMPLE_ISSUED_AT  # FAD09e
@@ -103,8 +105,11 @@ def test_notes_are_coded_with_the_software_pin(registry, identity):
     for code in ("91", "92", "20", "94", "93"):
         prepared = prepare(registry, identity, code)
         root = etree.fromstring(prepared.xml)
-        assert prepared.prehash.endswith(f"{sample_tenant().software.pin}2")
-        assert compute_unique_code(root, sample_tenant().software.pin)[0] == prepared.unique_code
+        assert prepared.prehash.endswith(f"{sample_tenant().software['facturacion'].pin}2")
+        assert (
+            compute_unique_code(root, sample_tenant().software["facturacion"].pin)[0]
+            == prepared.unique_code
+        )
 
 
 def test_amended_tree_is_what_gets_coded_and_signed(registry, identity):

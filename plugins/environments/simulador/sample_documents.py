@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import msgspec
 
 from core.clock import now_bogota
-from core.contracts import Provisioning
+from core.contracts import CHANNEL_EQUIVALENT, CHANNEL_INVOICES, CHANNEL_SUPPORT, Provisioning
 from core.model import BillingReference, NumberingRange, Software, TenantView
 from core.pipeline import PreparedDocument, prepare_document
 from core.plugins import PluginHooks, build_registry, get_plugin_manager
@@ -30,6 +30,7 @@ from core.validation.nit import check_digit
 
 ENVIRONMENT = "simulador"
 SAMPLE_TYPES = ("01", "91", "92")
+SOFTWARE_CHANNELS = (CHANNEL_INVOICES, CHANNEL_EQUIVALENT, CHANNEL_SUPPORT)
 
 
 @functools.cache
@@ -63,7 +64,8 @@ def sample_issuer(nit: str = "900373076", name: str | None = None) -> SampleIssu
     software = Software(id=str(uuid.uuid4()), pin="12345", provider_nit=nit, provider_dv=dv,
                         test_set_id=str(uuid.uuid4()))
     tenant = TenantView(id=int(nit), uuid=str(uuid.uuid4()), nit=nit, dv=dv, party=party,
-                        environment=ENVIRONMENT, software=software)
+                        environment=ENVIRONMENT,
+                        software=dict.fromkeys(SOFTWARE_CHANNELS, software))
     ranges = {
         code: msgspec.structs.replace(sample_numbering_range(code), environment=ENVIRONMENT)
         for code in SAMPLE_TYPES

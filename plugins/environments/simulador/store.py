@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clock import now_bogota
-from core.contracts import Provisioning
+from core.contracts import CHANNEL_INVOICES, Provisioning
 from core.storage.database import Database, database_for, dispose_database
 from core.storage.engine import create_engine
 from plugins.environments.simulador.tables import (
@@ -133,31 +133,45 @@ class SimulatorStore:
         registry follows the tenant's configuration.
         """
         tenant = provisioning.tenant
-        software = tenant.software
         now = now_bogota()
 
         def record(conn: Connection) -> None:
             _put(conn, _COMPANIES, {"nit": tenant.nit, "dv": tenant.dv,
                                     "name": tenant.party.name, "registered_at": now})
-            _put(conn, _SOFTWARE, {"id": software.id, "pin": software.pin,
-                                   "provider_nit": software.provider_nit,
-                                   "test_set_id": software.test_set_id, "active": True})
-            _put(conn, _ISSUER_SOFTWARE, {"issuer_nit": tenant.nit, "software_id": software.id})
-            conn.execute(
-                delete(_RANGES).where(
-                    _RANGES.c.issuer_nit == tenant.nit, _RANGES.c.software_id == software.id
+            # one software may serve several channels: file each range under the software
+            # of its kind's channel
+            software_of_range = {
+                id(r): tenant.software.get(
+                    provisioning.range_channels.get(r.document_type, CHANNEL_INVOICES)
                 )
-            )
-            if provisioning.ranges:
-                conn.execute(insert(_RANGES), [
-                    {"issuer_nit": tenant.nit, "software_id": software.id,
-                     "document_type": r.document_type, "resolution_number": r.resolution_number,
-                     "resolution_date": r.resolution_date, "prefix": r.prefix,
-                     "from_number": r.from_number, "to_number": r.to_number,
-                     "valid_from": r.valid_from, "valid_to": r.valid_to,
-                     "technical_key": r.technical_key}
-                    for r in provisioning.ranges
-                ])
+                for r in provisioning.ranges
+            }
+            for software in {s.id: s for s in tenant.software.values()}.values():
+                _put(conn, _SOFTWARE, {"id": software.id, "pin": software.pin,
+                                       "provider_nit": software.provider_nit,
+                                       "test_set_id": software.test_set_id, "active": True})
+                _put(conn, _ISSUER_SOFTWARE,
+                     {"issuer_nit": tenant.nit, "software_id": software.id})
+                conn.execute(
+                    delete(_RANGES).where(
+                        _RANGES.c.issuer_nit == tenant.nit, _RANGES.c.software_id == software.id
+                    )
+                )
+                ranges = [
+                    r for r in provisioning.ranges
+                    if (found := software_of_range[id(r)]) is not None and found.id == software.id
+                ]
+                if ranges:
+                    conn.execute(insert(_RANGES), [
+                        {"issuer_nit": tenant.nit, "software_id": software.id,
+                         "document_type": r.document_type,
+                         "resolution_number": r.resolution_number,
+                         "resolution_date": r.resolution_date, "prefix": r.prefix,
+                         "from_number": r.from_number, "to_number": r.to_number,
+                         "valid_from": r.valid_from, "valid_to": r.valid_to,
+                         "technical_key": r.technical_key}
+                        for r in ranges
+                    ])
             if provisioning.certificate_der:
                 der = provisioning.certificate_der
                 _put(conn, _CERTIFICATES, {"fingerprint": certificate_fingerprint(der),

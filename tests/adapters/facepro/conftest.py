@@ -61,10 +61,10 @@ async def issuing_tenant(
         **options,  # type: ignore[arg-type]
     )
     pkcs12, password = generate_test_pkcs12(nit=nit, name=name)
-    await tenants.attach_certificate(tenant.id, pkcs12, password)
+    await ctx.certificates.attach_certificate(tenant.id, pkcs12, password)
     for type_code in range_types:
-        await add_demo_range(tenants, tenant.id, type_code)
-    credential = await tenants.issue_credential(tenant.id, "facepro", "Luis Alberto")
+        await add_demo_range(ctx.ranges, tenant.id, ctx.registry.document_types.get(type_code))
+    credential = await ctx.credentials.issue_credential(tenant.id, "facepro", "Luis Alberto")
     return credential.token
 
 

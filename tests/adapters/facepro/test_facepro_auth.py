@@ -72,9 +72,9 @@ async def test_revoked_and_other_dialect_tokens_are_refused(
     client: AsyncTestClient[Litestar], ctx: AppContext, demo_tenant: DemoSetup
 ) -> None:
     tenant_id = demo_tenant.tenant.id
-    other_dialect = await ctx.tenants.issue_credential(tenant_id, "otro-dialecto")
-    revoked = await ctx.tenants.issue_credential(tenant_id, "facepro")
-    await ctx.tenants.revoke_credential(revoked.id)
+    other_dialect = await ctx.credentials.issue_credential(tenant_id, "otro-dialecto")
+    revoked = await ctx.credentials.issue_credential(tenant_id, "facepro")
+    await ctx.credentials.revoke_credential(revoked.id)
     for token in (other_dialect.token, revoked.token):
         response = await client.get("/api/v1/me", headers=bearer(token))
         assert response.status_code == 401
@@ -84,11 +84,11 @@ async def test_revoked_and_other_dialect_tokens_are_refused(
 async def test_authenticated_requests_are_audited(
     client: AsyncTestClient[Litestar], ctx: AppContext, demo_tenant: DemoSetup, demo_token: str
 ) -> None:
-    before = await ctx.tenants.count_audit(demo_tenant.tenant.id)
+    before = await ctx.audit.count(demo_tenant.tenant.id)
     await client.get("/api/v1/me", headers=bearer(demo_token))
     await client.get("/api/v1/documentos?estado=otro", headers=bearer(demo_token))
     await client.get("/api/v1/me")  # not authenticated: logged, not audited
-    assert await ctx.tenants.count_audit(demo_tenant.tenant.id) == before + 2
+    assert await ctx.audit.count(demo_tenant.tenant.id) == before + 2
 
 
 async def test_demo_credentials_entry(ctx: AppContext, demo_tenant: DemoSetup) -> None:

@@ -300,7 +300,7 @@ async def test_permission_not_granted_is_403(
 ) -> None:
     invoice = await issue_invoice(client, demo_token)
     await ctx.tenants.update_tenant(
-        demo_tenant.tenant.id, permissions={"permite_notas_credito": False}
+        demo_tenant.tenant.id, permissions={"notas_credito": False}
     )
     response = await post(
         client,
@@ -315,7 +315,7 @@ async def test_permission_not_granted_is_403(
         "codigo": "permiso_no_concedido",
         "permiso": "permite_notas_credito",
     }
-    await ctx.tenants.update_tenant(demo_tenant.tenant.id, permissions={"permite_facturas": False})
+    await ctx.tenants.update_tenant(demo_tenant.tenant.id, permissions={"facturas": False})
     response = await post(client, "/api/v1/documentos", demo_token, CURL_INVOICE)
     assert response.status_code == 403
     assert response.json()["permiso"] == "permite_facturas"

@@ -16,7 +16,7 @@ from lxml import etree
 
 from core.cli import build_parser
 from core.clock import now_bogota
-from core.plugins import build_registry, get_plugin_manager
+from core.contracts import CHANNEL_INVOICES
 from core.sample_documents import (
     SAMPLE_DV,
     SAMPLE_NIT,
@@ -28,11 +28,10 @@ from core.sample_documents import (
 from core.settings import Settings
 from core.signing.testcerts import generate_test_pkcs12
 from core.signing.xades import verify_xades
-from core.storage.engine import create_engine, create_sessionmaker
-from core.tenants import TenantService
 from core.testing import migrate_test_database
 from core.ubl.namespaces import XPATH_NS
 from core.ubl.unique_codes import compute_unique_code
+from core.web.context import AppContext
 
 
 @pytest.fixture
@@ -50,14 +49,10 @@ def render_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 
 async def _seed_tenant(settings: Settings) -> None:
-    registry = build_registry(get_plugin_manager())
-    engine = create_engine(settings.database_url)
+    ctx = AppContext.create(settings)
     try:
-        tenants = TenantService.from_settings(
-            settings, create_sessionmaker(engine), registry.environments
-        )
-        software = sample_tenant().software
-        record = await tenants.create_tenant(
+        software = sample_tenant().software[CHANNEL_INVOICES]
+        record = await ctx.tenants.create_tenant(
             nit=SAMPLE_NIT,
             dv=SAMPLE_DV,
             software_id=software.id,
@@ -65,10 +60,10 @@ async def _seed_tenant(settings: Settings) -> None:
             party=SUPPLIER,
             environment="habilitacion",
         )
-        await tenants.attach_certificate(
+        await ctx.certificates.attach_certificate(
             record.id, *generate_test_pkcs12(nit=SAMPLE_NIT, name=SUPPLIER.name)
         )
-        await tenants.add_resolution(
+        await ctx.ranges.add_resolution(
             record.id,
             document_type="01",
             resolution_number="18760000001",
@@ -81,21 +76,17 @@ async def _seed_tenant(settings: Settings) -> None:
             next_number=990000042,
         )
     finally:
-        await engine.dispose()
+        await ctx.close()
 
 
 async def _next_number(settings: Settings) -> int:
-    registry = build_registry(get_plugin_manager())
-    engine = create_engine(settings.database_url)
+    ctx = AppContext.create(settings)
     try:
-        tenants = TenantService.from_settings(
-            settings, create_sessionmaker(engine), registry.environments
-        )
-        tenant = await tenants.get_tenant(SAMPLE_NIT)
-        (record,) = await tenants.list_ranges(tenant.id)
+        tenant = await ctx.tenants.get_tenant(SAMPLE_NIT)
+        (record,) = await ctx.ranges.list_ranges(tenant.id)
         return record.next_number
     finally:
-        await engine.dispose()
+        await ctx.close()
 
 
 def run(*argv: str) -> int:

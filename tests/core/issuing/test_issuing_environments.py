@@ -12,6 +12,7 @@ import pytest
 
 from core.api import Environment, hookimpl
 from core.context import AppContext
+from core.contracts import CHANNEL_INVOICES
 from core.demo import ensure_demo
 from core.model import Document, Line, Party, Tax
 from core.plugins import get_plugin_manager
@@ -64,7 +65,7 @@ async def ctx(tmp_path: Path):
 
 async def _move_to(ctx: AppContext, tenant_id: int, environment: str) -> None:
     await ctx.tenants.switch_environment(tenant_id, environment)
-    await ctx.tenants.add_resolution(
+    await ctx.ranges.add_resolution(
         tenant_id,
         document_type="01",
         resolution_number="18760000001",
@@ -81,7 +82,7 @@ async def test_test_set_is_sent_async_and_followed_with_get_status_zip(ctx: AppC
     demo = await ensure_demo(ctx)
     await _move_to(ctx, demo.tenant.id, "pruebas")
     tenant = await ctx.tenants.tenant_view(demo.tenant.id)
-    assert tenant.software.test_set_id
+    assert tenant.software[CHANNEL_INVOICES].test_set_id
 
     first = await ctx.documents.issue(tenant, INVOICE, dialect="test")
     assert first.status == "pendiente"  # SendTestSetAsync only hands back a ZipKey

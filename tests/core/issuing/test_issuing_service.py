@@ -96,12 +96,12 @@ async def test_credit_note_for_an_invoice_dian_never_saw_is_rejected(ctx, demo_t
 
 async def test_permission_and_preflight_stop_before_a_number_is_spent(ctx, demo_tenant) -> None:
     tenant = await ctx.tenants.tenant_view(demo_tenant.tenant.id)
-    await ctx.tenants.update_tenant(tenant.id, permissions={"permite_notas_credito": False})
+    await ctx.tenants.update_tenant(tenant.id, permissions={"notas_credito": False})
     limited = await ctx.tenants.tenant_view(tenant.id)
     note = invoice(type_code="91", operation_type="22")
     with pytest.raises(PermissionDenied) as denied:
         await ctx.documents.issue(limited, note, dialect="test")
-    assert denied.value.permission == "permite_notas_credito"
+    assert denied.value.permission == "notas_credito"
 
     bad = invoice(lines=())
     with pytest.raises(ValidationFailed):

@@ -11,16 +11,16 @@ from core.clock import BOGOTA
 from core.errors import DuplicateDocument, NotFound
 from core.model import DocumentRecord
 from core.storage.documents import DocumentRepository
-from core.tenants import TenantService
+from core.web.context import AppContext
 
 ISSUED = dt.datetime(2026, 11, 23, 10, 30, tzinfo=BOGOTA)
 
 
-async def two_tenants(service: TenantService) -> tuple[int, int, int]:
+async def two_tenants(ctx: AppContext) -> tuple[int, int, int]:
     """Tenants A and B, and a range of A (returns a_id, b_id, range_id)."""
     ids = []
     for nit in ("900373076", "800197268"):
-        tenant = await service.create_tenant(
+        tenant = await ctx.tenants.create_tenant(
             nit=nit,
             dv="5",
             name=f"Empresa {nit}",
@@ -29,7 +29,7 @@ async def two_tenants(service: TenantService) -> tuple[int, int, int]:
             environment="simulador",
         )
         ids.append(tenant.id)
-    numbering = await service.add_resolution(
+    numbering = await ctx.ranges.add_resolution(
         ids[0],
         document_type="01",
         resolution_number="18760000001",
@@ -38,6 +38,7 @@ async def two_tenants(service: TenantService) -> tuple[int, int, int]:
         to_number=995000000,
         valid_from=dt.date(2019, 1, 19),
         valid_to=dt.date(2030, 1, 19),
+        technical_key="fc8eac422eba16e22ffd8c6f94b3f40a6e38162c",
     )
     return ids[0], ids[1], numbering.id
 
@@ -62,9 +63,9 @@ async def insert(repository: DocumentRepository, tenant_id: int, **fields: objec
 
 
 async def test_insert_allocates_the_number_and_stores_exact_money(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, _, range_id = await two_tenants(tenant_service)
+    a, _, range_id = await two_tenants(db_ctx)
     first = await insert(
         repository,
         a,
@@ -107,9 +108,9 @@ async def test_insert_allocates_the_number_and_stores_exact_money(
 
 
 async def test_client_numbers_and_duplicates(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, b, range_id = await two_tenants(tenant_service)
+    a, b, range_id = await two_tenants(db_ctx)
     own = await insert(repository, a, prefix="FE", number=15)
     with pytest.raises(DuplicateDocument) as duplicate:
         await insert(repository, a, prefix="FE", number=15)
@@ -123,9 +124,9 @@ async def test_client_numbers_and_duplicates(
 
 
 async def test_tenant_isolation_in_get_list_and_lookups(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, b, range_id = await two_tenants(tenant_service)
+    a, b, range_id = await two_tenants(db_ctx)
     doc = await insert(repository, a, range_id=range_id)
     await repository.update(doc.uuid, unique_code="ab" * 48)
 
@@ -142,9 +143,9 @@ async def test_tenant_isolation_in_get_list_and_lookups(
 
 
 async def test_update_and_list_filters(
-    tenant_service: TenantService, repository: DocumentRepository
+    db_ctx: AppContext, repository: DocumentRepository
 ) -> None:
-    a, _, range_id = await two_tenants(tenant_service)
+    a, _, range_id = await two_tenants(db_ctx)
     uuids = []
     for day in (1, 2, 3, 4, 5):
         doc = await insert(

@@ -10,6 +10,7 @@ import httpx
 import sqlalchemy as sa
 
 from core.context import AppContext
+from core.contracts import CHANNEL_INVOICES
 from core.plugins import build_registry, get_plugin_manager
 from core.storage.engine import create_engine
 from core.storage.migrate import current_revisions, pending_revisions, upgrade
@@ -20,6 +21,8 @@ from tests.core.storage.legacy_schema import (
     LEGACY_CORE_REVISION,
     LEGACY_SIMULATOR_TABLES,
     NAME,
+    SOFTWARE_ID,
+    SOFTWARE_PIN,
     LegacyDatabase,
     build_legacy_database,
 )
@@ -83,8 +86,14 @@ async def gateway_still_serves(legacy: LegacyDatabase, tmp_path: Path) -> None:
     ctx: AppContext = app.state.ctx
     await ctx.start()
     try:
-        tenant = await ctx.tenants.authenticate("facepro", legacy.facepro_token)
+        tenant = (await ctx.credentials.authenticate("facepro", legacy.facepro_token)).tenant
         assert (tenant.nit, tenant.party.name) == (legacy.nit, NAME)
+        # the three permission flags became permission ids; the one software, the invoice
+        # channel's, its PIN still encrypted with the same key
+        assert tenant.permissions == {"facturas", "notas_credito"}
+        assert set(tenant.software) == {CHANNEL_INVOICES}
+        software = tenant.software[CHANNEL_INVOICES]
+        assert (software.id, software.pin) == (SOFTWARE_ID, SOFTWARE_PIN)
         headers = {
             "Authorization": f"Bearer {legacy.facepro_token}",
             "Content-Type": "application/json",

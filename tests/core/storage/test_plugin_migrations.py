@@ -33,12 +33,11 @@ async def tables_and_notes(url: str) -> tuple[set[str], list[tuple[str, str]]]:
         async with engine.begin() as conn:
             await conn.execute(
                 sa.text(
-                    "INSERT INTO tenants (uuid, nit, dv, name, party, environment, software_id,"
-                    " software_pin, provider_nit, provider_dv, created_at, updated_at) VALUES"
-                    " ('u-1', '900373076', '4', 'Demo', '{}', 'simulador', 's', :pin,"
+                    "INSERT INTO tenants (uuid, nit, dv, name, party, environment, software,"
+                    " permissions, provider_nit, provider_dv, created_at, updated_at) VALUES"
+                    " ('u-1', '900373076', '4', 'Demo', '{}', 'simulador', '{}', '[]',"
                     " '900373076', '4', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
                 ),
-                {"pin": b"x"},
             )
             await conn.execute(
                 sa.text(

@@ -60,6 +60,7 @@ def build(registry, document) -> etree._Element:
         numbering_range=sample_numbering_range(document.type_code),
         environment=registry.environments.get("habilitacion"),
         totals=compute_totals(document),
+        software=sample_tenant().software[document_type.software_channel],
         software_security_code="f" * 96,
     )
     return document_type.build(ctx)

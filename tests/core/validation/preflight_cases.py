@@ -52,6 +52,8 @@ def document_type(
         customization_ids=customizations,
         build=lambda *a, **k: None,  # type: ignore[arg-type,return-value]
         requires_reference=requires_reference,
+        permission=code,
+        authorized_numbering=code == "01",
     )
 
 
@@ -78,7 +80,9 @@ TENANT = TenantView(
     dv="4",
     party=SUPPLIER,
     environment="simulador",
-    software=Software(id="sw", pin="12345", provider_nit="900373076", provider_dv="4"),
+    software={
+        "facturacion": Software(id="sw", pin="12345", provider_nit="900373076", provider_dv="4")
+    },
 )
 RANGE = NumberingRange(
     id=1,

@@ -197,10 +197,10 @@ async def test_unknown_route_is_a_json_404(client):
 
 async def test_authenticated_request_is_audited(client, ctx, demo_tenant):
     tenant_id = demo_tenant.tenant.id
-    before = await ctx.tenants.count_audit(tenant_id)
+    before = await ctx.audit.count(tenant_id)
     response = await client.get(f"/prueba/autenticado?tenant={tenant_id}")
     assert response.status_code == 200
-    assert await ctx.tenants.count_audit(tenant_id) == before + 1
+    assert await ctx.audit.count(tenant_id) == before + 1
     async with ctx.sessionmaker() as session:
         entry = (
             await session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
@@ -211,9 +211,9 @@ async def test_authenticated_request_is_audited(client, ctx, demo_tenant):
 
 
 async def test_unauthenticated_request_is_not_audited(client, ctx, demo_tenant):
-    before = await ctx.tenants.count_audit(demo_tenant.tenant.id)
+    before = await ctx.audit.count(demo_tenant.tenant.id)
     assert (await client.get("/-/health")).status_code == 200
-    assert await ctx.tenants.count_audit(demo_tenant.tenant.id) == before
+    assert await ctx.audit.count(demo_tenant.tenant.id) == before
 
 
 async def test_settings_are_read_when_the_app_is_created(tmp_path, monkeypatch):

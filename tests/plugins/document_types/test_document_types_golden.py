@@ -92,7 +92,7 @@ def test_golden_unique_code_recomputes_from_the_file(code, document_registry):
     key = (
         sample_numbering_range(code).technical_key
         if document_type.unique_code == "CUFE"
-        else sample_tenant().software.pin
+        else sample_tenant().software[document_type.software_channel].pin
     )
     code_in_file = root.findtext("cbc:UUID", namespaces=XPATH_NS)
     assert compute_unique_code(root, key)[0] == code_in_file

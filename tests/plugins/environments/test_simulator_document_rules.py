@@ -46,8 +46,13 @@ def _set(root, path: str, value: str) -> None:
 def test_a_pipeline_invoice_breaks_no_rule(root, issuer):
     facts = read_facts(root)
     assert (facts.type_code, facts.rule_prefix, facts.number) == ("01", "FA", "SETP990000010")
-    software = RegisteredSoftware(id=issuer.tenant.software.id, pin="12345",
-                                  provider_nit=issuer.tenant.nit, test_set_id=None, active=True)
+    software = RegisteredSoftware(
+        id=issuer.tenant.software["facturacion"].id,
+        pin="12345",
+        provider_nit=issuer.tenant.nit,
+        test_set_id=None,
+        active=True,
+    )
     rng = _registered(issuer)
     assert rules.check_totals(root, facts) == []
     assert rules.check_taxes(root, facts) == []
@@ -63,10 +68,16 @@ def test_a_pipeline_invoice_breaks_no_rule(root, issuer):
 def _registered(issuer, **changes) -> RegisteredRange:
     r = issuer.invoices
     registered = RegisteredRange(
-        issuer_nit=issuer.tenant.nit, software_id=issuer.tenant.software.id,
-        document_type="01", resolution_number=r.resolution_number,
-        resolution_date=r.resolution_date, prefix=r.prefix, from_number=r.from_number,
-        to_number=r.to_number, valid_from=r.valid_from, valid_to=r.valid_to,
+        issuer_nit=issuer.tenant.nit,
+        software_id=issuer.tenant.software["facturacion"].id,
+        document_type="01",
+        resolution_number=r.resolution_number,
+        resolution_date=r.resolution_date,
+        prefix=r.prefix,
+        from_number=r.from_number,
+        to_number=r.to_number,
+        valid_from=r.valid_from,
+        valid_to=r.valid_to,
         technical_key=r.technical_key,
     )
     return dataclasses.replace(registered, **changes) if changes else registered
@@ -109,10 +120,12 @@ def test_lines_fav01_and_fav04b(root):
 
 
 def test_check_digits_faj24_fak24(root):
-    supplier = root.find("cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID",
-                         NS)
-    customer = root.find("cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID",
-                         NS)
+    supplier = root.find(
+        "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID", NS
+    )
+    customer = root.find(
+        "cac:AccountingCustomerParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID", NS
+    )
     supplier.set("schemeID", str((int(supplier.get("schemeID")) + 1) % 10))
     customer.set("schemeName", "31")
     customer.set("schemeID", str((int(customer.get("schemeID") or 0) + 1) % 10))
@@ -121,8 +134,13 @@ def test_check_digits_faj24_fak24(root):
 
 def test_software_rules(root, issuer):
     facts = read_facts(root)
-    software = RegisteredSoftware(id=issuer.tenant.software.id, pin="99999",
-                                  provider_nit=issuer.tenant.nit, test_set_id=None, active=True)
+    software = RegisteredSoftware(
+        id=issuer.tenant.software["facturacion"].id,
+        pin="99999",
+        provider_nit=issuer.tenant.nit,
+        test_set_id=None,
+        active=True,
+    )
     assert _ids(rules.check_software(facts, software)) == ["FAB27b"]
     assert _ids(rules.check_software(facts, None)) == ["FAB24b"]
     inactive = dataclasses.replace(software, pin="12345", active=False)
@@ -139,7 +157,9 @@ def test_numbering_range_rules(root, issuer):
     expired = _registered(issuer, valid_to=dt.date(2020, 1, 1))
     assert _ids(rules.check_range(facts, expired, None)) == ["FAB08b", "FAD05d"]
     other_software = _registered(issuer, software_id="otro")
-    assert _ids(rules.check_range(facts, other_software, issuer.tenant.software.id)) == ["FAB05c"]
+    assert _ids(
+        rules.check_range(facts, other_software, issuer.tenant.software["facturacion"].id)
+    ) == ["FAB05c"]
     assert rules.matching_range(facts, [_registered(issuer, resolution_number="1")]) is None
 
 
@@ -147,7 +167,8 @@ def test_unique_code_uses_the_given_key(root):
     facts = read_facts(root)
     [finding] = rules.check_unique_code(root, facts, ["otra-clave"])
     assert finding.render() == (
-        "Regla: FAD06, Rechazo: Valor del CUFE no está calculado correctamente.")
+        "Regla: FAD06, Rechazo: Valor del CUFE no está calculado correctamente."
+    )
 
 
 def test_note_reference_rules(issuer):
@@ -165,6 +186,9 @@ def test_note_reference_rules(issuer):
 def test_rule_prefix_follows_the_document_type(issuer):
     debit = read_facts(etree.fromstring(prepare_sample(issuer, "92", 5).xml))
     assert (debit.rule_prefix, debit.note_prefix, debit.type_code) == ("DA", "D", "92")
-    assert rules.check_signing_date(
-        dataclasses.replace(debit, signing_time="2020-01-01T10:00:00.000-05:00")
-    )[0].rule == "DAD09e"
+    assert (
+        rules.check_signing_date(
+            dataclasses.replace(debit, signing_time="2020-01-01T10:00:00.000-05:00")
+        )[0].rule
+        == "DAD09e"
+    )

@@ -263,7 +263,7 @@ async def test_async_batch_and_status_zip(client, issuer):
 
 
 async def test_test_set_is_accepted_once_its_documents_are(client, issuer):
-    test_set = issuer.tenant.software.test_set_id
+    test_set = issuer.tenant.software["facturacion"].test_set_id
     prepared = invoice(issuer, 990000112)
     first = await client.send_test_set_async(prepared.zip_name, prepared.zip, test_set)
     status = await client.get_status_zip(first.zip_key)
@@ -279,7 +279,7 @@ async def test_test_set_is_accepted_once_its_documents_are(client, issuer):
 
 
 async def test_get_numbering_range(client, issuer):
-    nit, software = issuer.tenant.nit, issuer.tenant.software.id
+    nit, software = issuer.tenant.nit, issuer.tenant.software["facturacion"].id
     ranges = await client.get_numbering_range(nit, nit, software)
     assert ranges.operation_code == "100"
     [only] = ranges.ranges

@@ -38,6 +38,6 @@ async def test_provisioned_tenant_is_served_in_process(tmp_path):
     async with DianClient(url, issuer.identity, transport=transport) as client:
         answer = await client.send_bill_sync(prepared.zip_name, prepared.zip)
         ranges = await client.get_numbering_range(issuer.tenant.nit, issuer.tenant.nit,
-                                                   issuer.tenant.software.id)
+                                                   issuer.tenant.software["facturacion"].id)
     assert answer.status_code == "00", answer.error_messages
     assert [r.prefix for r in ranges.ranges] == ["SETP"]

@@ -5,7 +5,7 @@ the job queue (``core.jobs``) holds that now, so the column and its index go, an
 work is lost: each ``pendiente`` document gets a ``dian.deliver`` job due when its retry was.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-30
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
