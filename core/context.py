@@ -93,7 +93,7 @@ class AppContext:
         cls, settings: Settings, *, plugin_manager: pluggy.PluginManager | None = None
     ) -> AppContext:
         """Wire everything from settings; nothing touches the network or the database yet."""
-        pm = plugin_manager or get_plugin_manager()
+        pm = plugin_manager or get_plugin_manager(env=settings.plugin_selection)
         registry = build_registry(pm)
         engine = create_engine(settings.database_url)
         sessionmaker = create_sessionmaker(engine)

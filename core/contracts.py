@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 UniqueCode = Literal["CUFE", "CUDE", "CUDS"]
 TenantRole = Literal["supplier", "buyer"]
+# How a dialect's clients present their credential (core.tenancy.credentials): "<id>|<secret>",
+# an opaque token (issued here or imported from another provider), an expiring OAuth token.
+TokenScheme = Literal["par", "opaco", "oauth"]
 UblRoot = Literal["Invoice", "CreditNote", "DebitNote", "ApplicationResponse", "AttachedDocument"]
 
 # DIAN registers one software (id and PIN) per channel: a tenant holds one per channel it uses.
@@ -94,6 +97,9 @@ class Dialect:
     owns its full paths (e.g. ``/api/v1/...``). ``credentials_for_demo`` turns a freshly issued
     credential into the JSON entry ``serve --demo`` writes for this dialect. ``bench`` tells
     ``pasarela bench http`` how to issue an invoice in this dialect (``None``: not benchable).
+    ``token_scheme`` is how its clients present credentials: the scheme the credentials
+    ``serve --demo`` and ``pasarela credentials create`` issue for it (an ``oauth`` dialect
+    gets an ``opaco`` client credential, to which it grants access tokens).
 
     ``path_prefix`` and ``errors``: every error under the prefix — an unknown route or method
     there included — is answered in this ``ErrorShape``. ``limits`` bound its request bodies
@@ -106,6 +112,7 @@ class Dialect:
     credentials_for_demo: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     version: str = "1"
     bench: BenchScenario | None = None
+    token_scheme: TokenScheme = "par"
     path_prefix: str | None = None
     errors: ErrorShape | None = None
     limits: DecodeLimits = DEFAULT_LIMITS

@@ -19,7 +19,7 @@ from typing import Any, Final
 import msgspec
 
 from core.context import AppContext
-from core.contracts import DocumentType
+from core.contracts import Dialect, DocumentType, TokenScheme
 from core.errors import ConfigurationError, NotFound
 from core.model import Address, Contact, Party
 from core.signing.testcerts import generate_test_pkcs12
@@ -132,11 +132,17 @@ async def ensure_demo(ctx: AppContext) -> DemoSetup:
         existing.add((kind.range_type, wanted.prefix))
     credentials = {
         dialect.id: await ctx.credentials.issue_credential(
-            tenant.id, dialect.id, DEMO_CREDENTIAL_LABEL
+            tenant.id, dialect.id, DEMO_CREDENTIAL_LABEL, scheme=credential_scheme(dialect)
         )
         for dialect in sorted(ctx.registry.dialects, key=lambda d: d.id)
     }
     return DemoSetup(tenant=await tenants.get_tenant(tenant.id), credentials=credentials)
+
+
+def credential_scheme(dialect: Dialect) -> TokenScheme:
+    """The scheme of the credential issued for a dialect's clients (an OAuth dialect's
+    clients get an opaque client credential; access tokens are granted to it)."""
+    return "opaco" if dialect.token_scheme == "oauth" else dialect.token_scheme
 
 
 def _demo_pin() -> str:

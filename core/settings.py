@@ -27,6 +27,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     retry_max_backoff_s PASARELA_RETRY_MAX_BACKOFF (longest wait between two attempts; 300)
     dian_timeout_s    PASARELA_DIAN_TIMEOUT (read timeout of one SOAP call)
     max_attempts      PASARELA_MAX_ATTEMPTS (sends/queries before a document is "fallido")
+    disable_plugins   PASARELA_DISABLE_PLUGINS (entry-point names, comma-separated; ``*``: every
+                      plugin not shipped with Pasarela)
+    only_plugins      PASARELA_PLUGINS (load only these entry-point names)
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -41,6 +44,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_attempts: int = 30
     retry_max_backoff_s: float = 300.0
     log_level: str = "INFO"
+    disable_plugins: str = ""  # PASARELA_DISABLE_PLUGINS: entry-point names, or "*"
+    only_plugins: str = ""  # PASARELA_PLUGINS: load only these entry-point names
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -54,6 +59,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "PASARELA_SIMULATOR_URL": "simulator_url",
             "PASARELA_XSD_DIR": "xsd_dir",
             "PASARELA_LOG_LEVEL": "log_level",
+            "PASARELA_DISABLE_PLUGINS": "disable_plugins",
+            "PASARELA_PLUGINS": "only_plugins",
         }
         for var, name in mapping.items():
             if env.get(var):
@@ -70,6 +77,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["dian_timeout_s"] = float(env["PASARELA_DIAN_TIMEOUT"])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def plugin_selection(self) -> dict[str, str]:
+        """Which plugins to load, in the variables ``core.plugins.get_plugin_manager`` reads."""
+        return {
+            "PASARELA_DISABLE_PLUGINS": self.disable_plugins,
+            "PASARELA_PLUGINS": self.only_plugins,
+        }
 
     @property
     def async_database_url(self) -> str:

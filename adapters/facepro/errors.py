@@ -26,16 +26,10 @@ from core.api import (
 
 INVALID_DATA = "Datos invalidos"
 
-# Core permission names and document type codes -> FacEPro's permission flags.
+# The permission ids document kinds declare -> FacEPro's permission flags.
 PERMISSIONS = {
-    "01": "permite_facturas",
-    "91": "permite_notas_credito",
-    "92": "permite_notas_debito",
-    "factura": "permite_facturas",
     "facturas": "permite_facturas",
-    "nota_credito": "permite_notas_credito",
     "notas_credito": "permite_notas_credito",
-    "nota_debito": "permite_notas_debito",
     "notas_debito": "permite_notas_debito",
 }
 PERIODS = {"monthly": "mensual", "month": "mensual", "yearly": "anual", "year": "anual"}

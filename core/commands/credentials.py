@@ -14,6 +14,7 @@ import msgspec
 from core.commands import run_with_context
 from core.context import AppContext
 from core.contracts import Command
+from core.demo import credential_scheme
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -39,9 +40,11 @@ COMMAND = Command(name="credentials", help="issue and revoke API credentials", c
 
 def handle_create(args: argparse.Namespace) -> int:
     async def work(ctx: AppContext) -> Any:
-        ctx.registry.dialects.get(args.dialect)  # NotFound for a dialect nobody installed
+        dialect = ctx.registry.dialects.get(args.dialect)  # NotFound for one nobody installed
         tenant = await ctx.tenants.get_tenant(args.tenant.strip())
-        return await ctx.credentials.issue_credential(tenant.id, args.dialect, args.label)
+        return await ctx.credentials.issue_credential(
+            tenant.id, dialect.id, args.label, scheme=credential_scheme(dialect)
+        )
 
     issued = run_with_context(work)
     sys.stderr.write(

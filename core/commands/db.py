@@ -27,7 +27,10 @@ COMMAND = Command(name="db", help="database migrations", configure=configure)
 
 def handle_upgrade(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    upgrade(settings.database_url, build_registry(get_plugin_manager()).migrations)
+    upgrade(
+        settings.database_url,
+        build_registry(get_plugin_manager(env=settings.plugin_selection)).migrations,
+    )
     revisions = " ".join(current_revisions(settings.database_url))
     sys.stdout.write(f"database at revisions {revisions}\n")
     return 0
@@ -35,8 +38,9 @@ def handle_upgrade(args: argparse.Namespace) -> int:
 
 def handle_current(args: argparse.Namespace) -> int:
     """Exit 1 when some tree's head is not applied yet (``db upgrade`` would change it)."""
-    database_url = Settings.from_env().database_url
-    trees = build_registry(get_plugin_manager()).migrations
+    settings = Settings.from_env()
+    database_url = settings.database_url
+    trees = build_registry(get_plugin_manager(env=settings.plugin_selection)).migrations
     revisions = current_revisions(database_url)
     heads = head_revisions(trees)
     pending = pending_revisions(database_url, trees)

@@ -87,7 +87,10 @@ def handle(args: argparse.Namespace) -> int:
     if not os.environ.get("PASARELA_PUBLIC_URL"):
         os.environ["PASARELA_PUBLIC_URL"] = public_url_for(args.host, args.port)
     settings = Settings.from_env()
-    upgrade(settings.database_url, build_registry(get_plugin_manager()).migrations)
+    upgrade(
+        settings.database_url,
+        build_registry(get_plugin_manager(env=settings.plugin_selection)).migrations,
+    )
     if args.demo:
         asyncio.run(set_up_demo(settings, args.credentials_out))
     options = {"host": args.host, "port": args.port, "log_config": None, "access_log": False}

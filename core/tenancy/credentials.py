@@ -6,8 +6,8 @@ of what the client sent. Token schemes, declared by each dialect:
 
 ``par``    ``<id>|<secret>``: the hash is of the text after the first ``|``; the text before it
            must then equal the found credential's id (compared as text, never converted).
-``opaco``  an opaque token: one issued here, or one imported from another provider that the
-           client already has (a company token of its former provider); the hash is of the whole token.
+``opaco``  an opaque token: one issued here, or one the client already has from its former
+           provider (imported, so it keeps working); the hash is of the whole token.
 ``oauth``  an access token granted to a credential for a while (``expires_at``); the hash is
            of the whole token. Revoking the credential revokes its access tokens.
 """
@@ -18,13 +18,14 @@ import datetime as dt
 import hmac
 import secrets
 from collections.abc import Iterable, Sequence
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import msgspec
 from sqlalchemy import Connection, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import now_bogota
+from core.contracts import TokenScheme
 from core.errors import AuthenticationFailed, ConfigurationError, NotFound
 from core.model import TenantView
 from core.secrets import SecretBox, hash_token_secret, new_token_secret
@@ -32,7 +33,6 @@ from core.storage.database import Database
 from core.tenancy.records import CredentialRecord, IssuedCredential
 from core.tenancy.rows import CREDENTIALS, TENANTS, insert_returning_id, tenant_row, tenant_view
 
-TokenScheme = Literal["par", "opaco", "oauth"]
 TOKEN_SCHEMES: Final = ("par", "opaco", "oauth")
 MIN_IMPORTED_TOKEN = 24  # shorter tokens are guessable; providers issue far longer ones
 MAX_TOKEN = 512  # longer bearer values are refused before hashing

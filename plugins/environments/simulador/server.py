@@ -31,19 +31,28 @@ def free_port(host: str = "127.0.0.1") -> int:
 def migrate_database(settings: Settings) -> None:
     """Apply core's and every installed plugin's migrations, as ``pasarela serve`` does: the
     standalone simulator may be the first process to touch its database."""
-    upgrade(settings.database_url, build_registry(get_plugin_manager()).migrations)
+    upgrade(
+        settings.database_url,
+        build_registry(get_plugin_manager(env=settings.plugin_selection)).migrations,
+    )
 
 
 @contextlib.contextmanager
 def running_simulator(
-    settings: Settings, sim: SimulatorSettings | None = None, *, host: str = "127.0.0.1",
+    settings: Settings,
+    sim: SimulatorSettings | None = None,
+    *,
+    host: str = "127.0.0.1",
     app: Litestar | None = None,
 ) -> Iterator[str]:
     """Serve the simulator on a free port in a daemon thread; yields its SOAP URL."""
     port = free_port(host)
     config = uvicorn.Config(
         app or create_simulator_app(settings, sim or SimulatorSettings()),
-        host=host, port=port, log_level="warning", lifespan="on",
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
         timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
@@ -67,5 +76,6 @@ def serve(
     """Blocking: migrate the database, then serve the simulator until interrupted."""
     migrate_database(settings)
     app = create_simulator_app(settings, sim)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(),
-                timeout_graceful_shutdown=2)
+    uvicorn.run(
+        app, host=host, port=port, log_level=settings.log_level.lower(), timeout_graceful_shutdown=2
+    )

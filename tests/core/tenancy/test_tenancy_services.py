@@ -25,8 +25,8 @@ from core.hookspecs import hookimpl
 from core.plugins import get_plugin_manager
 from core.settings import Settings
 from core.signing.testcerts import generate_test_pkcs12
-from core.testing import migrate_test_database
 from core.storage.tables import AuditEntry
+from core.testing import migrate_test_database
 from core.web.context import AppContext
 from tests.core.tenancy.conftest import PIN, SUPPLIER, make_tenant, settings_for
 
