@@ -35,6 +35,7 @@ from core.contracts import (
     JobOutcome,
     MigrationTree,
     Provisioning,
+    Sample,
     UniqueCode,
 )
 from core.dialects.decoding import BODY, DEFAULT_LIMITS, DecodeLimits, decode_json
@@ -182,6 +183,7 @@ __all__ = [
     "PrepaidPayment",
     "Problem",
     "Provisioning",
+    "Sample",
     "QuotaExceeded",
     "ReferencePrice",
     "RootOptions",

@@ -191,6 +191,17 @@ class DemoRange:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Sample:
+    """A fixed example of a kind, for ``pasarela bench pipeline``, golden files and tests:
+    the range it is numbered in and ``build(kind, lines)``, which returns the document with
+    ``lines`` lines, numbered from the range's first number (``core.sample_documents`` has the
+    shared parties and lines)."""
+
+    numbering: DemoRange
+    build: Callable[[DocumentType, int], Document]
+
+
+@dataclass(frozen=True, kw_only=True)
 class DocumentType:
     """One DIAN document kind (01, 91, 92, 20, 94, 93 ...) and every fact about it.
 
@@ -204,8 +215,9 @@ class DocumentType:
     its note, where the counterparty in the document is the seller); ``numbering_type``, the
     range type it numbers from (default: its own code) and ``authorized_numbering``, whether
     that range is a DIAN numbering authorization (resolución) the document must cite;
-    ``demo_range`` for the demo tenant; ``file_prefix`` (§5 file names); ``rule_prefix`` (DIAN
-    rule ids); ``software_channel``, the registered software it is coded and sent with.
+    ``demo_range`` for the demo tenant; ``sample``, its fixed example; ``file_prefix`` (§5 file
+    names); ``rule_prefix`` (DIAN rule ids); ``software_channel``, the registered software it
+    is coded and sent with.
     Kinds that are not sales documents (RADIAN events as ``ApplicationResponse``, the
     ``AttachedDocument``) use the same contract with their own root, code and channel.
     """
@@ -225,6 +237,7 @@ class DocumentType:
     numbering_type: str | None = None  # which range type numbers it (defaults to code)
     authorized_numbering: bool = False
     demo_range: DemoRange | None = None
+    sample: Sample | None = None
     software_channel: str = CHANNEL_INVOICES
     requires_reference: frozenset[str] = field(default_factory=frozenset)
 
@@ -236,6 +249,7 @@ class DocumentType:
     def needs_technical_key(self) -> bool:
         """CUFE kinds are coded with their range's technical key (research §1.1)."""
         return self.unique_code == "CUFE"
+
 
 @dataclass(frozen=True, kw_only=True)
 class MigrationTree:

@@ -1,23 +1,32 @@
-"""Sample canonical documents and a demo-like tenant, one per built-in document type.
+"""Sample canonical documents and a demo-like tenant: the parts every kind's sample shares.
 
-``pasarela bench pipeline`` issues these in memory, and the golden-file tests freeze them, so
-the data is fixed: the public habilitación test range (SETP 990000000–995000000 with its
-well-known technical key) and plausible Colombian parties.
+Each document kind declares its own sample (``DocumentType.sample``: its range and how to
+build it from the parts here). ``pasarela bench pipeline`` issues them in memory and the
+golden-file tests freeze them, so the data is fixed: the public habilitación test range (SETP
+990000000–995000000 with its well-known technical key) and plausible Colombian parties.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 
 from core.clock import BOGOTA
-from core.contracts import CHANNEL_EQUIVALENT, CHANNEL_INVOICES, CHANNEL_SUPPORT
+from core.contracts import (
+    CHANNEL_EQUIVALENT,
+    CHANNEL_INVOICES,
+    CHANNEL_SUPPORT,
+    DocumentType,
+    Sample,
+)
 from core.model import (
     Address,
     BillingReference,
-    BuyerBenefits,
     Contact,
     Discrepancy,
     Document,
@@ -26,14 +35,12 @@ from core.model import (
     Party,
     Payment,
     Period,
-    PointOfSale,
     Software,
-    SoftwareManufacturer,
     StandardItemId,
     Tax,
     TenantView,
 )
-from core.totals import compute_totals
+from core.plugins import build_registry, get_plugin_manager
 
 # Public habilitación range used across the ecosystem (research §1.1).
 TEST_TECHNICAL_KEY = "fc8eac422eba16e22ffd8c6f94b3f40a6e38162c"
@@ -77,18 +84,13 @@ FINAL_CONSUMER = Party(
     tax_scheme="ZZ",
 )
 
-_RANGES = {
-    "01": ("SETP", 990000000, 995000000, "18760000001", TEST_TECHNICAL_KEY),
-    "91": ("NC", 1, 99999999, "0", None),
-    "92": ("ND", 1, 99999999, "0", None),
-    "20": ("EPOS", 1, 5000000, "18760000002", None),
-    "94": ("NCP", 1, 99999999, "0", None),
-    "93": ("NDP", 1, 99999999, "0", None),
-}
-
-_OPERATION = {"01": "10", "91": "20", "92": "30", "20": "10", "94": "20", "93": "20"}
-
-
+# The invoice a sample note corrects: its CUFE/CUDE and date.
+SAMPLE_REFERENCE_CODE = (
+    "8bb918b19ba22a694f1da11c643b5e9de39adf60311cf179"
+    "179e9b33381030bcd4c3c3f156c506ed5908f9276f5bd9b4"
+)
+SAMPLE_REFERENCE_DATE = dt.date(2026, 11, 19)
+SAMPLE_RANGE_VALIDITY = (dt.date(2019, 1, 19), dt.date(2030, 1, 19))
 _SOFTWARE = Software(
     id="56f2ae4e-9812-4fad-9255-08fcfcd5ccb0",
     pin="12345",
@@ -112,20 +114,23 @@ def sample_tenant() -> TenantView:
     )
 
 
-def sample_numbering_range(type_code: str) -> NumberingRange:
-    prefix, start, end, resolution, key = _RANGES[type_code]
+def sample_numbering_range(kind: DocumentType | str) -> NumberingRange:
+    """The range a kind's sample is numbered in (``kind`` may be an installed kind's code)."""
+    kind = _kind(kind)
+    numbering = _sample_of(kind).numbering
+    valid_from, valid_to = SAMPLE_RANGE_VALIDITY
     return NumberingRange(
-        id=int(type_code),
-        document_type=type_code,
+        id=int(kind.code) if kind.code.isdigit() else 0,
+        document_type=kind.range_type,
         environment="habilitacion",
-        resolution_number=resolution,
-        resolution_date=dt.date(2019, 1, 19),
-        prefix=prefix,
-        from_number=start,
-        to_number=end,
-        valid_from=dt.date(2019, 1, 19),
-        valid_to=dt.date(2030, 1, 19),
-        technical_key=key,
+        resolution_number=numbering.resolution_number,
+        resolution_date=valid_from,
+        prefix=numbering.prefix,
+        from_number=numbering.from_number,
+        to_number=numbering.to_number,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        technical_key=numbering.technical_key,
     )
 
 
@@ -156,64 +161,78 @@ def sample_lines(count: int) -> tuple[Line, ...]:
 
 
 def sample_document(
-    type_code: str = "01", *, lines: int = 5, number: int | None = None
+    kind: DocumentType | str = "01", *, lines: int = 5, number: int | None = None
 ) -> Document:
-    """A numbered, dated sample of one built-in type (supplier left for the pipeline to fill)."""
-    rng = sample_numbering_range(type_code)
-    reference = None
-    discrepancy = None
-    if type_code in ("91", "92", "94", "93"):
-        invoice = type_code in ("91", "92")
-        reference = BillingReference(
-            number="SETP990000001" if invoice else "EPOS1",
-            uuid="8bb918b19ba22a694f1da11c643b5e9de39adf60311cf179179e9b33381030bcd4c3c3f156c506ed5908f9276f5bd9b4",
-            issue_date=dt.date(2026, 11, 19),
-            scheme_name="CUFE-SHA384" if invoice else "CUDE-SHA384",
-            type_code="01" if invoice else "20",
-        )
-        credit = type_code in ("91", "94")
-        discrepancy = Discrepancy(
+    """A numbered, dated sample of a kind (``kind`` may be an installed kind's code); the
+    tenant's party is left for the pipeline to place."""
+    kind = _kind(kind)
+    document = _sample_of(kind).build(kind, lines)
+    if number is not None:
+        document = msgspec.structs.replace(document, number=number)
+    return document
+
+
+def sample_base(kind: DocumentType, lines: int, **fields: Any) -> Document:
+    """What every kind's sample shares (its first operation type, its sample range's first
+    number, the sample moment, customer, lines, payment and note); ``fields`` add or replace."""
+    numbering = _sample_of(kind).numbering
+    values: dict[str, Any] = {
+        "type_code": kind.code,
+        "operation_type": next(iter(kind.customization_ids)),
+        "prefix": numbering.prefix,
+        "number": numbering.from_number,
+        "issue_date": SAMPLE_ISSUED_AT.date(),
+        "issue_time": SAMPLE_ISSUED_AT.timetz(),
+        "customer": CUSTOMER,
+        "lines": sample_lines(lines),
+        "payment": Payment(form="1", means_code="10"),
+        "notes": ("Documento de prueba",),
+    }
+    values.update(fields)
+    return Document(**values)
+
+
+def sample_correction(
+    kind: DocumentType, *, corrects: str, number: str, scheme_name: str
+) -> dict[str, Any]:
+    """The fields of a sample note: the document it corrects and why (a credit note annuls
+    the sale, a debit note changes its value)."""
+    credit = kind.ubl_root == "CreditNote"
+    return {
+        "billing_reference": BillingReference(
+            number=number,
+            uuid=SAMPLE_REFERENCE_CODE,
+            issue_date=SAMPLE_REFERENCE_DATE,
+            scheme_name=scheme_name,
+            type_code=corrects,
+        ),
+        "discrepancy": Discrepancy(
             code="2" if credit else "3",
             description="Anulación de la venta" if credit else "Cambio del valor",
-        )
-    point_of_sale = None
-    if type_code == "20":
-        point_of_sale = PointOfSale(
-            plate_number="CAJA-01",
-            location="Piso 1, local 3",
-            cashier="Ana Pérez",
-            cash_type="Caja registradora",
-            sales_code="V-0001",
-            subtotal=Decimal("0"),
-            software_manufacturer=SoftwareManufacturer(
-                owner_name="Equipo Pasarela",
-                company_name="PASARELA DEMO S.A.S.",
-                software_name="Pasarela",
-            ),
-            buyer_benefits=BuyerBenefits(code="222222222222", name="Consumidor Final"),
-        )
-    document = Document(
-        type_code=type_code,
-        operation_type=_OPERATION[type_code],
-        prefix=rng.prefix,
-        number=rng.from_number if number is None else number,
-        issue_date=SAMPLE_ISSUED_AT.date(),
-        issue_time=SAMPLE_ISSUED_AT.timetz(),
-        due_date=SAMPLE_ISSUED_AT.date() + dt.timedelta(days=30) if type_code == "01" else None,
-        customer=FINAL_CONSUMER if type_code == "20" else CUSTOMER,
-        lines=sample_lines(lines),
-        payment=Payment(form="1", means_code="10"),
-        billing_reference=reference,
-        discrepancy=discrepancy,
-        notes=("Documento de prueba",),
-        point_of_sale=point_of_sale,
-    )
-    if point_of_sale is not None:
-        subtotal = compute_totals(document).monetary.line_extension
-        document = msgspec.structs.replace(
-            document, point_of_sale=msgspec.structs.replace(point_of_sale, subtotal=subtotal)
-        )
-    return document
+        ),
+    }
+
+
+def installed_document_types() -> Mapping[str, DocumentType]:
+    """The installed plugins' document kinds, by code (read once)."""
+    return _installed()
+
+
+@functools.cache
+def _installed() -> Mapping[str, DocumentType]:
+    return build_registry(get_plugin_manager()).document_types.as_mapping()
+
+
+def _kind(kind: DocumentType | str) -> DocumentType:
+    if isinstance(kind, str):
+        return installed_document_types()[kind]
+    return kind
+
+
+def _sample_of(kind: DocumentType) -> Sample:
+    if kind.sample is None:
+        raise ValueError(f"document type {kind.code} declares no sample")
+    return kind.sample
 
 
 SAMPLE_PERIOD = Period(start_date=dt.date(2026, 11, 1), end_date=dt.date(2026, 11, 30))

@@ -52,7 +52,9 @@ def configure_pipeline(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--docs", type=int, default=1000, help="documents to prepare")
     parser.add_argument("--lines", type=int, default=5, help="lines per document")
     parser.add_argument(
-        "--document-type", default="01", help="document type code (01, 91, 92, 20, 94, 93)"
+        "--document-type",
+        default="01",
+        help="code of an installed document kind that declares a sample (01, 91, 92, 20 ...)",
     )
     parser.set_defaults(func=handle_pipeline)
 
@@ -84,11 +86,12 @@ def run_pipeline_bench(docs: int, lines: int, type_code: str = "01") -> tuple[fl
     document_type = registry.document_types.get(type_code)
     environment = registry.environments.get("habilitacion")
     tenant = sample_tenant()
-    numbering_range = sample_numbering_range(type_code)
+    numbering_range = sample_numbering_range(document_type)
     identity = load_pkcs12(*generate_test_pkcs12(nit=SAMPLE_NIT, name=SUPPLIER.name))
     first = numbering_range.from_number
     documents = [
-        sample_document(type_code, lines=lines, number=first + i) for i in range(docs + WARMUP_DOCS)
+        sample_document(document_type, lines=lines, number=first + i)
+        for i in range(docs + WARMUP_DOCS)
     ]
 
     def prepare(document):  # type: ignore[no-untyped-def]

@@ -14,10 +14,12 @@ from core.api import (
     DocumentType,
     Problem,
     RootOptions,
+    Sample,
     TenantView,
     build_credit_note,
     hookimpl,
 )
+from core.sample_documents import sample_base, sample_correction
 from plugins.document_types.checks import check_period_without_reference, check_type_code
 
 _OPTIONS = RootOptions(type_code="91")
@@ -25,6 +27,13 @@ _OPTIONS = RootOptions(type_code="91")
 
 def build(ctx: BuildContext) -> etree._Element:
     return build_credit_note(ctx, _OPTIONS)
+
+
+def sample(kind: DocumentType, lines: int) -> Document:
+    fields = sample_correction(
+        kind, corrects="01", number="SETP990000001", scheme_name="CUFE-SHA384"
+    )
+    return sample_base(kind, lines, **fields)
 
 
 def validate(document: Document, tenant: TenantView) -> Sequence[Problem]:
@@ -51,6 +60,10 @@ NOTA_CREDITO = DocumentType(
     requires_reference=frozenset({"20"}),
     permission="notas_credito",
     demo_range=DemoRange(prefix="NC", from_number=1, to_number=99999999),
+    sample=Sample(
+        numbering=DemoRange(prefix="NC", from_number=1, to_number=99999999, resolution_number="0"),
+        build=sample,
+    ),
 )
 
 

@@ -16,27 +16,49 @@ as quoted). Rule prefixes: DEA (20), NAA (94); NADB (93) is inferred from the ru
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
+import msgspec
 from lxml import etree
 
 from core.api import (
     CHANNEL_EQUIVALENT,
     BuildContext,
+    BuyerBenefits,
     DemoRange,
     Document,
     DocumentType,
+    PointOfSale,
     Problem,
     RootOptions,
+    Sample,
+    SoftwareManufacturer,
     TenantView,
     build_credit_note,
     build_debit_note,
     build_invoice,
     hookimpl,
 )
+from core.sample_documents import FINAL_CONSUMER, sample_base, sample_correction
+from core.totals import compute_totals
 from core.ubl.point_of_sale import add_point_of_sale_extensions
 from plugins.document_types.checks import check_period_without_reference, check_type_code
 
 POS_TYPE_CODE = "20"
+_SAMPLE_REGISTER = PointOfSale(
+    plate_number="CAJA-01",
+    location="Piso 1, local 3",
+    cashier="Ana Pérez",
+    cash_type="Caja registradora",
+    sales_code="V-0001",
+    subtotal=Decimal("0"),
+    software_manufacturer=SoftwareManufacturer(
+        owner_name="Equipo Pasarela",
+        company_name="PASARELA DEMO S.A.S.",
+        software_name="Pasarela",
+    ),
+    buyer_benefits=BuyerBenefits(code="222222222222", name="Consumidor Final"),
+)
 _NOTE_CUSTOMIZATION = {"20": "Nota de ajuste a documento equivalente P.O.S."}
 
 _POS_OPTIONS = RootOptions(
@@ -53,6 +75,22 @@ _DEBIT_OPTIONS = RootOptions(reference_scheme_name="CUDE-SHA384")
 
 def build_pos(ctx: BuildContext) -> etree._Element:
     return build_invoice(ctx, _POS_OPTIONS)
+
+
+def sample_pos(kind: DocumentType, lines: int) -> Document:
+    """A sale at a register to the final consumer; the POS block states its subtotal."""
+    document = sample_base(kind, lines, customer=FINAL_CONSUMER, point_of_sale=_SAMPLE_REGISTER)
+    subtotal = compute_totals(document).monetary.line_extension
+    return msgspec.structs.replace(
+        document, point_of_sale=msgspec.structs.replace(_SAMPLE_REGISTER, subtotal=subtotal)
+    )
+
+
+def sample_note(kind: DocumentType, lines: int) -> Document:
+    fields = sample_correction(
+        kind, corrects=POS_TYPE_CODE, number="EPOS1", scheme_name="CUDE-SHA384"
+    )
+    return sample_base(kind, lines, **fields)
 
 
 def validate_pos(document: Document, tenant: TenantView) -> Sequence[Problem]:
@@ -107,6 +145,12 @@ POS = DocumentType(
     permission="facturas",
     authorized_numbering=True,
     demo_range=DemoRange(prefix="POS", from_number=1, to_number=99999999),
+    sample=Sample(
+        numbering=DemoRange(
+            prefix="EPOS", from_number=1, to_number=5000000, resolution_number="18760000002"
+        ),
+        build=sample_pos,
+    ),
     software_channel=CHANNEL_EQUIVALENT,
 )
 
@@ -124,6 +168,10 @@ POS_CREDIT = DocumentType(
     requires_reference=frozenset({"20"}),
     permission="notas_credito",
     demo_range=DemoRange(prefix="NCP", from_number=1, to_number=99999999),
+    sample=Sample(
+        numbering=DemoRange(prefix="NCP", from_number=1, to_number=99999999, resolution_number="0"),
+        build=sample_note,
+    ),
     software_channel=CHANNEL_EQUIVALENT,
 )
 
@@ -141,6 +189,10 @@ POS_DEBIT = DocumentType(
     requires_reference=frozenset({"20"}),
     permission="notas_debito",
     demo_range=DemoRange(prefix="NDP", from_number=1, to_number=99999999),
+    sample=Sample(
+        numbering=DemoRange(prefix="NDP", from_number=1, to_number=99999999, resolution_number="0"),
+        build=sample_note,
+    ),
     software_channel=CHANNEL_EQUIVALENT,
 )
 
