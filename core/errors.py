@@ -73,6 +73,21 @@ class NumberingExhausted(PasarelaError):
     """No active numbering range has numbers left for this document type."""
 
 
+class SoftwareNotRegistered(ConfigurationError):
+    """The tenant has no software registered at DIAN for the channel a document kind is coded
+    and sent with (invoices, equivalent documents, support documents each have their own).
+
+    A setup gap of the tenant: answered as a client error before anything is numbered.
+    """
+
+    def __init__(self, nit: str, channel: str, kind_title: str) -> None:
+        self.nit, self.channel = nit, channel
+        super().__init__(
+            f"La empresa {nit} no tiene software registrado en la DIAN para el canal "
+            f"{channel!r}: regístrelo antes de emitir {kind_title}."
+        )
+
+
 class NoNumberingRange(ConfigurationError):
     """The tenant has no numbering range valid on ``on_date`` for the range type it needs.
 

@@ -148,6 +148,7 @@ class IssueService:
         document_type = self.registry.document_types.get(document.type_code)
         if document_type.permission not in tenant.permissions:
             raise PermissionDenied(document_type.permission)
+        tenant_software(tenant, document_type)  # SoftwareNotRegistered before a number is spent
         outside = issue_window_problem(
             document.issue_date, now=now or now_bogota(), rule_prefix=document_type.rule_prefix
         )

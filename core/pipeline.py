@@ -20,7 +20,7 @@ from lxml import etree
 
 from core.clock import BOGOTA, now_bogota, to_bogota
 from core.contracts import DocumentType, Environment
-from core.errors import ConfigurationError
+from core.errors import ConfigurationError, SoftwareNotRegistered
 from core.model import Document, NumberingRange, Problem, Software, TenantView, Totals
 from core.plugins import PluginHooks
 from core.signing.certificates import SigningIdentity
@@ -101,11 +101,7 @@ def tenant_software(tenant: TenantView, document_type: DocumentType) -> Software
     """The software a kind is coded and sent with: the tenant's for the kind's channel."""
     found = tenant.software.get(document_type.software_channel)
     if found is None:
-        raise ConfigurationError(
-            f"La empresa {tenant.nit} no tiene software registrado en la DIAN para el canal "
-            f"{document_type.software_channel!r}: regístrelo antes de emitir "
-            f"{document_type.title}."
-        )
+        raise SoftwareNotRegistered(tenant.nit, document_type.software_channel, document_type.title)
     return found
 
 

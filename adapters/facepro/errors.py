@@ -59,6 +59,7 @@ CODIGOS: dict[str, tuple[str | None, str]] = {
         "xml_no_disponible",
     ),
     "duplicate": (None, "documento_duplicado"),
+    "software_missing": (None, "software_no_registrado"),
     "dian_unavailable": ("La DIAN no respondió. Intenta más tarde.", "dian_no_disponible"),
     "certificate_error": (None, "certificado_invalido"),
     "bad_request": ("Solicitud inválida.", "solicitud_invalida"),

@@ -34,6 +34,7 @@ from core.errors import (
     PermissionDenied,
     QuotaExceeded,
     SignedXmlUnavailable,
+    SoftwareNotRegistered,
     ValidationFailed,
 )
 from core.model import Problem
@@ -148,6 +149,8 @@ def describe(request: Request[Any, Any, Any], exc: BaseException, shape: ErrorSh
                 f"en la fecha {exc.on_date.isoformat()}: registre una antes de emitir."
             )
             return ApiError(status=409, kind="numbering_missing", message=message, cause=exc)
+        case SoftwareNotRegistered():
+            return ApiError(status=409, kind="software_missing", message=str(exc), cause=exc)
         case SignedXmlUnavailable():
             message = (
                 f"El documento está {exc.status} y no tiene XML firmado: falló antes de firmarse."

@@ -8,8 +8,10 @@ import msgspec
 import pytest
 from lxml import etree
 
-from core.errors import PermissionDenied, ValidationFailed
+from core.contracts import CHANNEL_INVOICES
+from core.errors import PermissionDenied, SoftwareNotRegistered, ValidationFailed
 from core.model import BillingReference, Discrepancy, Document, Line, Party, Tax
+from core.sample_documents import sample_document
 
 CUSTOMER = Party(
     organization_type="2",
@@ -108,6 +110,23 @@ async def test_permission_and_preflight_stop_before_a_number_is_spent(ctx, demo_
         await ctx.documents.issue(tenant, bad, dialect="test")
     good = await ctx.documents.issue(tenant, invoice(), dialect="test")
     assert good.number == 990000000
+
+
+async def test_a_kind_whose_channel_has_no_software_spends_no_number(ctx, demo_tenant) -> None:
+    """POS documents go through the equivalent-documents channel: a tenant that registered
+    only its invoicing software gets a clear refusal, and no POS number is spent."""
+    tenant = await ctx.tenants.tenant_view(demo_tenant.tenant.id)
+    only_invoices = msgspec.structs.replace(
+        tenant, software={CHANNEL_INVOICES: tenant.software[CHANNEL_INVOICES]}
+    )
+    pos = sample_document("20")
+    before = await ctx.ranges.list_ranges(tenant.id)
+    with pytest.raises(SoftwareNotRegistered) as missing:
+        await ctx.documents.issue(only_invoices, pos, dialect="test")
+    assert missing.value.channel == "documento_equivalente"
+    assert "documento_equivalente" in str(missing.value)
+    assert await ctx.ranges.list_ranges(tenant.id) == before
+    assert (await ctx.documents.list(tenant.id))[1] == 0
 
 
 def _today():
