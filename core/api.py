@@ -12,6 +12,11 @@ rounding and Bogotá time.
 Follow-up work: register a ``JobKind`` through ``pasarela_register_jobs`` and store jobs with
 ``enqueue_job(connection, kind, payload)`` inside your own transaction (``ctx.database.run``)
 or ``await ctx.jobs.enqueue(kind, payload)``.
+
+Commands: a plugin's ``Command`` handler that needs the gateway's services (its own tables
+through ``ctx.database``, ``ctx.tenants`` ...) runs ``run_with_context(work)``: ``work(ctx)``
+is a coroutine given the same ``AppContext`` the web app is built on, from the environment's
+settings, closed afterwards.
 """
 
 from litestar.di import NamedDependency
@@ -19,6 +24,8 @@ from litestar.params import SkipValidation
 
 from core import catalogs, model
 from core.clock import BOGOTA, now_bogota, to_bogota
+from core.commands import run_with_context
+from core.context import AppContext
 from core.contracts import (
     CHANNEL_EQUIVALENT,
     CHANNEL_INVOICES,
@@ -117,6 +124,7 @@ InjectedDocuments = NamedDependency[SkipValidation[IssueService]]
 (issue, get, list, refresh, signed_xml); it is built once, never re-validated per request."""
 
 __all__ = [
+    "AppContext",
     "Authenticated",
     "BearerAuth",
     "CHANNEL_EQUIVALENT",
@@ -219,6 +227,7 @@ __all__ = [
     "parse_bounded_int",
     "parse_iso_date",
     "round_money",
+    "run_with_context",
     "to_bogota",
     "validation_fields",
 ]

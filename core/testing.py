@@ -24,7 +24,9 @@ Fixtures (all function-scoped, so tests never share state):
 plugin_manager)`` migrate a database of your own with core's tree and the plugins' trees.
 
 ``serving_gateway(tmp_path, *args)`` runs ``pasarela serve ARGS`` as a real process on a free
-port (a context manager yielding the base URL and the process).
+port (a context manager yielding the base URL and the process). ``run_pasarela(settings,
+*args)`` runs ``pasarela ARGS`` as a real process on the database of ``settings`` (a plugin's
+command, for instance) and returns the finished process with its output.
 """
 
 from __future__ import annotations
@@ -121,6 +123,29 @@ async def client(app: Litestar, settings: Settings) -> AsyncIterator[httpx.Async
 async def demo_tenant(client: httpx.AsyncClient, ctx: AppContext) -> DemoSetup:
     """The demo tenant, created after the app started (so environments are provisioned)."""
     return await ensure_demo(ctx)
+
+
+def run_pasarela(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """``pasarela ARGS`` as a real process on the database and secret key of ``settings``;
+    stdout and stderr are captured as text. The plugin selection of this process
+    (``PASARELA_PLUGINS`` / ``PASARELA_DISABLE_PLUGINS``) is kept; other settings are not."""
+    kept = {"PASARELA_PLUGINS", "PASARELA_DISABLE_PLUGINS"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PASARELA_") or key in kept
+    }
+    env |= {
+        "PASARELA_DATABASE_URL": settings.database_url,
+        "PASARELA_SECRET_KEY_FILE": settings.secret_key_file,
+        "PASARELA_PUBLIC_URL": settings.public_url,
+    }
+    if settings.secret_key:
+        env["PASARELA_SECRET_KEY"] = settings.secret_key
+    script = Path(sys.executable).with_name("pasarela")
+    return subprocess.run(
+        [str(script), *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 READY_DEADLINE_S = 90  # a start-up deadline, not a performance assertion
