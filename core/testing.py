@@ -16,7 +16,7 @@ Fixtures (all function-scoped, so tests never share state):
                   every ``plugin_manager`` plugin's migration trees
 ``plugin_manager`` the installed plugins (override it to add a test plugin via ``extra_plugins``)
 ``app``           ``create_app(settings, plugin_manager=plugin_manager)``
-``ctx``           the app's ``AppContext`` (tenants service, registry, sessionmaker ...)
+``ctx``           the app's ``AppContext`` (tenancy services, documents, jobs, registry ...)
 ``client``        an ``httpx.AsyncClient`` on the app, lifespan run in the test's loop
 ``demo_tenant``   the ``serve --demo`` tenant (``core.demo.DemoSetup``) in the app's database
 
