@@ -3,8 +3,8 @@
 A document's AttachedDocument is built as soon as DIAN accepts it: the issuing service stores
 an ``ATTACHED_JOB`` job in the same transaction that records the acceptance (the composition
 root adds the kind to ``IssueService.accepted_jobs``) and the job worker runs it. A dialect
-whose answer carries the container (APIDIAN's ``attacheddocument``) builds it inside the
-request with ``for_issued``; the job then finds it stored and ends. Documents accepted before
+whose answer carries the container builds it inside the request with ``for_issued``; the job
+then finds it stored and ends. Documents accepted before
 the column existed get theirs built the first time it is asked for. Until a document is
 accepted there is none: ``AttachedDocumentUnavailable`` (409 in every dialect).
 """
