@@ -56,6 +56,7 @@ from core.dialects.fields import (
     parse_iso_date,
 )
 from core.errors import (
+    AttachedDocumentUnavailable,
     AuthenticationFailed,
     BodyTooLarge,
     CertificateError,
@@ -111,6 +112,7 @@ from core.model import (
     Withholding,
 )
 from core.model.status import FINAL_STATUSES, DocumentStatus
+from core.representation.attachments import AttachedDocuments
 from core.tenancy.credentials import Authenticated, TokenScheme
 from core.totals import round_money
 from core.ubl.context import BuildContext
@@ -123,8 +125,15 @@ InjectedDocuments = NamedDependency[SkipValidation[IssueService]]
 """Annotate a handler parameter named ``documents`` with this to receive the issuing service
 (issue, get, list, refresh, signed_xml); it is built once, never re-validated per request."""
 
+InjectedAttachments = NamedDependency[SkipValidation[AttachedDocuments]]
+"""Annotate a handler parameter named ``attachments`` with this to receive the AttachedDocument
+service (``attached_document(tenant_id, uuid)``, ``for_issued(record)``)."""
+
 __all__ = [
     "AppContext",
+    "AttachedDocumentUnavailable",
+    "AttachedDocuments",
+    "InjectedAttachments",
     "Authenticated",
     "BearerAuth",
     "CHANNEL_EQUIVALENT",

@@ -22,6 +22,7 @@ from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
 from core.plugins import build_registry, get_plugin_manager
 from core.registry import Registry
+from core.representation.attachments import AttachedDocuments
 from core.secrets import SecretBox
 from core.settings import Settings
 from core.storage.database import Database, database_for, dispose_database
@@ -63,6 +64,7 @@ class AppContext:
         tenancy: Tenancy,
         documents: IssueService,
         jobs: JobQueue,
+        attachments: AttachedDocuments,
     ) -> None:
         self.settings = settings
         self.plugin_manager = plugin_manager
@@ -79,6 +81,7 @@ class AppContext:
         self.provisioner = tenancy.provisioner
         self.documents = documents
         self.jobs = jobs
+        self.attachments = attachments  # the AttachedDocument of accepted documents
         self.worker = JobWorker(
             jobs,
             registry.jobs.as_mapping(),
@@ -112,6 +115,17 @@ class AppContext:
             jobs=jobs,
         )
         registry.jobs.register(documents.delivery_job)
+        # the AttachedDocument: built by a job stored with each acceptance
+        attachments = AttachedDocuments(
+            settings=settings,
+            registry=registry,
+            tenants=tenancy.tenants,
+            certificates_store=tenancy.certificates,
+            certificates=documents.certificates,
+            documents=documents.documents,
+        )
+        registry.jobs.register(attachments.job)
+        documents.accepted_jobs.append(attachments.job.id)
         return cls(
             settings=settings,
             plugin_manager=pm,
@@ -121,6 +135,7 @@ class AppContext:
             tenancy=tenancy,
             documents=documents,
             jobs=jobs,
+            attachments=attachments,
         )
 
     async def start(self) -> None:

@@ -111,6 +111,18 @@ class SignedXmlUnavailable(PasarelaError):
         super().__init__(f"el documento ({status}) no tiene XML firmado")
 
 
+class AttachedDocumentUnavailable(PasarelaError):
+    """The document has no AttachedDocument: it is not accepted (``status``), or DIAN's
+    acceptance came without the ApplicationResponse it must carry. The message is Spanish."""
+
+    def __init__(self, status: str, message: str | None = None) -> None:
+        self.status = status
+        super().__init__(
+            message
+            or f"el documento está {status}: su AttachedDocument existe cuando la DIAN lo acepta"
+        )
+
+
 class DuplicateDocument(PasarelaError):
     """A document with this prefix and number already exists for the tenant and environment.
 

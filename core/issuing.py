@@ -46,7 +46,7 @@ from core.errors import (
     SignedXmlUnavailable,
     ValidationFailed,
 )
-from core.jobs import Job, JobQueue, enqueue
+from core.jobs import Job, JobQueue, enqueue, enqueue_all
 from core.model import Document, DocumentRecord, TenantView, Totals
 from core.model.status import DocumentStatus
 from core.pipeline import (
@@ -123,6 +123,7 @@ class IssueService:
         )
         """The job kind that sends a pending document to DIAN (the composition root
         registers it); its policy is the settings' retry interval, backoff and attempts."""
+        self.accepted_jobs: list[str] = []  # kinds stored with an acceptance (composition root)
 
     async def aclose(self) -> None:
         """Close the pooled DIAN connections."""
@@ -401,7 +402,9 @@ class IssueService:
         return updated.record()
 
     async def _finish(self, stored: StoredDocument, status: str, **columns: Any) -> DocumentRecord:
-        updated = await self.documents.update(stored.uuid, status=status, **columns)
+        follow_ups = self.accepted_jobs if status == ACCEPTED else ()
+        before = enqueue_all(follow_ups, {"tenant_id": stored.tenant_id, "uuid": stored.uuid})
+        updated = await self.documents.update(stored.uuid, status=status, before=before, **columns)
         record = updated.record()
         if self.plugin_manager is not None:
             try:

@@ -17,6 +17,7 @@ from adapters.facepro.mapping import facepro_path
 from adapters.facepro.responses import encode
 from core.api import (
     ApiError,
+    AttachedDocumentUnavailable,
     ErrorShape,
     PermissionDenied,
     QuotaExceeded,
@@ -58,6 +59,7 @@ CODIGOS: dict[str, tuple[str | None, str]] = {
         "El documento falló antes de firmarse y no tiene XML. Revisa su ultimo_error.",
         "xml_no_disponible",
     ),
+    "attached_unavailable": (None, "attached_no_disponible"),
     "duplicate": (None, "documento_duplicado"),
     "software_missing": (None, "software_no_registrado"),
     "dian_unavailable": ("La DIAN no respondió. Intenta más tarde.", "dian_no_disponible"),
@@ -112,6 +114,8 @@ def render(error: ApiError) -> Response[bytes]:
     match error.cause:
         case PermissionDenied(permission=permission):
             details["permiso"] = PERMISSIONS.get(permission, permission)
+        case AttachedDocumentUnavailable(status=status):
+            details["estado"] = status
         case QuotaExceeded():
             details.update(
                 consumidos=error.cause.used,

@@ -24,6 +24,7 @@ from core.api import (
     Authenticated,
     BearerAuth,
     DocumentStatus,
+    InjectedAttachments,
     InjectedDocuments,
     InvalidRequest,
     IssueService,
@@ -139,6 +140,18 @@ class FaceproController(Controller):
         """The signed XML; 409 for a document that failed before it was signed."""
         xml = await documents.signed_xml(tenant.id, uuid)
         return Response(content=xml, media_type="application/xml")
+
+    @get("/documentos/{uuid:str}/attached", summary="Descargar AttachedDocument")
+    async def attached_document(
+        self, attachments: InjectedAttachments, tenant: Tenant, uuid: TrackingId
+    ) -> Response[bytes]:
+        """The AttachedDocument for the buyer (signed document + DIAN's answer); 409 until
+        the document is accepted."""
+        name, xml = await attachments.attached_document(tenant.id, uuid)
+        disposition = f'attachment; filename="{name}"'
+        return Response(
+            content=xml, media_type="application/xml", headers={"Content-Disposition": disposition}
+        )
 
 
 async def _issue(

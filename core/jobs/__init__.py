@@ -11,7 +11,7 @@ are written to be repeated.
 """
 
 from core.jobs.queue import JobQueue, process_owner
-from core.jobs.store import Job, enqueue
+from core.jobs.store import Job, enqueue, enqueue_all
 from core.jobs.worker import JobWorker
 
-__all__ = ["Job", "JobQueue", "JobWorker", "enqueue", "process_owner"]
+__all__ = ["Job", "JobQueue", "JobWorker", "enqueue", "enqueue_all", "process_owner"]

@@ -11,7 +11,7 @@ whose lease ran out and whose job was claimed again cannot settle it any more.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Final
 
 import msgspec
@@ -71,6 +71,21 @@ def enqueue(
         lease_until = now + dt.timedelta(seconds=lease_s)
         values.update(due_at=lease_until, lease_until=lease_until, owner=owner, attempts=1)
     return _job(connection.execute(_INSERT, values).one())
+
+
+def enqueue_all(
+    kinds: Sequence[str], payload: Mapping[str, Any]
+) -> Callable[[Connection], None] | None:
+    """A unit of work storing one job of each of ``kinds`` with ``payload`` inside the
+    caller's transaction (``None`` when there are none): follow-up work of a state change."""
+    if not kinds:
+        return None
+
+    def store_each(connection: Connection) -> None:
+        for kind in kinds:
+            enqueue(connection, kind, payload)
+
+    return store_each
 
 
 def claim(

@@ -62,6 +62,8 @@ _UPDATABLE: Final = frozenset(
         "reference",
         "attempts",
         "last_error",
+        "attached_document",
+        "attached_at",
     }
 )
 
@@ -102,6 +104,8 @@ class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
     last_error: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    attached_document: str | None = None  # the signed AttachedDocument, once built
+    attached_at: dt.datetime | None = None
 
     @property
     def full_number(self) -> str:
@@ -206,10 +210,13 @@ class DocumentRepository:
             ) from None
         return _stored(row)
 
-    async def update(self, uuid: str, **changes: Any) -> StoredDocument:
+    async def update(
+        self, uuid: str, *, before: Callable[[Connection], object] | None = None, **changes: Any
+    ) -> StoredDocument:
         """Change columns of a document by uuid (``updated_at`` is set). Accepted names:
         ``_UPDATABLE``; ``tax_breakdown`` is a mapping of Decimals, ``dian_errors`` a sequence
-        of strings. Returns the updated document."""
+        of strings. Returns the updated document. ``before(connection)`` runs first in the
+        same transaction (the issuing path stores the jobs that follow an acceptance there)."""
         unknown = set(changes) - _UPDATABLE
         if unknown:
             raise TypeError(f"not updatable: {', '.join(sorted(unknown))}")
@@ -222,7 +229,18 @@ class DocumentRepository:
         changes["updated_at"] = now_bogota()
         changes["match_uuid"] = uuid
         # the whole row comes back with the UPDATE: no second statement to re-read it
-        row = await self._db.run(_execute_one_or_none, _UPDATE_DOCUMENT, changes, write=True)
+        if before is None:
+            row = await self._db.run(_execute_one_or_none, _UPDATE_DOCUMENT, changes, write=True)
+        else:
+
+            def update_after(conn: Connection) -> Any:
+                before(conn)
+                found = _execute_one_or_none(conn, _UPDATE_DOCUMENT, changes)
+                if found is None:  # roll back what ``before`` wrote
+                    raise NotFound(f"el documento {uuid} no existe")
+                return found
+
+            row = await self._db.run(update_after, write=True)
         if row is None:
             raise NotFound(f"el documento {uuid} no existe")
         return _stored(row)
@@ -377,6 +395,8 @@ def _stored(row: Any) -> StoredDocument:
         last_error=row.last_error,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        attached_document=row.attached_document,
+        attached_at=row.attached_at,
     )
 
 

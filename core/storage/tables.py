@@ -171,6 +171,8 @@ class DocumentRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    attached_document: Mapped[str | None] = mapped_column(Text)  # signed, once accepted
+    attached_at: Mapped[dt.datetime | None]  # when the AttachedDocument was built
 
 
 class JobRow(Base):

@@ -141,6 +141,7 @@ async def test_seed_invoice_example_is_accepted_with_seed_totals(
         "self": self_url,
         "consultar": f"{self_url}/consultar",
         "xml": f"{self_url}/xml",
+        "attached": f"{self_url}/attached",
     }
 
 

@@ -1,0 +1,123 @@
+"""The AttachedDocument of accepted documents: built once, stored, handed out.
+
+A document's AttachedDocument is built as soon as DIAN accepts it: the issuing service stores
+an ``ATTACHED_JOB`` job in the same transaction that records the acceptance (the composition
+root adds the kind to ``IssueService.accepted_jobs``) and the job worker runs it. A dialect
+whose answer carries the container builds it inside the request with ``for_issued``; the job
+then finds it stored and ends. Documents accepted before
+the column existed get theirs built the first time it is asked for. Until a document is
+accepted there is none: ``AttachedDocumentUnavailable`` (409 in every dialect).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, Final
+
+from core.clock import now_bogota
+from core.contracts import JobContext, JobKind, JobOutcome
+from core.errors import AttachedDocumentUnavailable, NotFound
+from core.model import DocumentRecord
+from core.model.status import DocumentStatus
+from core.registry import Registry
+from core.representation.attached_document import attached_file_name, build_attached_document
+from core.settings import Settings
+from core.signing.certificates import CertificateCache
+from core.storage.documents import DocumentRepository, StoredDocument
+from core.tenancy.certificates import CertificateStore
+from core.tenancy.tenants import TenantService
+
+log = logging.getLogger(__name__)
+
+ATTACHED_JOB: Final = "representation.attached"  # payload: {"tenant_id": int, "uuid": str}
+NO_APPLICATION_RESPONSE: Final = (
+    "la DIAN aceptó el documento sin entregar su ApplicationResponse: "
+    "no se puede armar el AttachedDocument"
+)
+
+
+class AttachedDocuments:
+    """Build, store and retrieve the AttachedDocument of a tenant's accepted documents.
+
+    ``certificates`` is the parsed-identity cache the issuing service signs with, so a tenant's
+    PKCS#12 is parsed once for both.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        registry: Registry,
+        tenants: TenantService,
+        certificates_store: CertificateStore,
+        certificates: CertificateCache,
+        documents: DocumentRepository,
+    ) -> None:
+        self.registry = registry
+        self.tenants = tenants
+        self.certificate_store = certificates_store
+        self.certificates = certificates
+        self.documents = documents
+        self.job = JobKind(
+            id=ATTACHED_JOB,
+            handler=self._run_job,
+            max_attempts=settings.max_attempts,
+            backoff_s=settings.retry_interval_s,
+            max_backoff_s=settings.retry_max_backoff_s,
+        )
+        """The job kind that builds a just-accepted document's AttachedDocument (the
+        composition root registers it)."""
+
+    async def attached_document(self, tenant_id: int, uuid: str) -> tuple[str, bytes]:
+        """``(file name, XML)`` of the tenant's document's AttachedDocument (the ``ad…`` name
+        of §5), built and stored now when it is missing. ``NotFound`` for an unknown or
+        another tenant's document; ``AttachedDocumentUnavailable`` until it is accepted."""
+        stored = await self.documents.get(tenant_id, uuid)
+        return await self._ensure(stored)
+
+    async def for_issued(self, record: DocumentRecord) -> tuple[str, bytes] | None:
+        """The AttachedDocument of a document just issued, built inside the request (for a
+        dialect whose answer carries it); ``None`` when the document was not accepted."""
+        if record.status != DocumentStatus.ACCEPTED:
+            return None
+        return await self.attached_document(record.tenant_id, record.uuid)
+
+    async def _ensure(self, stored: StoredDocument) -> tuple[str, bytes]:
+        if stored.status != DocumentStatus.ACCEPTED:
+            raise AttachedDocumentUnavailable(stored.status)
+        tenant = await self.tenants.tenant_view(stored.tenant_id)
+        year = (stored.issue_datetime or stored.created_at).year
+        name = attached_file_name(tenant.nit, year, stored.number)
+        if stored.attached_document:
+            return name, stored.attached_document.encode("utf-8")
+        if not stored.signed_xml or not stored.application_response:
+            raise AttachedDocumentUnavailable(stored.status, NO_APPLICATION_RESPONSE)
+        pkcs12, password = await self.certificate_store.load_certificate(stored.tenant_id)
+        built_at = now_bogota()
+        xml = build_attached_document(
+            stored.signed_xml,
+            stored.application_response,
+            tenant_role=self.registry.document_types.get(stored.type_code).tenant_role,
+            profile_execution_id=self.registry.environments.get(
+                stored.environment
+            ).profile_execution_id,
+            identity=self.certificates.get(pkcs12, password),
+            built_at=built_at,
+            accepted_at=stored.updated_at,
+        )
+        await self.documents.update(
+            stored.uuid, attached_document=xml.decode("utf-8"), attached_at=built_at
+        )
+        return name, xml
+
+    async def _run_job(self, payload: Mapping[str, Any], context: JobContext) -> JobOutcome:
+        """The ``representation.attached`` handler; a repeated run finds it built and ends."""
+        try:
+            stored = await self.documents.get(int(payload["tenant_id"]), str(payload["uuid"]))
+            await self._ensure(stored)
+        except NotFound:
+            return JobOutcome.failed(f"el documento {payload.get('uuid')} no existe")
+        except AttachedDocumentUnavailable as unavailable:
+            return JobOutcome.failed(str(unavailable))
+        return JobOutcome.done()
