@@ -6,7 +6,8 @@ Everything here is a stable contract; the rest of ``core`` may change between re
 dialect finds here, besides the contracts: the canonical model and the error types; the
 dialect toolkit (``decode_json`` with ``DecodeLimits``, field checks, ``ErrorShape`` and
 ``ApiError`` for its own error bodies); the issuing service its handlers receive as the
-dependency ``documents`` (``InjectedDocuments``); catalogs, the NIT check digit, money
+dependency ``documents`` (``InjectedDocuments``) and the PDF service as ``pdfs``
+(``InjectedPdfs``); catalogs, the NIT check digit, money
 rounding and Bogotá time.
 
 Follow-up work: register a ``JobKind`` through ``pasarela_register_jobs`` and store jobs with
@@ -62,6 +63,7 @@ from core.errors import (
     PasarelaError,
     PermissionDenied,
     QuotaExceeded,
+    RepresentationUnavailable,
     SignatureInvalid,
     SignedXmlUnavailable,
     ValidationFailed,
@@ -104,6 +106,7 @@ from core.model import (
     Withholding,
 )
 from core.model.status import FINAL_STATUSES, DocumentStatus
+from core.representation.pdfs import PdfService
 from core.tenancy.credentials import Authenticated, TokenScheme
 from core.totals import round_money
 from core.ubl.context import BuildContext
@@ -115,6 +118,11 @@ from core.xml_parsing import UnsafeXml, parse_xml
 InjectedDocuments = NamedDependency[SkipValidation[IssueService]]
 """Annotate a handler parameter named ``documents`` with this to receive the issuing service
 (issue, get, list, refresh, signed_xml); it is built once, never re-validated per request."""
+
+InjectedPdfs = NamedDependency[SkipValidation[PdfService]]
+"""Annotate a handler parameter named ``pdfs`` with this to receive the PDF service
+(``await pdfs.pdf(tenant_id, uuid)`` -> file name and bytes; ``RepresentationUnavailable``
+until DIAN accepts the document)."""
 
 __all__ = [
     "Authenticated",
@@ -161,8 +169,11 @@ __all__ = [
     "MigrationTree",
     "ErrorShape",
     "InjectedDocuments",
+    "InjectedPdfs",
     "InvalidRequest",
     "IssueService",
+    "PdfService",
+    "RepresentationUnavailable",
     "JobContext",
     "JobKind",
     "JobOutcome",

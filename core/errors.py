@@ -96,6 +96,22 @@ class SignedXmlUnavailable(PasarelaError):
         super().__init__(f"el documento ({status}) no tiene XML firmado")
 
 
+class RepresentationUnavailable(PasarelaError):
+    """A representation of a document (its PDF) exists only once DIAN accepted it; ``status``
+    is the document's state and ``representation`` names what was asked for (``pdf``)."""
+
+    def __init__(self, status: str, representation: str = "pdf") -> None:
+        self.status, self.representation = status, representation
+        super().__init__(
+            f"el documento ({status}) aún no está aceptado por la DIAN: no tiene {representation}"
+        )
+
+
+class InvalidLogo(PasarelaError):
+    """A tenant logo that is not a PNG or JPEG image fpdf2 can draw, or is too large; the
+    message is in Spanish."""
+
+
 class DuplicateDocument(PasarelaError):
     """A document with this prefix and number already exists for the tenant and environment.
 

@@ -58,6 +58,7 @@ CODIGOS: dict[str, tuple[str | None, str]] = {
         "El documento falló antes de firmarse y no tiene XML. Revisa su ultimo_error.",
         "xml_no_disponible",
     ),
+    "representation_unavailable": (None, "documento_no_aceptado"),
     "duplicate": (None, "documento_duplicado"),
     "dian_unavailable": ("La DIAN no respondió. Intenta más tarde.", "dian_no_disponible"),
     "certificate_error": (None, "certificado_invalido"),

@@ -43,6 +43,7 @@ class Links(msgspec.Struct, kw_only=True, rename={"self_": "self"}):
     self_: str
     consultar: str
     xml: str
+    pdf: str
 
 
 class DocumentoResource(msgspec.Struct, kw_only=True):
@@ -106,7 +107,12 @@ def documento(record: DocumentRecord, base_url: str) -> DocumentoResource:
         estado_dian_codigo=record.dian_status_code,
         estado_dian_mensaje=record.dian_status_description or record.dian_message,
         ultimo_error=last_error(record),
-        links=Links(self_=self_url, consultar=f"{self_url}/consultar", xml=f"{self_url}/xml"),
+        links=Links(
+            self_=self_url,
+            consultar=f"{self_url}/consultar",
+            xml=f"{self_url}/xml",
+            pdf=f"{self_url}/pdf",
+        ),
     )
 
 

@@ -33,6 +33,7 @@ from core.errors import (
     NumberingExhausted,
     PermissionDenied,
     QuotaExceeded,
+    RepresentationUnavailable,
     SignedXmlUnavailable,
     ValidationFailed,
 )
@@ -48,7 +49,7 @@ class ApiError:
     ``kind`` is a stable id a shape can switch on (``invalid``, ``unauthenticated``,
     ``permission_denied``, ``not_found``, ``no_route``, ``method_not_allowed``,
     ``body_too_large``, ``quota_exceeded``, ``numbering_exhausted``, ``numbering_missing``,
-    ``xml_unavailable``, ``duplicate``, ``dian_unavailable``, ``certificate_error``,
+    ``xml_unavailable``, ``representation_unavailable``, ``duplicate``, ``dian_unavailable``, ``certificate_error``,
     ``bad_request``, ``unsupported_media_type``, ``internal`` ...). ``message`` is a Spanish
     default; ``fields`` maps the dialect's field paths to Spanish messages (``invalid`` only;
     ``"body"`` is the body itself); ``reference`` is set on ``internal`` errors, the id under
@@ -153,6 +154,14 @@ def describe(request: Request[Any, Any, Any], exc: BaseException, shape: ErrorSh
                 f"El documento está {exc.status} y no tiene XML firmado: falló antes de firmarse."
             )
             return ApiError(status=409, kind="xml_unavailable", message=message, cause=exc)
+        case RepresentationUnavailable():
+            message = (
+                f"El documento está {exc.status}: su {exc.representation.upper()} estará "
+                "disponible cuando la DIAN lo acepte."
+            )
+            return ApiError(
+                status=409, kind="representation_unavailable", message=message, cause=exc
+            )
         case DuplicateDocument():
             return ApiError(status=409, kind="duplicate", message=str(exc), cause=exc)
         case DianUnavailable():

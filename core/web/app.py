@@ -51,6 +51,9 @@ class PasarelaPlugin(InitPluginProtocol):
         app_config.dependencies["documents"] = Provide(
             lambda: ctx.documents, use_cache=True, sync_to_thread=False
         )
+        app_config.dependencies["pdfs"] = Provide(
+            lambda: ctx.pdfs, use_cache=True, sync_to_thread=False
+        )
         app_config.signature_namespace.update(
             {"AppContext": AppContext, "InjectedContext": InjectedContext}
         )

@@ -141,6 +141,7 @@ async def test_seed_invoice_example_is_accepted_with_seed_totals(
         "self": self_url,
         "consultar": f"{self_url}/consultar",
         "xml": f"{self_url}/xml",
+        "pdf": f"{self_url}/pdf",
     }
 
 
@@ -344,7 +345,7 @@ async def test_unknown_or_foreign_tracking_id_is_404(
 ) -> None:
     foreign = await issue_invoice(client, other_token)
     for uuid in ("550e8400-e29b-41d4-a716-446655440000", foreign["tracking_id"], "no-es-uuid"):
-        for suffix in ("", "/consultar", "/xml"):
+        for suffix in ("", "/consultar", "/xml", "/pdf"):
             response = await client.get(
                 f"/api/v1/documentos/{uuid}{suffix}", headers=bearer(demo_token)
             )

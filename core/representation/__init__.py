@@ -1,0 +1,1 @@
+"""Graphic representation of issued documents: the PDF with its QR (DESIGN §1)."""
