@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from core.commands import mount_commands
 from core.contracts import Command
 from core.pipeline import prepare_document
+from core.plugins import build_registry, get_plugin_manager
 from core.representation.pdf import render_pdf
 from core.representation.pdfs import prepared_representation
-from core.plugins import build_registry, get_plugin_manager
 from core.sample_documents import (
     SAMPLE_NIT,
     SUPPLIER,

@@ -49,12 +49,12 @@ class ApiError:
     ``kind`` is a stable id a shape can switch on (``invalid``, ``unauthenticated``,
     ``permission_denied``, ``not_found``, ``no_route``, ``method_not_allowed``,
     ``body_too_large``, ``quota_exceeded``, ``numbering_exhausted``, ``numbering_missing``,
-    ``xml_unavailable``, ``representation_unavailable``, ``duplicate``, ``dian_unavailable``, ``certificate_error``,
-    ``bad_request``, ``unsupported_media_type``, ``internal`` ...). ``message`` is a Spanish
-    default; ``fields`` maps the dialect's field paths to Spanish messages (``invalid`` only;
-    ``"body"`` is the body itself); ``reference`` is set on ``internal`` errors, the id under
-    which the details were logged; ``cause`` is the exception, for the details a shape
-    chooses to show (``QuotaExceeded.used`` ...).
+    ``xml_unavailable``, ``representation_unavailable``, ``duplicate``, ``dian_unavailable``,
+    ``certificate_error``, ``bad_request``, ``unsupported_media_type``, ``internal`` ...).
+    ``message`` is a Spanish default; ``fields`` maps the dialect's field paths to Spanish
+    messages (``invalid`` only; ``"body"`` is the body itself); ``reference`` is set on
+    ``internal`` errors, the id under which the details were logged; ``cause`` is the
+    exception, for the details a shape chooses to show (``QuotaExceeded.used`` ...).
     """
 
     status: int

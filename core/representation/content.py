@@ -260,8 +260,7 @@ def line_cells(index: int, line: Line, rep: Representation) -> list[str]:
         (a.amount for a in line_totals.allowances_charges if not a.is_charge), Decimal("0")
     )
     taxes = ", ".join(
-        f"{tax_label(sub.scheme)} {percent(sub.percent) if sub.percent is not None else ''}"
-        .strip()
+        f"{tax_label(sub.scheme)} {percent(sub.percent) if sub.percent is not None else ''}".strip()
         for total in line_totals.tax_totals
         for sub in total.subtotals
     )
@@ -284,8 +283,10 @@ def tax_rows(totals: tuple[TaxTotal, ...]) -> list[list[str]]:
     rows = []
     for total in totals:
         for sub in total.subtotals:
-            rate = percent(sub.percent) if sub.percent is not None else (
-                f"{money(sub.per_unit_amount or Decimal('0'))} por unidad"
+            rate = (
+                percent(sub.percent)
+                if sub.percent is not None
+                else (f"{money(sub.per_unit_amount or Decimal('0'))} por unidad")
             )
             rows.append(
                 [

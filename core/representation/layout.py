@@ -14,7 +14,6 @@ import io
 from collections.abc import Sequence
 
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from core.representation import content
 from core.representation.content import Representation
@@ -27,7 +26,6 @@ BODY_BOTTOM = PAGE_H - FOOTER_H
 LINE_H = 3.4
 PAD = 1.0  # text inset from a table cell's side
 ROW_H = 4.5  # a row of the tax and totals tables
-BASELINE = 2.5  # from a text line's top to its baseline, for 7-point text in LINE_H
 QR_SIZE = 36.0
 FONT = "helvetica"
 CODE_FONT = "courier"
@@ -74,6 +72,7 @@ class Sheet(FPDF):
         self.set_author(latin1(rep.issuer.name))
         self.set_creator("Pasarela")
         self.set_lang("es-CO")
+        self._widths: dict[tuple[str, str, float], dict[str, float]] = {}
 
     def text_line(self, text: str, *, w: float = 0, size: float = 7, style: str = "") -> None:
         """One paragraph at the cursor, wrapped to ``w`` (0: to the right margin)."""
@@ -82,22 +81,67 @@ class Sheet(FPDF):
         self.set_x(MARGIN)
 
     def paragraph(self, w: float, h: float, text: str, align: str = "L") -> None:
-        """``text`` from the cursor, wrapped to ``w``; the cursor ends below it, at the same x.
-        Most texts fit one line, and a cell costs a fraction of fpdf2's line breaking."""
-        if self.get_string_width(text) <= w - 2 * self.c_margin:
-            self.cell(w, h, text, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
-        else:
-            self.multi_cell(w, h, text, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        """``text`` from the cursor, wrapped to ``w``; the cursor ends below it, at the same x."""
+        x, y = self.get_x(), self.get_y()
+        lines = self.wrap(text, w - 2 * PAD)
+        for row, line in enumerate(lines):
+            self.put(x, y + row * h, w, line, align, h)
+        self.set_xy(x, y + len(lines) * h)
 
-    def put(self, x: float, top: float, width: float, text: str, align: str = "L") -> None:
-        """One line of text in a box ``width`` wide whose top is ``top``: fpdf2's ``text``,
-        far cheaper than a cell, for the many short texts of the tables."""
+    def put(
+        self, x: float, top: float, width: float, text: str, align: str = "L", h: float = LINE_H
+    ) -> None:
+        """One line of text in a box ``width`` wide and ``h`` high whose top is ``top``.
+
+        fpdf2's ``text`` does no layout of its own: far cheaper than ``cell``/``multi_cell``,
+        which matters with hundreds of short texts per page. The baseline centres the
+        current font's capitals in the box."""
         if align == "L":
             left = x + PAD
         else:
-            used = self.get_string_width(text)
+            used = self.width(text)
             left = x + width - PAD - used if align == "R" else x + (width - used) / 2
-        self.text(left, top + BASELINE, text)
+        self.text(left, top + h / 2 + self.font_size * 0.35, text)
+
+    def width(self, text: str) -> float:
+        """``get_string_width`` of ``text`` in the current font, from widths cached per
+        character (the core fonts have no kerning, so a string is the sum of its letters)."""
+        key = (self.font_family, self.font_style, self.font_size_pt)
+        table = self._widths.get(key)
+        if table is None:
+            table = self._widths[key] = {}
+        total = 0.0
+        for char in text:
+            found = table.get(char)
+            if found is None:
+                found = table[char] = self.get_string_width(char)
+            total += found
+        return total
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """``text`` in lines no wider than ``width``, broken between words (a word wider than
+        the line, such as a CUFE or a URL, is broken between characters)."""
+        if self.width(text) <= width:
+            return [text]
+        space = self.width(" ")
+        lines: list[str] = []
+        current, used = "", 0.0
+        for word in text.split(" "):
+            size = self.width(word)
+            if current and used + space + size <= width:
+                current, used = f"{current} {word}", used + space + size
+                continue
+            if current:
+                lines.append(current)
+            current, used = "", 0.0
+            for char in word if size > width else (word,):
+                size = self.width(char)
+                if current and used + size > width:
+                    lines.append(current)
+                    current, used = "", 0.0
+                current, used = current + char, used + size
+        lines.append(current)
+        return lines
 
     def header(self) -> None:
         rep = self.rep
@@ -118,7 +162,7 @@ class Sheet(FPDF):
         self.set_font(FONT, "B", 9)
         self.paragraph(box_w, 4.2, latin1(rep.title), align="C")
         self.set_font(FONT, "B", 11)
-        self.cell(box_w, 6, latin1(f"No. {rep.number}"), align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.paragraph(box_w, 6, latin1(f"No. {rep.number}"), align="C")
         self.set_font(FONT, "", 7)
         self.paragraph(box_w, LINE_H, latin1(content.issued(rep)), align="C")
         self.rect(box_x, top, box_w, self.get_y() - top + 1)
@@ -128,7 +172,7 @@ class Sheet(FPDF):
             self.set_xy(MARGIN, bottom)
             self.set_text_color(*RED)
             self.set_font(FONT, "B", 9)
-            self.cell(BODY_W, 5, latin1(mark), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.paragraph(BODY_W, 5, latin1(mark), align="C")
             self.set_text_color(0)
             bottom = self.get_y()
         self.line(MARGIN, bottom + 0.5, PAGE_W - MARGIN, bottom + 0.5)
@@ -138,7 +182,9 @@ class Sheet(FPDF):
         self.set_xy(MARGIN, PAGE_H - FOOTER_H + 4)
         self.line(MARGIN, self.get_y() - 1, PAGE_W - MARGIN, self.get_y() - 1)
         self.set_font(FONT, "", 6.5)
-        self.cell(BODY_W - 30, LINE_H, latin1(content.software_line(self.rep)))
+        top = self.get_y()
+        self.put(MARGIN - PAD, top, BODY_W - 30, latin1(content.software_line(self.rep)))
+        self.set_xy(PAGE_W - MARGIN - 30, top)  # a cell: fpdf2 fills in "{nb}" only there
         self.cell(30, LINE_H, f"Página {self.page_no()} de {{nb}}", align="R")
 
 
@@ -174,7 +220,7 @@ def _table_header(sheet: Sheet, columns: Sequence[tuple[str, float, str]]) -> No
     top, x = sheet.get_y(), MARGIN
     sheet.rect(MARGIN, top, sum(width for _, width, _ in columns), ROW_H, style="DF")
     for title, width, align in columns:
-        sheet.put(x, top + 0.5, width, latin1(title), align)
+        sheet.put(x, top, width, latin1(title), align, ROW_H)
         x += width
     sheet.set_xy(MARGIN, top + ROW_H)
 
@@ -184,7 +230,7 @@ def _lines(sheet: Sheet, rep: Representation) -> None:
     sheet.set_font(FONT, "", 7)
     for index, line in enumerate(rep.document.lines):
         cells = [latin1(text) for text in content.line_cells(index, line, rep)]
-        wrapped = _wrap(sheet, cells[DESCRIPTION], COLUMNS[DESCRIPTION][1])
+        wrapped = sheet.wrap(cells[DESCRIPTION], COLUMNS[DESCRIPTION][1] - 2 * PAD)
         height = LINE_H * max(1, len(wrapped)) + 0.8
         if sheet.get_y() + height > BODY_BOTTOM:
             sheet.add_page()
@@ -205,21 +251,11 @@ def _lines(sheet: Sheet, rep: Representation) -> None:
     sheet.ln(2)
 
 
-def _wrap(sheet: Sheet, text: str, width: float) -> list[str]:
-    """The lines a description takes in its column (one, unless it is long)."""
-    if sheet.get_string_width(text) <= width - 2 * PAD:
-        return [text]
-    sheet.c_margin, margin = PAD, sheet.c_margin
-    lines = sheet.multi_cell(width, LINE_H, text, dry_run=True, output=MethodReturnValue.LINES)
-    sheet.c_margin = margin
-    return [str(line) for line in lines]
-
-
 def _fit(sheet: Sheet, text: str, width: float) -> str:
     """Cut a cell's text to its column (codes and units are short; a long one is shortened)."""
-    if sheet.get_string_width(text) <= width - 2 * PAD:
+    if sheet.width(text) <= width - 2 * PAD:
         return text
-    while text and sheet.get_string_width(text + "...") > width - 2 * PAD:
+    while text and sheet.width(text + "...") > width - 2 * PAD:
         text = text[:-1]
     return text + "..."
 
@@ -246,8 +282,8 @@ def _closing(sheet: Sheet, rep: Representation) -> None:
         row_top = top + row * ROW_H
         sheet.rect(box_x, row_top, label_w, ROW_H)
         sheet.rect(box_x + label_w, row_top, value_w, ROW_H)
-        sheet.put(box_x, row_top + 0.5, label_w, latin1(label))
-        sheet.put(box_x + label_w, row_top + 0.5, value_w, value, "R")
+        sheet.put(box_x, row_top, label_w, latin1(label), h=ROW_H)
+        sheet.put(box_x + label_w, row_top, value_w, value, "R", ROW_H)
     sheet.set_y(top + len(totals) * ROW_H)
     sheet.set_xy(MARGIN, max(left_bottom, sheet.get_y()) + 2)
     sheet.text_line(content.in_words(rep), size=7.5, style="B")
@@ -259,7 +295,7 @@ def _closing(sheet: Sheet, rep: Representation) -> None:
     text_x = MARGIN + QR_SIZE + 4
     sheet.set_xy(text_x, qr_top)
     sheet.set_font(FONT, "B", 8)
-    sheet.cell(0, 4, f"{rep.document_type.unique_code}:", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    sheet.paragraph(30, 4, f"{rep.document_type.unique_code}:")
     sheet.set_font(CODE_FONT, "", 7)
     sheet.paragraph(PAGE_W - MARGIN - text_x, LINE_H, latin1(rep.unique_code))
     sheet.set_font(FONT, "", 7)
@@ -274,7 +310,7 @@ def _tax_table(sheet: Sheet, rows: list[list[str]]) -> None:
         top, x = sheet.get_y(), MARGIN
         for text, (_, width, align) in zip(row, TAX_COLUMNS, strict=True):
             sheet.rect(x, top, width, ROW_H)
-            sheet.put(x, top + 0.5, width, latin1(text), align)
+            sheet.put(x, top, width, latin1(text), align, ROW_H)
             x += width
         sheet.set_xy(MARGIN, top + ROW_H)
 

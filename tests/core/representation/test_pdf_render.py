@@ -186,9 +186,7 @@ def test_the_qr_decodes_to_the_dian_text(registry, identity, code):
     assert qr_texts(render_pdf(rep)) == [expected]
 
 
-def test_a_150_line_invoice_spans_pages_with_numbers_header_and_column_titles(
-    registry, identity
-):
+def test_a_150_line_invoice_spans_pages_with_numbers_header_and_column_titles(registry, identity):
     rep = representation(registry, identity, "01", 150)
     pdf = render_pdf(rep)
     pages = text_of(pdf)
@@ -228,9 +226,7 @@ def test_production_documents_carry_no_mark_and_habilitacion_ones_do(registry, i
 def test_a_tenant_logo_is_drawn_on_every_page(registry, identity):
     buffer = io.BytesIO()
     Image.new("RGB", (120, 60), (20, 90, 160)).save(buffer, format="PNG")
-    rep = dataclasses.replace(
-        representation(registry, identity, "01", 60), logo=buffer.getvalue()
-    )
+    rep = dataclasses.replace(representation(registry, identity, "01", 60), logo=buffer.getvalue())
     reader = pypdf.PdfReader(io.BytesIO(render_pdf(rep)))
     assert len(reader.pages) >= 2
     for page in reader.pages:
