@@ -6,7 +6,8 @@ Everything here is a stable contract; the rest of ``core`` may change between re
 dialect finds here, besides the contracts: the canonical model and the error types; the
 dialect toolkit (``decode_json`` with ``DecodeLimits``, field checks, ``ErrorShape`` and
 ``ApiError`` for its own error bodies); the issuing service its handlers receive as the
-dependency ``documents`` (``InjectedDocuments``); catalogs, the NIT check digit, money
+dependency ``documents`` (``InjectedDocuments``) and the PDF service as ``pdfs``
+(``InjectedPdfs``); catalogs, the NIT check digit, money
 rounding and Bogotá time.
 
 Follow-up work: register a ``JobKind`` through ``pasarela_register_jobs`` and store jobs with
@@ -56,7 +57,6 @@ from core.dialects.fields import (
     parse_iso_date,
 )
 from core.errors import (
-    AttachedDocumentUnavailable,
     AuthenticationFailed,
     BodyTooLarge,
     CertificateError,
@@ -70,6 +70,7 @@ from core.errors import (
     PasarelaError,
     PermissionDenied,
     QuotaExceeded,
+    RepresentationUnavailable,
     SignatureInvalid,
     SignedXmlUnavailable,
     ValidationFailed,
@@ -113,6 +114,7 @@ from core.model import (
 )
 from core.model.status import FINAL_STATUSES, DocumentStatus
 from core.representation.attachments import AttachedDocuments
+from core.representation.pdfs import PdfService
 from core.tenancy.credentials import Authenticated, TokenScheme
 from core.totals import round_money
 from core.ubl.context import BuildContext
@@ -129,9 +131,13 @@ InjectedAttachments = NamedDependency[SkipValidation[AttachedDocuments]]
 """Annotate a handler parameter named ``attachments`` with this to receive the AttachedDocument
 service (``attached_document(tenant_id, uuid)``, ``for_issued(record)``)."""
 
+InjectedPdfs = NamedDependency[SkipValidation[PdfService]]
+"""Annotate a handler parameter named ``pdfs`` with this to receive the PDF service
+(``await pdfs.pdf(tenant_id, uuid)`` -> file name and bytes; ``RepresentationUnavailable``
+until DIAN accepts the document)."""
+
 __all__ = [
     "AppContext",
-    "AttachedDocumentUnavailable",
     "AttachedDocuments",
     "InjectedAttachments",
     "Authenticated",
@@ -178,8 +184,11 @@ __all__ = [
     "MigrationTree",
     "ErrorShape",
     "InjectedDocuments",
+    "InjectedPdfs",
     "InvalidRequest",
     "IssueService",
+    "PdfService",
+    "RepresentationUnavailable",
     "JobContext",
     "JobKind",
     "JobOutcome",

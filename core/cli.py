@@ -48,7 +48,7 @@ CORE_COMMANDS: tuple[Command, ...] = (
     schema.COMMAND,
     document.COMMAND,
 )
-CORE_BENCHES: tuple[Command, ...] = (bench.PIPELINE, bench_http.HTTP)
+CORE_BENCHES: tuple[Command, ...] = (bench.PIPELINE, bench.PDF, bench_http.HTTP)
 
 
 def build_parser(installed: PluginHooks | None = None) -> argparse.ArgumentParser:

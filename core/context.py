@@ -2,7 +2,7 @@
 
 ``AppContext.create(settings)`` is the one place the gateway is wired: settings → plugins →
 registry → database → services (tenancy: tenants, certificates, ranges, credentials, quotas,
-audit, provisioning; issuing; the job queue) and the job worker. Services
+audit, provisioning; issuing; PDFs; the job queue) and the job worker. Services
 get what they need passed in (settings included: none reads the environment). The web app
 keeps the context in ``app.state.ctx`` and injects it as ``ctx``; CLI commands create their
 own (``core.commands.run_with_context``) and close it when done; job handlers receive it as
@@ -23,6 +23,7 @@ from core.jobs import JobQueue, JobWorker
 from core.plugins import build_registry, get_plugin_manager
 from core.registry import Registry
 from core.representation.attachments import AttachedDocuments
+from core.representation.pdfs import PdfService
 from core.secrets import SecretBox
 from core.settings import Settings
 from core.storage.database import Database, database_for, dispose_database
@@ -82,6 +83,13 @@ class AppContext:
         self.documents = documents
         self.jobs = jobs
         self.attachments = attachments  # the AttachedDocument of accepted documents
+        # graphic representation: the PDF of accepted documents, rendered on demand
+        self.pdfs = PdfService(
+            registry=registry,
+            documents=documents.documents,
+            tenants=tenancy.tenants,
+            ranges=tenancy.ranges,
+        )
         self.worker = JobWorker(
             jobs,
             registry.jobs.as_mapping(),

@@ -111,16 +111,25 @@ class SignedXmlUnavailable(PasarelaError):
         super().__init__(f"el documento ({status}) no tiene XML firmado")
 
 
-class AttachedDocumentUnavailable(PasarelaError):
-    """The document has no AttachedDocument: it is not accepted (``status``), or DIAN's
-    acceptance came without the ApplicationResponse it must carry. The message is Spanish."""
+class RepresentationUnavailable(PasarelaError):
+    """A representation of a document (its PDF, its AttachedDocument) exists only once DIAN
+    accepted it; ``status`` is the document's state, ``representation`` names what was asked
+    for (``PDF``, ``AttachedDocument``) and ``message`` (Spanish) says why when the document is
+    accepted but the representation still cannot be made."""
 
-    def __init__(self, status: str, message: str | None = None) -> None:
-        self.status = status
-        super().__init__(
-            message
-            or f"el documento está {status}: su AttachedDocument existe cuando la DIAN lo acepta"
+    def __init__(
+        self, status: str, representation: str = "PDF", message: str | None = None
+    ) -> None:
+        self.status, self.representation, self.detail = status, representation, message
+        default = (
+            f"el documento ({status}) aún no está aceptado por la DIAN: no tiene {representation}"
         )
+        super().__init__(message or default)
+
+
+class InvalidLogo(PasarelaError):
+    """A tenant logo that is not a PNG or JPEG image fpdf2 can draw, or is too large; the
+    message is in Spanish."""
 
 
 class DuplicateDocument(PasarelaError):

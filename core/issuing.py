@@ -453,15 +453,12 @@ class IssueService:
         document = msgspec.convert(canonical, Document, strict=False)
         document = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
         document_type = self.registry.document_types.get(stored.type_code)
-        ranges = await self.ranges.list_ranges(
-            stored.tenant_id, stored.environment, retired=True
-        )
-        numbering_range = next(
-            r.range
-            for r in ranges
-            if r.range.prefix == stored.prefix
-            and r.range.from_number <= stored.number <= r.range.to_number
-            and r.range.document_type == document_type.range_type
+        numbering_range = await self.ranges.range_of(
+            stored.tenant_id,
+            stored.environment,
+            document_type.range_type,
+            stored.prefix,
+            stored.number,
         )
         issued_at = stored.issue_datetime
         if issued_at is None:

@@ -17,10 +17,10 @@ from adapters.facepro.mapping import facepro_path
 from adapters.facepro.responses import encode
 from core.api import (
     ApiError,
-    AttachedDocumentUnavailable,
     ErrorShape,
     PermissionDenied,
     QuotaExceeded,
+    RepresentationUnavailable,
     ValidationFailed,
     validation_fields,
 )
@@ -59,7 +59,7 @@ CODIGOS: dict[str, tuple[str | None, str]] = {
         "El documento falló antes de firmarse y no tiene XML. Revisa su ultimo_error.",
         "xml_no_disponible",
     ),
-    "attached_unavailable": (None, "attached_no_disponible"),
+    "representation_unavailable": (None, "documento_no_aceptado"),
     "duplicate": (None, "documento_duplicado"),
     "software_missing": (None, "software_no_registrado"),
     "dian_unavailable": ("La DIAN no respondió. Intenta más tarde.", "dian_no_disponible"),
@@ -114,7 +114,7 @@ def render(error: ApiError) -> Response[bytes]:
     match error.cause:
         case PermissionDenied(permission=permission):
             details["permiso"] = PERMISSIONS.get(permission, permission)
-        case AttachedDocumentUnavailable(status=status):
+        case RepresentationUnavailable(status=status):
             details["estado"] = status
         case QuotaExceeded():
             details.update(

@@ -43,6 +43,7 @@ class Links(msgspec.Struct, kw_only=True, rename={"self_": "self"}):
     self_: str
     consultar: str
     xml: str
+    pdf: str
     attached: str
 
 
@@ -111,6 +112,7 @@ def documento(record: DocumentRecord, base_url: str) -> DocumentoResource:
             self_=self_url,
             consultar=f"{self_url}/consultar",
             xml=f"{self_url}/xml",
+            pdf=f"{self_url}/pdf",
             attached=f"{self_url}/attached",
         ),
     )

@@ -26,6 +26,7 @@ from core.api import (
     DocumentStatus,
     InjectedAttachments,
     InjectedDocuments,
+    InjectedPdfs,
     InvalidRequest,
     IssueService,
     TenantView,
@@ -140,6 +141,16 @@ class FaceproController(Controller):
         """The signed XML; 409 for a document that failed before it was signed."""
         xml = await documents.signed_xml(tenant.id, uuid)
         return Response(content=xml, media_type="application/xml")
+
+    @get("/documentos/{uuid:str}/pdf", summary="Descargar representación gráfica (PDF)")
+    async def pdf(self, pdfs: InjectedPdfs, tenant: Tenant, uuid: TrackingId) -> Response[bytes]:
+        """The PDF with its QR; 409 until DIAN accepts the document."""
+        name, content = await pdfs.pdf(tenant.id, uuid)
+        return Response(
+            content=content,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @get("/documentos/{uuid:str}/attached", summary="Descargar AttachedDocument")
     async def attached_document(

@@ -1,4 +1,5 @@
-"""``pasarela document render``: a canonical JSON document → signed XML, ZIP and its CUFE/CUDE.
+"""``pasarela document render``: a canonical JSON document → signed XML, ZIP, its CUFE/CUDE and
+its graphic representation (PDF).
 
 Nothing is sent and no number is spent: the tenant, its certificate and its numbering range are
 read from the database, the number is the one in the JSON or else a *preview* of the range's
@@ -22,6 +23,8 @@ from core.contracts import Command
 from core.errors import PasarelaError
 from core.model import Document, NumberingRange, Problem
 from core.pipeline import issue_facts, prepare_document, validate_document
+from core.representation.pdf import pdf_file_name, render_pdf
+from core.representation.pdfs import prepared_representation
 from core.settings import Settings
 from core.signing.certificates import load_pkcs12
 from core.tenancy.ranges import NumberingRanges
@@ -31,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="document_command", metavar="ACTION", required=True)
     render = commands.add_parser(
         "render",
-        help="render a canonical JSON document to signed XML + ZIP (nothing is sent)",
+        help="render a canonical JSON document to signed XML + ZIP + PDF (nothing is sent)",
     )
     render.add_argument("canonical", type=Path, help="canonical document JSON file")
     render.add_argument("--tenant", required=True, help="tenant NIT (or id / uuid)")
@@ -69,8 +72,9 @@ def handle_render(args: argparse.Namespace) -> int:
 async def render_document(
     settings: Settings, document: Document, tenant_ref: str, out: Path, *, validate: bool = True
 ) -> dict[str, Any]:
-    """Render ``document`` for the tenant; write ``<name>.xml``, ``z<name>.zip`` and
-    ``<name>.json`` (code, pre-hash, names) into ``out``; return that JSON summary.
+    """Render ``document`` for the tenant; write ``<name>.xml``, ``z<name>.zip``, the PDF
+    (``<number>.pdf``) and ``<name>.json`` (code, pre-hash, names) into ``out``; return that
+    JSON summary.
 
     With pre-flight errors and ``validate`` true nothing is written (``valid`` is false).
     """
@@ -120,11 +124,23 @@ async def render_document(
             issued_at=facts.issued_at,
             totals=facts.totals,
         )
+        pdf = render_pdf(
+            prepared_representation(
+                prepared,
+                registry=registry,
+                tenant=tenant,
+                numbering_range=numbering_range,
+                environment_id=tenant.environment,
+                logo=await tenants.logo(tenant.id),
+            )
+        )
     finally:
         await ctx.close()
     out.mkdir(parents=True, exist_ok=True)
     (out / prepared.xml_name).write_bytes(prepared.xml)
     (out / prepared.zip_name).write_bytes(prepared.zip)
+    pdf_name = pdf_file_name(prepared.number)
+    (out / pdf_name).write_bytes(pdf)
     summary.update(
         {
             "number": prepared.number,
@@ -137,6 +153,7 @@ async def render_document(
             "issued_at": prepared.issued_at.isoformat(),
             "xml": prepared.xml_name,
             "zip": prepared.zip_name,
+            "pdf": pdf_name,
         }
     )
     json_name = prepared.xml_name.removesuffix(".xml") + ".json"

@@ -1,4 +1,5 @@
-"""``pasarela tenants create|list|show|update|certificate|add-range|retire-range``: companies.
+"""``pasarela tenants create|list|show|update|certificate|logo|add-range|retire-range``:
+companies.
 
 Output is JSON (``list`` prints a table unless ``--json``). A tenant is named by NIT (with or
 without ``-DV``) or uuid. Secrets are never printed, nor taken as arguments (visible in ``ps``
@@ -113,6 +114,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     certificate.add_argument("--pkcs12", required=True, type=Path, help=".p12/.pfx file")
     certificate.add_argument("--password-file", type=Path)
     certificate.set_defaults(func=handle_certificate)
+
+    logo = actions.add_parser(
+        "logo", help="set the logo printed on the company's PDFs (PNG or JPEG, at most 1 MB)"
+    )
+    logo.add_argument("tenant", help="NIT or uuid")
+    logo.add_argument("--file", required=True, type=Path, help="PNG or JPEG image")
+    logo.set_defaults(func=handle_logo)
 
     add_range = actions.add_parser("add-range", help="add a DIAN numbering range (resolución)")
     add_range.add_argument("tenant", help="NIT or uuid")
@@ -312,6 +320,21 @@ def handle_certificate(args: argparse.Namespace) -> int:
     async def work(ctx: AppContext) -> Any:
         tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
         return await ctx.certificates.attach_certificate(tenant.id, data, password)
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def handle_logo(args: argparse.Namespace) -> int:
+    try:
+        image = args.file.read_bytes()
+    except OSError as error:
+        raise ConfigurationError(f"no se pudo leer el logo {args.file}: {error.strerror}") from None
+
+    async def work(ctx: AppContext) -> Any:
+        tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
+        media_type = await ctx.tenants.set_logo(tenant.id, image)
+        return {"nit": tenant.nit, "logo": {"media_type": media_type, "bytes": len(image)}}
 
     _print_json(run_with_context(work))
     return 0

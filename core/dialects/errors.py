@@ -22,7 +22,6 @@ from litestar.exceptions import HTTPException
 from litestar.types import ExceptionHandlersMap
 
 from core.errors import (
-    AttachedDocumentUnavailable,
     AuthenticationFailed,
     BodyTooLarge,
     CertificateError,
@@ -34,6 +33,7 @@ from core.errors import (
     NumberingExhausted,
     PermissionDenied,
     QuotaExceeded,
+    RepresentationUnavailable,
     SignedXmlUnavailable,
     SoftwareNotRegistered,
     ValidationFailed,
@@ -50,13 +50,12 @@ class ApiError:
     ``kind`` is a stable id a shape can switch on (``invalid``, ``unauthenticated``,
     ``permission_denied``, ``not_found``, ``no_route``, ``method_not_allowed``,
     ``body_too_large``, ``quota_exceeded``, ``numbering_exhausted``, ``numbering_missing``,
-    ``xml_unavailable``, ``attached_unavailable``, ``duplicate``, ``dian_unavailable``,
-    ``certificate_error``,
-    ``bad_request``, ``unsupported_media_type``, ``internal`` ...). ``message`` is a Spanish
-    default; ``fields`` maps the dialect's field paths to Spanish messages (``invalid`` only;
-    ``"body"`` is the body itself); ``reference`` is set on ``internal`` errors, the id under
-    which the details were logged; ``cause`` is the exception, for the details a shape
-    chooses to show (``QuotaExceeded.used`` ...).
+    ``xml_unavailable``, ``representation_unavailable``, ``duplicate``, ``dian_unavailable``,
+    ``certificate_error``, ``bad_request``, ``unsupported_media_type``, ``internal`` ...).
+    ``message`` is a Spanish default; ``fields`` maps the dialect's field paths to Spanish
+    messages (``invalid`` only; ``"body"`` is the body itself); ``reference`` is set on
+    ``internal`` errors, the id under which the details were logged; ``cause`` is the
+    exception, for the details a shape chooses to show (``QuotaExceeded.used`` ...).
     """
 
     status: int
@@ -158,9 +157,14 @@ def describe(request: Request[Any, Any, Any], exc: BaseException, shape: ErrorSh
                 f"El documento está {exc.status} y no tiene XML firmado: falló antes de firmarse."
             )
             return ApiError(status=409, kind="xml_unavailable", message=message, cause=exc)
-        case AttachedDocumentUnavailable():
-            message = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
-            return ApiError(status=409, kind="attached_unavailable", message=message, cause=exc)
+        case RepresentationUnavailable():
+            message = exc.detail or (
+                f"El documento está {exc.status}: su {exc.representation} estará "
+                "disponible cuando la DIAN lo acepte."
+            )
+            return ApiError(
+                status=409, kind="representation_unavailable", message=message, cause=exc
+            )
         case DuplicateDocument():
             return ApiError(status=409, kind="duplicate", message=str(exc), cause=exc)
         case DianUnavailable():

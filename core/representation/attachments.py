@@ -6,7 +6,7 @@ root adds the kind to ``IssueService.accepted_jobs``) and the job worker runs it
 whose answer carries the container builds it inside the request with ``for_issued``; the job
 then finds it stored and ends. Documents accepted before
 the column existed get theirs built the first time it is asked for. Until a document is
-accepted there is none: ``AttachedDocumentUnavailable`` (409 in every dialect).
+accepted there is none: ``RepresentationUnavailable`` (409 in every dialect).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from core.clock import now_bogota
 from core.contracts import JobContext, JobKind, JobOutcome
-from core.errors import AttachedDocumentUnavailable, NotFound
+from core.errors import NotFound, RepresentationUnavailable
 from core.model import DocumentRecord
 from core.model.status import DocumentStatus
 from core.registry import Registry
@@ -30,6 +30,7 @@ from core.tenancy.tenants import TenantService
 
 log = logging.getLogger(__name__)
 
+ATTACHED = "AttachedDocument"  # what RepresentationUnavailable names
 ATTACHED_JOB: Final = "representation.attached"  # payload: {"tenant_id": int, "uuid": str}
 NO_APPLICATION_RESPONSE: Final = (
     "la DIAN aceptó el documento sin entregar su ApplicationResponse: "
@@ -72,7 +73,7 @@ class AttachedDocuments:
     async def attached_document(self, tenant_id: int, uuid: str) -> tuple[str, bytes]:
         """``(file name, XML)`` of the tenant's document's AttachedDocument (the ``ad…`` name
         of §5), built and stored now when it is missing. ``NotFound`` for an unknown or
-        another tenant's document; ``AttachedDocumentUnavailable`` until it is accepted."""
+        another tenant's document; ``RepresentationUnavailable`` until it is accepted."""
         stored = await self.documents.get(tenant_id, uuid)
         return await self._ensure(stored)
 
@@ -85,14 +86,14 @@ class AttachedDocuments:
 
     async def _ensure(self, stored: StoredDocument) -> tuple[str, bytes]:
         if stored.status != DocumentStatus.ACCEPTED:
-            raise AttachedDocumentUnavailable(stored.status)
+            raise RepresentationUnavailable(stored.status, ATTACHED)
         tenant = await self.tenants.tenant_view(stored.tenant_id)
         year = (stored.issue_datetime or stored.created_at).year
         name = attached_file_name(tenant.nit, year, stored.number)
         if stored.attached_document:
             return name, stored.attached_document.encode("utf-8")
         if not stored.signed_xml or not stored.application_response:
-            raise AttachedDocumentUnavailable(stored.status, NO_APPLICATION_RESPONSE)
+            raise RepresentationUnavailable(stored.status, ATTACHED, NO_APPLICATION_RESPONSE)
         pkcs12, password = await self.certificate_store.load_certificate(stored.tenant_id)
         built_at = now_bogota()
         xml = build_attached_document(
@@ -118,6 +119,6 @@ class AttachedDocuments:
             await self._ensure(stored)
         except NotFound:
             return JobOutcome.failed(f"el documento {payload.get('uuid')} no existe")
-        except AttachedDocumentUnavailable as unavailable:
+        except RepresentationUnavailable as unavailable:
             return JobOutcome.failed(str(unavailable))
         return JobOutcome.done()

@@ -78,6 +78,20 @@ class Certificate(Base):
     created_at: Mapped[dt.datetime]
 
 
+class TenantLogo(Base):
+    """The image a tenant prints on its PDFs (one per tenant; setting another replaces it).
+    Kept apart from ``tenants`` so the rows read on every request never carry it."""
+
+    __tablename__ = "tenant_logos"
+
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    media_type: Mapped[str] = mapped_column(String(20))  # image/png | image/jpeg
+    updated_at: Mapped[dt.datetime]
+
+
 class Resolution(Base):
     """A DIAN numbering range (resolución) for one document type in one environment."""
 

@@ -149,6 +149,21 @@ class NumberingRanges:
         only when ``retired``."""
         return await self._db.run(read_ranges, tenant_id, environment, retired)
 
+    async def range_of(
+        self, tenant_id: int, environment: str, range_type: str, prefix: str, number: int
+    ) -> NumberingRange:
+        """The range (retired ones included) a stored document was numbered from: the one of
+        its type whose prefix and interval hold its number. Raises ``NotFound``."""
+        for record in await self.list_ranges(tenant_id, environment, retired=True):
+            found = record.range
+            if (
+                found.document_type == range_type
+                and found.prefix == prefix
+                and found.from_number <= number <= found.to_number
+            ):
+                return found
+        raise NotFound(f"no hay resolución para {prefix}{number} ({range_type})")
+
     async def active_range(
         self,
         tenant_id: int,

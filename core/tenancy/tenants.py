@@ -7,15 +7,17 @@ from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import now_bogota
 from core.contracts import CHANNEL_INVOICES
 from core.errors import ConfigurationError
 from core.model import Party, TenantView
+from core.representation.logo import check_logo
 from core.secrets import SecretBox
 from core.storage.database import Database
+from core.storage.tables import TenantLogo
 from core.tenancy.records import (
     UNCHANGED,
     CertificateInfo,
@@ -33,6 +35,7 @@ from core.tenancy.rows import (
     tenant_view,
 )
 
+LOGOS = TenantLogo.__table__
 OnChange = Callable[[int], Awaitable[None]]
 
 
@@ -219,6 +222,28 @@ class TenantService:
         row = await self._db.run(switch, write=True)
         await self._changed(row.id)
         return await self.get_tenant(row.id)
+
+    async def set_logo(self, tenant_id: int, image: bytes) -> str:
+        """Store the image the tenant prints on its PDFs, replacing any earlier one; returns
+        its media type. ``InvalidLogo`` (Spanish) when it is not a PNG or JPEG image that can
+        be drawn, or is over 1 MB."""
+        media_type = check_logo(image)
+
+        def store(conn: Connection) -> None:
+            row = tenant_row(conn, tenant_id)
+            values = {"image": image, "media_type": media_type, "updated_at": now_bogota()}
+            changed = conn.execute(
+                update(LOGOS).where(LOGOS.c.tenant_id == row.id).values(**values)
+            )
+            if not changed.rowcount:
+                conn.execute(insert(LOGOS).values(tenant_id=row.id, **values))
+
+        await self._db.run(store, write=True)
+        return media_type
+
+    async def logo(self, tenant_id: int) -> bytes | None:
+        """The tenant's logo, or ``None`` when it has none."""
+        return await self._db.scalar(select(LOGOS.c.image).where(LOGOS.c.tenant_id == tenant_id))
 
     def check_environment(self, env_id: str) -> None:
         """``ConfigurationError`` (Spanish) unless ``env_id`` is an installed environment."""

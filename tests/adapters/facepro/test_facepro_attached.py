@@ -140,9 +140,9 @@ class TestBeforeAcceptance:
         assert response.status_code == 409
         assert response.json() == {
             "ok": False,
-            "error": "El documento está pendiente: su AttachedDocument existe cuando la DIAN "
-            "lo acepta.",
-            "codigo": "attached_no_disponible",
+            "error": "El documento está pendiente: su AttachedDocument estará disponible "
+            "cuando la DIAN lo acepte.",
+            "codigo": "documento_no_aceptado",
             "estado": "pendiente",
         }
         jobs = await ctx.database.all(

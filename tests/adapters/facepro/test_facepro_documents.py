@@ -141,6 +141,7 @@ async def test_seed_invoice_example_is_accepted_with_seed_totals(
         "self": self_url,
         "consultar": f"{self_url}/consultar",
         "xml": f"{self_url}/xml",
+        "pdf": f"{self_url}/pdf",
         "attached": f"{self_url}/attached",
     }
 
@@ -300,9 +301,7 @@ async def test_permission_not_granted_is_403(
     client: AsyncTestClient[Litestar], ctx: AppContext, demo_tenant: DemoSetup, demo_token: str
 ) -> None:
     invoice = await issue_invoice(client, demo_token)
-    await ctx.tenants.update_tenant(
-        demo_tenant.tenant.id, permissions={"notas_credito": False}
-    )
+    await ctx.tenants.update_tenant(demo_tenant.tenant.id, permissions={"notas_credito": False})
     response = await post(
         client,
         "/api/v1/notas-credito",
@@ -345,7 +344,7 @@ async def test_unknown_or_foreign_tracking_id_is_404(
 ) -> None:
     foreign = await issue_invoice(client, other_token)
     for uuid in ("550e8400-e29b-41d4-a716-446655440000", foreign["tracking_id"], "no-es-uuid"):
-        for suffix in ("", "/consultar", "/xml"):
+        for suffix in ("", "/consultar", "/xml", "/pdf"):
             response = await client.get(
                 f"/api/v1/documentos/{uuid}{suffix}", headers=bearer(demo_token)
             )

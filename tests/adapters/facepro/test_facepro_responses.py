@@ -64,6 +64,7 @@ SEED_DATA = {
         "self": "https://gw.example/api/v1/documentos/550e8400-e29b-41d4-a716-446655440000",
         "consultar": "https://gw.example/api/v1/documentos/550e8400-e29b-41d4-a716-446655440000/consultar",
         "xml": "https://gw.example/api/v1/documentos/550e8400-e29b-41d4-a716-446655440000/xml",
+        "pdf": "https://gw.example/api/v1/documentos/550e8400-e29b-41d4-a716-446655440000/pdf",
         "attached": "https://gw.example/api/v1/documentos/550e8400-e29b-41d4-a716-446655440000/attached",
     },
 }

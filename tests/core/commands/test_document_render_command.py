@@ -1,5 +1,5 @@
 """``pasarela document render``: a tenant from a real SQLite database, a canonical JSON file in,
-signed XML + ZIP + a JSON with the CUFE and its pre-hash out; no number is consumed."""
+signed XML + ZIP + the PDF + a JSON with the CUFE and its pre-hash out; no number is consumed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import msgspec
+import pypdf
 import pytest
 from lxml import etree
 
@@ -108,7 +109,7 @@ def canonical_file(tmp_path: Path, **changes: object) -> Path:
     return path
 
 
-def test_render_writes_signed_xml_zip_and_code_without_consuming_a_number(
+def test_render_writes_signed_xml_zip_pdf_and_code_without_consuming_a_number(
     render_env, tmp_path, capsys
 ):
     out = tmp_path / "out"
@@ -144,6 +145,10 @@ def test_render_writes_signed_xml_zip_and_code_without_consuming_a_number(
     on_disk = json.loads((out / summary["json"]).read_text())
     assert on_disk["unique_code"] == summary["unique_code"]
     assert summary["xml"] == f"fv0{SAMPLE_NIT}000{now_bogota():%y}90000042.xml"
+    assert summary["pdf"] == "SETP990000042.pdf"
+    text = pypdf.PdfReader(out / summary["pdf"]).pages[0].extract_text()
+    assert "No. SETP990000042" in text
+    assert summary["unique_code"] in text.replace("\n", "")
 
     assert asyncio.run(_next_number(render_env)) == 990000042
 

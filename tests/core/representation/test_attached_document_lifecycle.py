@@ -11,7 +11,7 @@ import msgspec
 import pytest
 from sqlalchemy import select
 
-from core.api import AttachedDocumentUnavailable, NotFound
+from core.api import NotFound, RepresentationUnavailable
 from core.context import AppContext
 from core.demo import DemoSetup
 from core.model import Document, DocumentStatus, Line, Party, Tax
@@ -86,7 +86,7 @@ async def test_no_attached_document_before_acceptance_nor_for_another_tenant(
     await ctx.documents.documents.update(record.uuid, status=DocumentStatus.PENDING)
     pending = msgspec.structs.replace(record, status=DocumentStatus.PENDING)
     assert await ctx.attachments.for_issued(pending) is None
-    with pytest.raises(AttachedDocumentUnavailable) as refused:
+    with pytest.raises(RepresentationUnavailable) as refused:
         await ctx.attachments.attached_document(tenant.id, record.uuid)
     assert refused.value.status == DocumentStatus.PENDING
     with pytest.raises(NotFound):
