@@ -64,6 +64,10 @@ _UPDATABLE: Final = frozenset(
         "last_error",
         "attached_document",
         "attached_at",
+        "delivery_status",
+        "delivery_sent_at",
+        "delivery_sent_to",
+        "delivery_error",
     }
 )
 
@@ -106,6 +110,10 @@ class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: dt.datetime
     attached_document: str | None = None  # the signed AttachedDocument, once built
     attached_at: dt.datetime | None = None
+    delivery_status: str | None = None  # the e-mail to the buyer (core.delivery)
+    delivery_sent_at: dt.datetime | None = None
+    delivery_sent_to: str | None = None
+    delivery_error: str | None = None
 
     @property
     def full_number(self) -> str:
@@ -397,6 +405,10 @@ def _stored(row: Any) -> StoredDocument:
         updated_at=row.updated_at,
         attached_document=row.attached_document,
         attached_at=row.attached_at,
+        delivery_status=row.delivery_status,
+        delivery_sent_at=row.delivery_sent_at,
+        delivery_sent_to=row.delivery_sent_to,
+        delivery_error=row.delivery_error,
     )
 
 

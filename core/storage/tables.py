@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -89,6 +90,24 @@ class TenantLogo(Base):
     )
     image: Mapped[bytes] = mapped_column(LargeBinary)
     media_type: Mapped[str] = mapped_column(String(20))  # image/png | image/jpeg
+    updated_at: Mapped[dt.datetime]
+
+
+class TenantSmtp(Base):
+    """The SMTP server a tenant's documents are e-mailed to buyers through (one per tenant)."""
+
+    __tablename__ = "tenant_smtp"
+
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    host: Mapped[str] = mapped_column(String(255))
+    port: Mapped[int] = mapped_column(Integer)
+    security: Mapped[str] = mapped_column(String(10))  # starttls | tls | none
+    username: Mapped[str | None] = mapped_column(String(255))
+    password: Mapped[bytes | None] = mapped_column(LargeBinary)  # encrypted
+    from_address: Mapped[str] = mapped_column(String(320))
+    deliver_by_default: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[dt.datetime]
 
 
@@ -187,6 +206,11 @@ class DocumentRow(Base):
     updated_at: Mapped[dt.datetime]
     attached_document: Mapped[str | None] = mapped_column(Text)  # signed, once accepted
     attached_at: Mapped[dt.datetime | None]  # when the AttachedDocument was built
+    # e-mail to the buyer: pendiente | enviado | fallido | sin_correo (NULL: not asked for)
+    delivery_status: Mapped[str | None] = mapped_column(String(20))
+    delivery_sent_at: Mapped[dt.datetime | None]
+    delivery_sent_to: Mapped[str | None] = mapped_column(String(320))
+    delivery_error: Mapped[str | None] = mapped_column(Text)
 
 
 class JobRow(Base):
