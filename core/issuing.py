@@ -25,8 +25,7 @@ import datetime as dt
 import functools
 import logging
 import uuid as uuid_module
-from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import httpx
@@ -46,11 +45,11 @@ from core.errors import (
     SignedXmlUnavailable,
     ValidationFailed,
 )
-from core.jobs import Job, JobQueue, enqueue, enqueue_all
+from core.follow_ups import acceptance_work
+from core.jobs import Job, JobQueue, enqueue
 from core.model import Document, DocumentRecord, TenantView, Totals
 from core.model.status import DocumentStatus
 from core.pipeline import (
-    PreparedDocument,
     issue_facts,
     issue_moment,
     prepare_document,
@@ -124,6 +123,8 @@ class IssueService:
         """The job kind that sends a pending document to DIAN (the composition root
         registers it); its policy is the settings' retry interval, backoff and attempts."""
         self.accepted_jobs: list[str] = []  # kinds stored with an acceptance (composition root)
+        # units run in an acceptance's transaction, deciding per document (composition root)
+        self.accepted_units: list[Callable[[Connection, StoredDocument], None]] = []
 
     async def aclose(self) -> None:
         """Close the pooled DIAN connections."""
@@ -140,8 +141,10 @@ class IssueService:
         request_payload: bytes | None = None,
         dialect_data: dict[str, Any] | None = None,
         now: dt.datetime | None = None,
+        deliver_email: bool | None = None,
     ) -> DocumentRecord:
         """Issue one document and return it with DIAN's verdict (or "pendiente").
+        ``deliver_email``: e-mail it to the buyer once accepted (``None``: the tenant's default).
 
         Raises ``PermissionDenied``, ``ValidationFailed`` (pre-flight errors, before any number
         is spent), ``QuotaExceeded``, ``NumberingExhausted`` or ``NoNumberingRange``.
@@ -172,6 +175,7 @@ class IssueService:
             request_payload=request_payload,
             dialect_data=dialect_data,
             now=now,
+            deliver_email=deliver_email,
         )
         try:
             return await attempt(numbering_range)
@@ -196,6 +200,7 @@ class IssueService:
         request_payload: bytes | None,
         dialect_data: dict[str, Any] | None,
         now: dt.datetime | None,
+        deliver_email: bool | None,
     ) -> DocumentRecord:
         problems = validate_document(
             document,
@@ -238,7 +243,11 @@ class IssueService:
             customer_name=document.customer.name,
             reference=document.billing_reference.number if document.billing_reference else None,
             request_payload=request_payload,
-            dialect_data={"canonical": msgspec.to_builtins(document), "dialect": dialect_data},
+            dialect_data={
+                "canonical": msgspec.to_builtins(document),
+                "dialect": dialect_data,
+                "deliver_email": deliver_email,  # core.delivery reads it once accepted
+            },
             before=count_and_enqueue,
         )
         job = held[0]
@@ -284,7 +293,7 @@ class IssueService:
             issued_at=issued_at,
             totals=totals,
         )
-        stored = await self.documents.update(stored.uuid, **_prepared_columns(prepared))
+        stored = await self.documents.update(stored.uuid, **prepared.columns())
         return stored, prepared.zip
 
     # ----------------------------------------------------------------- sending
@@ -402,8 +411,9 @@ class IssueService:
         return updated.record()
 
     async def _finish(self, stored: StoredDocument, status: str, **columns: Any) -> DocumentRecord:
-        follow_ups = self.accepted_jobs if status == ACCEPTED else ()
-        before = enqueue_all(follow_ups, {"tenant_id": stored.tenant_id, "uuid": stored.uuid})
+        before = None
+        if status == ACCEPTED:
+            before = acceptance_work(self.accepted_jobs, self.accepted_units, stored)
         updated = await self.documents.update(stored.uuid, status=status, before=before, **columns)
         record = updated.record()
         if self.plugin_manager is not None:
@@ -576,19 +586,3 @@ def _zip_of(stored: StoredDocument, document_type: DocumentType, tenant: TenantV
     year = (stored.issue_datetime or now_bogota()).year
     xml_name, _ = document_file_names(document_type.file_prefix, tenant.nit, year, stored.number)
     return zip_xml((stored.signed_xml or "").encode("utf-8"), xml_name)
-
-
-def _prepared_columns(prepared: PreparedDocument) -> dict[str, Any]:
-    totals = prepared.totals.monetary
-    breakdown = {t.scheme: t.tax_amount for t in prepared.totals.tax_totals}
-    return {
-        "signed_xml": prepared.xml.decode("utf-8"),
-        "unique_code": prepared.unique_code,
-        "prehash": prepared.prehash,
-        "zip_name": prepared.zip_name,
-        "subtotal": totals.line_extension,
-        "taxes": sum(breakdown.values(), Decimal("0")),
-        "tax_breakdown": breakdown,
-        "payable": totals.payable,
-        "issue_datetime": prepared.issued_at,
-    }

@@ -14,6 +14,8 @@ persistence and sending belong to ``core.issuing``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 import msgspec
 from lxml import etree
@@ -57,6 +59,22 @@ class PreparedDocument(msgspec.Struct, frozen=True, kw_only=True):
     software_security_code: str
     totals: Totals
     issued_at: dt.datetime
+
+    def columns(self) -> dict[str, Any]:
+        """The ``documents`` columns a prepared document fills (stored before it is sent)."""
+        monetary = self.totals.monetary
+        breakdown = {t.scheme: t.tax_amount for t in self.totals.tax_totals}
+        return {
+            "signed_xml": self.xml.decode("utf-8"),
+            "unique_code": self.unique_code,
+            "prehash": self.prehash,
+            "zip_name": self.zip_name,
+            "subtotal": monetary.line_extension,
+            "taxes": sum(breakdown.values(), Decimal("0")),
+            "tax_breakdown": breakdown,
+            "payable": monetary.payable,
+            "issue_datetime": self.issued_at,
+        }
 
 
 def issue_moment(document: Document, now: dt.datetime | None = None) -> dt.datetime:
