@@ -46,6 +46,7 @@ from core.contracts import (
     Sample,
     UniqueCode,
 )
+from core.delivery.emails import Delivery, EmailDeliveries
 from core.dialects.decoding import BODY, DEFAULT_LIMITS, DecodeLimits, decode_json
 from core.dialects.errors import ApiError, ErrorShape, validation_fields
 from core.dialects.fields import (
@@ -136,6 +137,11 @@ InjectedPdfs = NamedDependency[SkipValidation[PdfService]]
 (``await pdfs.pdf(tenant_id, uuid)`` -> file name and bytes; ``RepresentationUnavailable``
 until DIAN accepts the document)."""
 
+InjectedDeliveries = NamedDependency[SkipValidation[EmailDeliveries]]
+"""Annotate a handler parameter named ``deliveries`` with this to receive the e-mail delivery
+service (``await deliveries.status(tenant_id, uuid)`` -> ``Delivery``: status enviado,
+pendiente, fallido or sin_correo (``None`` when not asked for), sent_at, sent_to, last_error)."""
+
 __all__ = [
     "AppContext",
     "AttachedDocuments",
@@ -185,6 +191,9 @@ __all__ = [
     "ErrorShape",
     "InjectedDocuments",
     "InjectedPdfs",
+    "InjectedDeliveries",
+    "Delivery",
+    "EmailDeliveries",
     "InvalidRequest",
     "IssueService",
     "PdfService",

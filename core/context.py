@@ -18,6 +18,7 @@ import pluggy
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.delivery.emails import EmailDeliveries
 from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
 from core.plugins import build_registry, get_plugin_manager
@@ -35,6 +36,7 @@ from core.tenancy.credentials import Credentials
 from core.tenancy.provisioning import Provisioner
 from core.tenancy.quotas import Quotas
 from core.tenancy.ranges import NumberingRanges
+from core.tenancy.smtp import SmtpService
 from core.tenancy.tenants import TenantService
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,18 @@ class AppContext:
             tenants=tenancy.tenants,
             ranges=tenancy.ranges,
         )
+        # e-mail to the buyer: each tenant's SMTP server and the delivery job of acceptances
+        self.smtp = tenancy.smtp
+        self.deliveries = EmailDeliveries(
+            settings=settings,
+            tenants=tenancy.tenants,
+            smtp=tenancy.smtp,
+            documents=documents.documents,
+            attachments=attachments,
+            pdfs=self.pdfs,
+        )
+        registry.jobs.register(self.deliveries.job)
+        documents.accepted_units.append(self.deliveries.on_accepted)
         self.worker = JobWorker(
             jobs,
             registry.jobs.as_mapping(),
@@ -219,3 +233,4 @@ class Tenancy:
         self.credentials = Credentials(database, box)
         self.quotas = Quotas(database)
         self.audit = AuditLog(database)
+        self.smtp = SmtpService(database, box)

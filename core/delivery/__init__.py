@@ -1,0 +1,1 @@
+"""Delivery of accepted documents to the buyer by e-mail (``core.delivery.emails``)."""
