@@ -1,10 +1,10 @@
-"""``pasarela tenants create|list|show|update|certificate|logo|add-range|retire-range``:
+"""``pasarela tenants create|list|show|update|certificate|logo|smtp|add-range|retire-range``:
 companies.
 
 Output is JSON (``list`` prints a table unless ``--json``). A tenant is named by NIT (with or
 without ``-DV``) or uuid. Secrets are never printed, nor taken as arguments (visible in ``ps``
 and the shell history): the software PIN and the certificate password come from a file, an
-environment variable or a prompt.
+environment variable or a prompt (so does the SMTP password).
 """
 
 from __future__ import annotations
@@ -25,10 +25,12 @@ from core.context import AppContext
 from core.contracts import CHANNEL_INVOICES, Command
 from core.errors import ConfigurationError
 from core.tenancy.records import UNCHANGED
+from core.tenancy.smtp import SECURITY_MODES
 from core.validation.nit import check_digit
 
 CERTIFICATE_PASSWORD_ENV = "PASARELA_CERTIFICATE_PASSWORD"
 SOFTWARE_PIN_ENV = "PASARELA_SOFTWARE_PIN"
+SMTP_PASSWORD_ENV = "PASARELA_SMTP_PASSWORD"
 PIN_SOURCES = f"--software-pin-file, ${SOFTWARE_PIN_ENV} or an interactive prompt"
 
 
@@ -121,6 +123,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     logo.add_argument("tenant", help="NIT or uuid")
     logo.add_argument("--file", required=True, type=Path, help="PNG or JPEG image")
     logo.set_defaults(func=handle_logo)
+
+    smtp = actions.add_parser(
+        "smtp",
+        help="set the SMTP server documents are e-mailed to buyers through",
+        description=f"With --user, the password is read from --password-file, "
+        f"${SMTP_PASSWORD_ENV} or an interactive prompt (never from the command line).",
+        allow_abbrev=False,
+    )
+    smtp.add_argument("tenant", help="NIT or uuid")
+    smtp.add_argument("--host", required=True)
+    smtp.add_argument("--port", required=True, type=int)
+    smtp.add_argument("--security", required=True, choices=SECURITY_MODES)
+    smtp.add_argument("--user", help="SMTP login (omit for a server without authentication)")
+    smtp.add_argument("--from", required=True, dest="from_address", help="sender address")
+    smtp.add_argument("--password-file", type=Path, help="file holding the SMTP password")
+    smtp.add_argument(
+        "--deliver-by-default",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="e-mail every accepted document unless the request says otherwise",
+    )
+    smtp.set_defaults(func=handle_smtp)
 
     add_range = actions.add_parser("add-range", help="add a DIAN numbering range (resolución)")
     add_range.add_argument("tenant", help="NIT or uuid")
@@ -335,6 +359,29 @@ def handle_logo(args: argparse.Namespace) -> int:
         tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
         media_type = await ctx.tenants.set_logo(tenant.id, image)
         return {"nit": tenant.nit, "logo": {"media_type": media_type, "bytes": len(image)}}
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def handle_smtp(args: argparse.Namespace) -> int:
+    password = None
+    if args.user:
+        password = _read_secret(args.password_file, SMTP_PASSWORD_ENV, "contraseña SMTP: ")
+
+    async def work(ctx: AppContext) -> Any:
+        tenant = await ctx.tenants.get_tenant(_tenant_ref(args.tenant))
+        view = await ctx.smtp.configure(
+            tenant.id,
+            host=args.host,
+            port=args.port,
+            security=args.security,
+            user=args.user,
+            password=password,
+            from_address=args.from_address,
+            deliver_by_default=args.deliver_by_default,
+        )
+        return {"nit": tenant.nit, "smtp": view}
 
     _print_json(run_with_context(work))
     return 0
