@@ -91,6 +91,8 @@ class EmailDeliveries:
     def on_accepted(self, conn: Connection, stored: StoredDocument) -> None:
         """In the transaction recording ``stored``'s acceptance: store its e-mail job, or
         mark it ``sin_correo``, when delivery was asked for (or is the tenant's default)."""
+        if stored.delivery_status is not None:  # decided at an earlier acceptance
+            return
         wish = (stored.dialect_data or {}).get("deliver_email")
         if wish is False or (wish is None and not deliver_by_default(conn, stored.tenant_id)):
             return
