@@ -34,6 +34,7 @@ CODE_FONT = "courier"
 RED = (170, 20, 20)
 SHADE = 230
 DARK_RUN = re.compile(b"\x01+")  # a run of dark modules in a row of the QR
+MODULE_COUNTS = tuple(str(n) for n in range(178))  # "0" to "177", a version 40 QR's width
 
 # The lines table: (title, width mm, alignment)
 COLUMNS: tuple[tuple[str, float, str], ...] = (
@@ -222,6 +223,7 @@ def _table_header(sheet: Sheet, columns: Sequence[tuple[str, float, str]]) -> No
     sheet.set_fill_color(SHADE)
     top, x = sheet.get_y(), MARGIN
     sheet.rect(MARGIN, top, sum(width for _, width, _ in columns), ROW_H, style="DF")
+    sheet.set_fill_color(0)  # text is filled too: black again, or every text saves and restores
     for title, width, align in columns:
         sheet.put(x, top, width, latin1(title), align, ROW_H)
         x += width
@@ -322,17 +324,17 @@ def _qr(sheet: Sheet, text: str, x: float, y: float) -> None:
     """The QR as one filled path, each run of dark modules in a row one rectangle.
 
     The rectangles are written as raw path operators in module units (a ``cm`` scales them to
-    the QR's size and place), the runs found by one scan of the whole matrix: a QR has over a
+    the QR's size and place), their numbers looked up instead of formatted: a QR has over a
     thousand runs, and fpdf2's ``rect``, or even formatting millimetres for each, costs more
     than the rest of a page.
     """
     modules = qr_modules(text)
-    width = len(modules) + 1  # a row and the light separator after it
     size = QR_SIZE / len(modules) * sheet.k
     ops = [f"q 0 g {size:.4f} 0 0 {size:.4f} {x * sheet.k:.3f} {(sheet.h - y) * sheet.k:.3f} cm"]
-    for run in DARK_RUN.finditer(b"\x00".join(map(bytes, modules))):
-        start, end = run.span()
-        row, column = divmod(start, width)
-        ops.append(f"{column} {-row - 1} {end - start} 1 re")
+    for row_index, row in enumerate(modules):
+        bottom = f" {-row_index - 1} "
+        for run in DARK_RUN.finditer(row):
+            start, end = run.span()
+            ops.append(f"{MODULE_COUNTS[start]}{bottom}{MODULE_COUNTS[end - start]} 1 re")
     ops.append("f Q")
     sheet._out("\n".join(ops))
