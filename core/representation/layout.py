@@ -11,9 +11,11 @@ the amount in words, CUFE/CUDE and QR) follows the last line. The text comes fro
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 from fpdf import FPDF
+from fpdf.util import escape_parens
 
 from core.representation import content
 from core.representation.content import Representation
@@ -31,6 +33,8 @@ FONT = "helvetica"
 CODE_FONT = "courier"
 RED = (170, 20, 20)
 SHADE = 230
+DARK_RUN = re.compile(b"\x01+")  # a run of dark modules in a row of the QR
+MODULE_COUNTS = tuple(str(n) for n in range(178))  # "0" to "177", a version 40 QR's width
 
 # The lines table: (title, width mm, alignment)
 COLUMNS: tuple[tuple[str, float, str], ...] = (
@@ -72,7 +76,6 @@ class Sheet(FPDF):
         self.set_author(latin1(rep.issuer.name))
         self.set_creator("Pasarela")
         self.set_lang("es-CO")
-        self._widths: dict[tuple[str, str, float], dict[str, float]] = {}
 
     def text_line(self, text: str, *, w: float = 0, size: float = 7, style: str = "") -> None:
         """One paragraph at the cursor, wrapped to ``w`` (0: to the right margin)."""
@@ -93,30 +96,31 @@ class Sheet(FPDF):
     ) -> None:
         """One line of text in a box ``width`` wide and ``h`` high whose top is ``top``.
 
-        fpdf2's ``text`` does no layout of its own: far cheaper than ``cell``/``multi_cell``,
-        which matters with hundreds of short texts per page. The baseline centres the
-        current font's capitals in the box."""
+        The text operators are written directly, as fpdf2's ``text`` would write them but
+        without its per-call checks and state copies: a page holds hundreds of short texts,
+        and those checks cost more than the rest of the page. The baseline centres the
+        current font's capitals in the box; ``text`` must already be Latin-1."""
         if align == "L":
             left = x + PAD
         else:
             used = self.width(text)
             left = x + width - PAD - used if align == "R" else x + (width - used) / 2
-        self.text(left, top + h / 2 + self.font_size * 0.35, text)
+        if not self.current_font_is_set_on_page:
+            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+        k = self.k
+        op = (
+            f"BT {left * k:.2f} {(self.h - top - h / 2 - self.font_size * 0.35) * k:.2f} Td "
+            f"({escape_parens(text)}) Tj ET"
+        )
+        if self.fill_color != self.text_color:
+            op = f"q {self.text_color.serialize().lower()} {op} Q"
+        self._out(op)
 
     def width(self, text: str) -> float:
-        """``get_string_width`` of ``text`` in the current font, from widths cached per
-        character (the core fonts have no kerning, so a string is the sum of its letters)."""
-        key = (self.font_family, self.font_style, self.font_size_pt)
-        table = self._widths.get(key)
-        if table is None:
-            table = self._widths[key] = {}
-        total = 0.0
-        for char in text:
-            found = table.get(char)
-            if found is None:
-                found = table[char] = self.get_string_width(char)
-            total += found
-        return total
+        """``get_string_width`` of ``text`` in the current core font: the sum of its letters'
+        widths (the core fonts have no kerning), read from the font's own width table."""
+        widths = self.current_font.cw
+        return sum(map(widths.__getitem__, text)) * self.font_size_pt * 0.001 / self.k
 
     def wrap(self, text: str, width: float) -> list[str]:
         """``text`` in lines no wider than ``width``, broken between words (a word wider than
@@ -219,6 +223,7 @@ def _table_header(sheet: Sheet, columns: Sequence[tuple[str, float, str]]) -> No
     sheet.set_fill_color(SHADE)
     top, x = sheet.get_y(), MARGIN
     sheet.rect(MARGIN, top, sum(width for _, width, _ in columns), ROW_H, style="DF")
+    sheet.set_fill_color(0)  # text is filled too: black again, or every text saves and restores
     for title, width, align in columns:
         sheet.put(x, top, width, latin1(title), align, ROW_H)
         x += width
@@ -316,27 +321,20 @@ def _tax_table(sheet: Sheet, rows: list[list[str]]) -> None:
 
 
 def _qr(sheet: Sheet, text: str, x: float, y: float) -> None:
-    """The QR as filled squares, each run of dark modules in a row one rectangle.
+    """The QR as one filled path, each run of dark modules in a row one rectangle.
 
-    The rectangles are written as raw path operators: a QR has hundreds of runs, and fpdf2's
-    ``rect`` costs more per call than the rest of a page.
+    The rectangles are written as raw path operators in module units (a ``cm`` scales them to
+    the QR's size and place), their numbers looked up instead of formatted: a QR has over a
+    thousand runs, and fpdf2's ``rect``, or even formatting millimetres for each, costs more
+    than the rest of a page.
     """
     modules = qr_modules(text)
-    k = sheet.k
-    size = QR_SIZE / len(modules) * k
-    left, top = x * k, (sheet.h - y) * k
-    ops = ["q 0 g"]
+    size = QR_SIZE / len(modules) * sheet.k
+    ops = [f"q 0 g {size:.4f} 0 0 {size:.4f} {x * sheet.k:.3f} {(sheet.h - y) * sheet.k:.3f} cm"]
     for row_index, row in enumerate(modules):
-        row_top = top - (row_index + 1) * size
-        start = None
-        for column, dark in enumerate((*row, 0)):
-            if dark and start is None:
-                start = column
-            elif not dark and start is not None:
-                ops.append(
-                    f"{left + start * size:.3f} {row_top:.3f} {(column - start) * size:.3f} "
-                    f"{size:.3f} re"
-                )
-                start = None
-    ops.append("f Q\n")
+        bottom = f" {-row_index - 1} "
+        for run in DARK_RUN.finditer(row):
+            start, end = run.span()
+            ops.append(f"{MODULE_COUNTS[start]}{bottom}{MODULE_COUNTS[end - start]} 1 re")
+    ops.append("f Q")
     sheet._out("\n".join(ops))
