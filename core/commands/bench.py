@@ -21,11 +21,13 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from core.commands import mount_commands
 from core.contracts import Command
-from core.pipeline import prepare_document
+from core.model import Document
+from core.pipeline import PreparedDocument, prepare_document
 from core.plugins import build_registry, get_plugin_manager
 from core.representation.pdf import render_pdf
 from core.representation.pdfs import prepared_representation
@@ -40,6 +42,8 @@ from core.signing.certificates import load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
 
 WARMUP_DOCS = 20
+T = TypeVar("T")
+BenchRun = Callable[[int, int, str], tuple[float, float]]  # (docs, lines, kind) -> (docs/s, ms)
 
 
 def bench_command(benches: Sequence[Command]) -> Command:
@@ -54,31 +58,83 @@ def bench_command(benches: Sequence[Command]) -> Command:
     return Command(name="bench", help=f"benchmarks ({names})", configure=configure)
 
 
-def configure_pipeline(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--docs", type=int, default=1000, help="documents to prepare")
-    parser.add_argument("--lines", type=int, default=5, help="lines per document")
-    parser.add_argument(
-        "--document-type",
-        default="01",
-        help="code of an installed document kind that declares a sample (01, 91, 92, 20 ...)",
-    )
-    parser.set_defaults(func=handle_pipeline)
+def _configure(default_docs: int, default_lines: int) -> Callable[[argparse.ArgumentParser], None]:
+    """The options every sample-document bench takes."""
+
+    def configure(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--docs", type=int, default=default_docs, help="documents")
+        parser.add_argument("--lines", type=int, default=default_lines, help="lines per document")
+        parser.add_argument(
+            "--document-type",
+            default="01",
+            help="code of an installed document kind that declares a sample (01, 91, 92, 20 ...)",
+        )
+
+    return configure
 
 
-PIPELINE = Command(
-    name="pipeline",
-    help="time canonical → totals → UBL → CUFE → signature → ZIP on one core",
-    configure=configure_pipeline,
-)
+def _bench(name: str, help: str, default_docs: int, default_lines: int, run: BenchRun) -> Command:
+    """A bench over sample documents whose last line is ``NAME docs_per_s=… mean_ms=…``."""
+    add_options = _configure(default_docs, default_lines)
+
+    def handle(args: argparse.Namespace) -> int:
+        if args.docs < 1 or args.lines < 1:
+            sys.stderr.write("--docs y --lines deben ser mayores que cero\n")
+            return 2
+        docs_per_s, mean_ms = run(args.docs, args.lines, args.document_type)
+        sys.stdout.write(f"{name} docs_per_s={docs_per_s:.1f} mean_ms={mean_ms:.3f}\n")
+        return 0
+
+    def configure(parser: argparse.ArgumentParser) -> None:
+        add_options(parser)
+        parser.set_defaults(func=handle)
+
+    return Command(name=name, help=help, configure=configure)
 
 
-def handle_pipeline(args: argparse.Namespace) -> int:
-    if args.docs < 1 or args.lines < 1:
-        sys.stderr.write("--docs y --lines deben ser mayores que cero\n")
-        return 2
-    docs_per_s, mean_ms = run_pipeline_bench(args.docs, args.lines, args.document_type)
-    sys.stdout.write(f"pipeline docs_per_s={docs_per_s:.1f} mean_ms={mean_ms:.3f}\n")
-    return 0
+class _Samples:
+    """What both benches set up outside the timed loop: plugins, the sample tenant, range and
+    a generated certificate, and ``count`` distinct sample documents of one kind."""
+
+    def __init__(self, type_code: str, lines: int, count: int) -> None:
+        self.plugins = get_plugin_manager()
+        self.registry = build_registry(self.plugins)
+        self.document_type = self.registry.document_types.get(type_code)
+        self.environment = self.registry.environments.get("habilitacion")
+        self.tenant = sample_tenant()
+        self.numbering_range = sample_numbering_range(self.document_type)
+        self.identity = load_pkcs12(*generate_test_pkcs12(nit=SAMPLE_NIT, name=SUPPLIER.name))
+        first = self.numbering_range.from_number
+        self.documents = [
+            sample_document(self.document_type, lines=lines, number=first + i) for i in range(count)
+        ]
+
+    def prepare(self, document: Document) -> PreparedDocument:
+        return prepare_document(
+            document,
+            document_type=self.document_type,
+            tenant=self.tenant,
+            numbering_range=self.numbering_range,
+            environment=self.environment,
+            identity=self.identity,
+            plugin_manager=self.plugins,
+        )
+
+
+def _timed(work: Callable[[T], object], items: Sequence[T]) -> tuple[float, float]:
+    """Run ``work`` on the first ``WARMUP_DOCS`` items untimed, then on the rest; return
+    (items/s, mean ms) of the timed ones."""
+    for item in items[:WARMUP_DOCS]:
+        work(item)
+    timings = []
+    clock = time.perf_counter
+    started = clock()
+    for item in items[WARMUP_DOCS:]:
+        t0 = clock()
+        work(item)
+        timings.append(clock() - t0)
+    elapsed = clock() - started
+    return len(timings) / elapsed, statistics.fmean(timings) * 1000
 
 
 def run_pipeline_bench(docs: int, lines: int, type_code: str = "01") -> tuple[float, float]:
@@ -87,68 +143,8 @@ def run_pipeline_bench(docs: int, lines: int, type_code: str = "01") -> tuple[fl
     Set-up (plugins, certificate, canonical documents) is outside the timed loop, as it is
     outside a request in the gateway; a short warm-up fills the caches first.
     """
-    pm = get_plugin_manager()
-    registry = build_registry(pm)
-    document_type = registry.document_types.get(type_code)
-    environment = registry.environments.get("habilitacion")
-    tenant = sample_tenant()
-    numbering_range = sample_numbering_range(document_type)
-    identity = load_pkcs12(*generate_test_pkcs12(nit=SAMPLE_NIT, name=SUPPLIER.name))
-    first = numbering_range.from_number
-    documents = [
-        sample_document(document_type, lines=lines, number=first + i)
-        for i in range(docs + WARMUP_DOCS)
-    ]
-
-    def prepare(document):  # type: ignore[no-untyped-def]
-        return prepare_document(
-            document,
-            document_type=document_type,
-            tenant=tenant,
-            numbering_range=numbering_range,
-            environment=environment,
-            identity=identity,
-            plugin_manager=pm,
-        )
-
-    for document in documents[:WARMUP_DOCS]:
-        prepare(document)
-    timings = []
-    clock = time.perf_counter
-    started = clock()
-    for document in documents[WARMUP_DOCS:]:
-        t0 = clock()
-        prepare(document)
-        timings.append(clock() - t0)
-    elapsed = clock() - started
-    return docs / elapsed, statistics.fmean(timings) * 1000
-
-
-def configure_pdf(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--docs", type=int, default=200, help="PDFs to render")
-    parser.add_argument("--lines", type=int, default=20, help="lines per document")
-    parser.add_argument(
-        "--document-type",
-        default="01",
-        help="code of an installed document kind that declares a sample (01, 91, 92, 20 ...)",
-    )
-    parser.set_defaults(func=handle_pdf)
-
-
-PDF = Command(
-    name="pdf",
-    help="time the graphic representation (PDF with QR) of prepared documents on one core",
-    configure=configure_pdf,
-)
-
-
-def handle_pdf(args: argparse.Namespace) -> int:
-    if args.docs < 1 or args.lines < 1:
-        sys.stderr.write("--docs y --lines deben ser mayores que cero\n")
-        return 2
-    docs_per_s, mean_ms = run_pdf_bench(args.docs, args.lines, args.document_type)
-    sys.stdout.write(f"pdf docs_per_s={docs_per_s:.1f} mean_ms={mean_ms:.3f}\n")
-    return 0
+    samples = _Samples(type_code, lines, WARMUP_DOCS + docs)
+    return _timed(samples.prepare, samples.documents)
 
 
 def run_pdf_bench(docs: int, lines: int, type_code: str = "01") -> tuple[float, float]:
@@ -157,39 +153,31 @@ def run_pdf_bench(docs: int, lines: int, type_code: str = "01") -> tuple[float, 
     The documents are prepared (numbered, totalled, coded, signed) outside the timed loop:
     only what ``GET …/pdf`` adds to a stored document is measured.
     """
-    pm = get_plugin_manager()
-    registry = build_registry(pm)
-    document_type = registry.document_types.get(type_code)
-    environment = registry.environments.get("habilitacion")
-    tenant = sample_tenant()
-    numbering_range = sample_numbering_range(document_type)
-    identity = load_pkcs12(*generate_test_pkcs12(nit=SAMPLE_NIT, name=SUPPLIER.name))
-    first = numbering_range.from_number
+    samples = _Samples(type_code, lines, WARMUP_DOCS + docs)
     representations = [
         prepared_representation(
-            prepare_document(
-                sample_document(document_type, lines=lines, number=first + i),
-                document_type=document_type,
-                tenant=tenant,
-                numbering_range=numbering_range,
-                environment=environment,
-                identity=identity,
-            ),
-            registry=registry,
-            tenant=tenant,
-            numbering_range=numbering_range,
-            environment_id=environment.id,
+            samples.prepare(document),
+            registry=samples.registry,
+            tenant=samples.tenant,
+            numbering_range=samples.numbering_range,
+            environment_id=samples.environment.id,
         )
-        for i in range(WARMUP_DOCS + docs)
+        for document in samples.documents
     ]
-    for representation in representations[:WARMUP_DOCS]:
-        render_pdf(representation)
-    timings = []
-    clock = time.perf_counter
-    started = clock()
-    for representation in representations[-docs:]:
-        t0 = clock()
-        render_pdf(representation)
-        timings.append(clock() - t0)
-    elapsed = clock() - started
-    return docs / elapsed, statistics.fmean(timings) * 1000
+    return _timed(render_pdf, representations)
+
+
+PIPELINE = _bench(
+    "pipeline",
+    "time canonical → totals → UBL → CUFE → signature → ZIP on one core",
+    default_docs=1000,
+    default_lines=5,
+    run=run_pipeline_bench,
+)
+PDF = _bench(
+    "pdf",
+    "time the graphic representation (PDF with QR) of prepared documents on one core",
+    default_docs=200,
+    default_lines=20,
+    run=run_pdf_bench,
+)
