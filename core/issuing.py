@@ -459,9 +459,9 @@ class IssueService:
     ) -> tuple[StoredDocument, bytes]:
         """The process died between numbering and signing: build again from the stored
         canonical document, with the number and issue moment it already has."""
-        canonical = (stored.dialect_data or {}).get("canonical")
-        document = msgspec.convert(canonical, Document, strict=False)
-        document = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
+        document = stored.canonical()
+        if document is None:
+            raise ValueError(f"document {stored.uuid} was stored without its canonical form")
         document_type = self.registry.document_types.get(stored.type_code)
         numbering_range = await self.ranges.range_of(
             stored.tenant_id,

@@ -218,6 +218,7 @@ def delivery_of(stored: StoredDocument) -> Delivery:
 
 def buyer_email(stored: StoredDocument) -> str | None:
     """The buyer's address, from the canonical document stored with the row."""
-    customer = ((stored.dialect_data or {}).get("canonical") or {}).get("customer") or {}
-    address = (customer.get("contact") or {}).get("email")
-    return address.strip() if isinstance(address, str) and address.strip() else None
+    document = stored.canonical()
+    contact = document.customer.contact if document is not None else None
+    address = (contact.email or "").strip() if contact is not None else ""
+    return address or None

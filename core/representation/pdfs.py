@@ -10,10 +10,8 @@ gives the same bytes.
 
 from __future__ import annotations
 
-import msgspec
-
 from core.errors import NotFound, RepresentationUnavailable
-from core.model import Document, DocumentStatus, NumberingRange, TenantView
+from core.model import DocumentStatus, NumberingRange, TenantView
 from core.pipeline import PreparedDocument, complete_document
 from core.registry import Registry
 from core.representation.content import Representation
@@ -54,11 +52,9 @@ class PdfService:
 
     async def representation(self, stored: StoredDocument) -> Representation:
         """What the PDF of a stored, signed document is drawn from."""
-        canonical = (stored.dialect_data or {}).get("canonical")
-        if canonical is None or not stored.unique_code or stored.issue_datetime is None:
+        document = stored.canonical()
+        if document is None or not stored.unique_code or stored.issue_datetime is None:
             raise NotFound(f"el documento {stored.uuid} no tiene los datos para su PDF")
-        document = msgspec.convert(canonical, Document, strict=False)
-        document = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
         document_type = self.registry.document_types.get(stored.type_code)
         tenant = await self.tenants.tenant_view(stored.tenant_id)
         numbering_range = await self.ranges.range_of(

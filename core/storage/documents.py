@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import BOGOTA, now_bogota
 from core.errors import DuplicateDocument, NotFound
-from core.model import DocumentRecord, DocumentStatus
+from core.model import Document, DocumentRecord, DocumentStatus
 from core.storage.database import database_for
 from core.storage.numbering import allocate_number, allocate_owned_number
 from core.storage.tables import DocumentRow, Resolution
@@ -118,6 +118,15 @@ class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def full_number(self) -> str:
         return f"{self.prefix}{self.number}"
+
+    def canonical(self) -> Document | None:
+        """The canonical document the row was issued from (kept to rebuild and to render),
+        numbered as the row is; ``None`` for a row stored without it."""
+        canonical = (self.dialect_data or {}).get("canonical")
+        if canonical is None:
+            return None
+        document = msgspec.convert(canonical, Document, strict=False)
+        return msgspec.structs.replace(document, prefix=self.prefix, number=self.number)
 
     def record(self) -> DocumentRecord:
         """The view dialects render (missing totals read as zero, a missing code as "")."""
