@@ -197,8 +197,9 @@ async def test_killed_gateway_process_finishes_pending_documents_after_restart(
         try:
             demo = await ensure_demo(restarted)
             pending_before = await restarted.documents.list(demo.tenant.id, status="pendiente")
-            # well within the 25 s a lease derived from the DIAN timeout would have taken
-            accepted, total = await _wait_until_settled(restarted, demo.tenant.id, 5, 20)
+            # the leases' length is asserted above; this only waits for the outcome (a
+            # generous bound, so a slow machine does not turn it into a timing assertion)
+            accepted, total = await _wait_until_settled(restarted, demo.tenant.id, 5, 120)
         finally:
             await restarted.close()
 
