@@ -56,6 +56,15 @@ from core.web.app import create_app
 TEST_SECRET_KEY = "pasarela-test-secret-key"
 
 
+def dian_xsd_dir() -> Path | None:
+    """The DIAN XSD folder named by ``PASARELA_XSD_DIR``, when it holds the schemas (tests then
+    validate what they produce against them); ``None`` otherwise."""
+    configured = os.environ.get("PASARELA_XSD_DIR")
+    if configured and (Path(configured) / "maindoc").is_dir():
+        return Path(configured)
+    return None
+
+
 def migrate_test_database(database_url: str, plugin_manager: PluginHooks | None = None) -> None:
     """Apply core's migrations and those of every plugin of ``plugin_manager`` (default: the
     installed plugins), as ``pasarela db upgrade`` does."""

@@ -10,7 +10,6 @@ verifiers.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import httpx
@@ -23,7 +22,7 @@ from core.dian.wssecurity import MALFORMED, verify_envelope
 from core.errors import SignatureInvalid, WsSecurityError
 from core.settings import Settings
 from core.signing.xades import verify_xades
-from core.testing import migrate_test_database
+from core.testing import dian_xsd_dir, migrate_test_database
 from core.xml_parsing import UnsafeXml, parse_xml
 from plugins.environments.simulador.sample_documents import (
     SampleIssuer,
@@ -120,8 +119,8 @@ def test_ws_security_verification_refuses_a_doctype(issuer: SampleIssuer, attack
 @pytest.fixture(scope="module")
 def simulator(tmp_path_factory: pytest.TempPathFactory):
     database = tmp_path_factory.mktemp("hostile-xml") / "sim.db"
-    xsd = os.environ.get("PASARELA_XSD_DIR")
-    settings = Settings(database_url=f"sqlite:///{database}", xsd_dir=xsd or None)
+    xsd = dian_xsd_dir()
+    settings = Settings(database_url=f"sqlite:///{database}", xsd_dir=str(xsd) if xsd else None)
     migrate_test_database(settings.database_url)
     with running_simulator(settings) as url:
         yield url, settings

@@ -5,7 +5,6 @@ ends with its AttachedDocument (built by the job stored with the acceptance), se
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from core.settings import Settings
 from core.signing.xades import verify_xades
 from core.storage.documents import StoredDocument
 from core.storage.tables import JobRow
-from core.testing import make_test_settings
+from core.testing import dian_xsd_dir, make_test_settings
 from core.ubl.schemas import schema_errors
 from core.xml_parsing import parse_xml
 from tests.adapters.facepro.conftest import bearer
@@ -29,7 +28,7 @@ NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
-XSD_DIR = os.environ.get("PASARELA_XSD_DIR", "")
+XSD_DIR = dian_xsd_dir()
 WAIT_S = 30.0  # a deadline for the job worker, not a performance assertion
 
 

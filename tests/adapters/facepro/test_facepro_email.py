@@ -10,7 +10,6 @@ import asyncio
 import email
 import io
 import json
-import os
 import time
 import zipfile
 from email import policy
@@ -28,7 +27,7 @@ from core.context import AppContext
 from core.delivery.emails import Delivery
 from core.settings import Settings
 from core.storage.tables import JobRow
-from core.testing import free_port, make_test_settings
+from core.testing import dian_xsd_dir, free_port, make_test_settings
 from core.ubl.schemas import schema_errors
 from core.xml_parsing import parse_xml
 from tests.adapters.facepro.test_facepro_documents import (
@@ -38,7 +37,7 @@ from tests.adapters.facepro.test_facepro_documents import (
 )
 
 NS = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
-XSD_DIR = os.environ.get("PASARELA_XSD_DIR", "")
+XSD_DIR = dian_xsd_dir()
 WAIT_S = 30.0  # a deadline for the job worker, not a performance assertion
 SMTP_USER, SMTP_PASSWORD = "facturacion", "clave-smtp-secreta-7731"
 
