@@ -47,6 +47,8 @@ from core.contracts import (
     UniqueCode,
 )
 from core.delivery.emails import Delivery, EmailDeliveries
+from core.dian.exchanges import DianExchange, capture_exchanges
+from core.dian.queries import ask_dian
 from core.dialects.decoding import BODY, DEFAULT_LIMITS, DecodeLimits, decode_json
 from core.dialects.errors import ApiError, ErrorShape, validation_fields
 from core.dialects.fields import (
@@ -257,4 +259,7 @@ __all__ = [
     "run_with_context",
     "to_bogota",
     "validation_fields",
+    "DianExchange",
+    "ask_dian",
+    "capture_exchanges",
 ]

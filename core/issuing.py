@@ -142,6 +142,7 @@ class IssueService:
         dialect_data: dict[str, Any] | None = None,
         now: dt.datetime | None = None,
         deliver_email: bool | None = None,
+        test_set_id: str | None = None,  # SendTestSetAsync to this DIAN test set
     ) -> DocumentRecord:
         """Issue one document and return it with DIAN's verdict (or "pendiente").
         ``deliver_email``: e-mail it to the buyer once accepted (``None``: the tenant's default).
@@ -161,8 +162,12 @@ class IssueService:
         facts = issue_facts(document, now)
         document, moment = facts.document, facts.issued_at
         range_key = (tenant.id, document_type.range_type, tenant.environment, moment.date())
-        numbering_range = await self.ranges.active_range(
-            *range_key, max_age_s=ACTIVE_RANGE_MAX_AGE_S
+        numbering_range = await (
+            self.ranges.active_range(*range_key, max_age_s=ACTIVE_RANGE_MAX_AGE_S)
+            if document.number is None  # else numbered by the client: the range holding it
+            else self.ranges.range_of(
+                tenant.id, tenant.environment, range_key[1], document.prefix or "", document.number
+            )
         )
         attempt = functools.partial(
             self._issue_in_range,
@@ -176,6 +181,7 @@ class IssueService:
             dialect_data=dialect_data,
             now=now,
             deliver_email=deliver_email,
+            test_set_id=test_set_id,
         )
         try:
             return await attempt(numbering_range)
@@ -201,6 +207,7 @@ class IssueService:
         dialect_data: dict[str, Any] | None,
         now: dt.datetime | None,
         deliver_email: bool | None,
+        test_set_id: str | None = None,
     ) -> DocumentRecord:
         problems = validate_document(
             document,
@@ -237,7 +244,9 @@ class IssueService:
             dialect=dialect,
             type_code=document_type.code,
             environment=tenant.environment,
-            range_id=numbering_range.id,
+            range_id=numbering_range.id if document.number is None else None,
+            prefix=document.prefix,
+            number=document.number,
             issue_datetime=moment,
             customer_id=document.customer.id_number,
             customer_name=document.customer.name,
@@ -247,6 +256,7 @@ class IssueService:
                 "canonical": msgspec.to_builtins(document),
                 "dialect": dialect_data,
                 "deliver_email": deliver_email,  # core.delivery reads it once accepted
+                "test_set_id": test_set_id,  # _send: SendTestSetAsync to this test set
             },
             before=count_and_enqueue,
         )
@@ -344,8 +354,10 @@ class IssueService:
         document_type = self.registry.document_types.get(stored.type_code)
         if zip_bytes is None:
             zip_bytes = _zip_of(stored, document_type, tenant)
-        test_set_id = tenant_software(tenant, document_type).test_set_id
-        if environment.test_set_flow and test_set_id:
+        test_set_id = (stored.dialect_data or {}).get("test_set_id") or (
+            environment.test_set_flow and tenant_software(tenant, document_type).test_set_id
+        )
+        if test_set_id:
             upload = await client.send_test_set_async(
                 stored.zip_name or "invoice.zip", zip_bytes, test_set_id
             )

@@ -19,6 +19,7 @@ import httpx
 
 from core.dian.envelopes import ParamValue, build_signed_request, endpoint_address
 from core.dian.errors import DianConnectionError, DianHttpError, DianTimeout
+from core.dian.exchanges import record_exchange
 from core.dian.responses import (
     DianResponse,
     EventResponse,
@@ -106,6 +107,7 @@ class DianClient:
                 f"No fue posible conectar con DIAN ({operation}): {exc!r}"
             ) from exc
         body = response.content
+        record_exchange(operation, payload, body, response.status_code)
         log.info(
             "dian call",
             extra={

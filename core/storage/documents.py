@@ -285,6 +285,10 @@ class DocumentRepository:
             _DOCUMENTS.c.number == number,
         )
 
+    async def find_by_zip_key(self, tenant_id: int, zip_key: str) -> StoredDocument | None:
+        """The tenant's document DIAN gave this ZipKey (a test-set upload)."""
+        return await self._one(_DOCUMENTS.c.tenant_id == tenant_id, _DOCUMENTS.c.zip_key == zip_key)
+
     async def find_by_reference(self, tenant_id: int, reference: str) -> StoredDocument | None:
         """The tenant's latest document carrying the client's own reference."""
         return await self._one(
