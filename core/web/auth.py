@@ -38,8 +38,13 @@ class BearerAuth:
         self.dialect = dialect
         self.schemes = tuple(schemes)
 
+    def token(self, request: Request[Any, Any, Any]) -> str:
+        """The token the request presents (a dialect whose clients also send it elsewhere,
+        e.g. a query parameter, overrides this); ``AuthenticationFailed`` if absent."""
+        return bearer_token(request)
+
     async def __call__(self, request: Request[Any, Any, Any]) -> Authenticated:
-        token = bearer_token(request)
+        token = self.token(request)
         authenticated = await request.app.state.ctx.credentials.authenticate(
             self.dialect, token, self.schemes
         )

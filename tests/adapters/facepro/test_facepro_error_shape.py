@@ -60,7 +60,11 @@ async def test_unknown_route_under_the_prefix_is_404_in_facepro_shape(
 async def test_paths_outside_the_prefix_keep_the_gateway_shape(
     client: AsyncTestClient[Litestar],
 ) -> None:
+    # whole segments: /api/v10 is not under /api/v1 (another dialect may own /api)
     response = await client.get("/api/v10/documentos")
+    assert response.status_code == 404
+    assert "codigo" not in response.json()
+    response = await client.get("/apiv1/documentos")
     assert response.status_code == 404
     assert response.json() == {"status_code": 404, "detail": "Recurso no encontrado."}
 
