@@ -47,8 +47,6 @@ from core.contracts import (
     UniqueCode,
 )
 from core.delivery.emails import Delivery, EmailDeliveries
-from core.dian.exchanges import DianExchange, capture_exchanges
-from core.dian.queries import ask_dian
 from core.dialects.decoding import BODY, DEFAULT_LIMITS, DecodeLimits, decode_json
 from core.dialects.errors import ApiError, ErrorShape, validation_fields
 from core.dialects.fields import (
@@ -59,6 +57,8 @@ from core.dialects.fields import (
     parse_bounded_int,
     parse_iso_date,
 )
+from core.dian.exchanges import DianExchange, capture_exchanges
+from core.dian.queries import ask_dian
 from core.errors import (
     AuthenticationFailed,
     BodyTooLarge,
@@ -119,7 +119,7 @@ from core.model.status import FINAL_STATUSES, DocumentStatus
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
 from core.tenancy.credentials import Authenticated, TokenScheme
-from core.totals import round_money
+from core.totals import compute_totals, round_money
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
 from core.validation.nit import check_digit, is_valid_nit
@@ -262,4 +262,5 @@ __all__ = [
     "DianExchange",
     "ask_dian",
     "capture_exchanges",
+    "compute_totals",
 ]

@@ -1,7 +1,7 @@
 """The raw SOAP exchanges of DIAN calls made while a block of code runs.
 
-Some dialects answer with DIAN's SOAP request and response themselves (APIDIAN's ``reqfe`` /
-``rptafe`` and its ``ResponseDian``, converted from the XML DIAN sent). Nothing is stored:
+Some dialects answer with DIAN's SOAP request and response themselves (base64 copies of both,
+or DIAN's answer converted to JSON from the XML DIAN sent). Nothing is stored:
 a handler wraps its call in ``capture_exchanges()`` and reads what the ``DianClient`` calls
 made inside it (in the same task, or tasks it starts) sent and received::
 

@@ -1,8 +1,8 @@
 """Ask DIAN about a document for a tenant and keep its raw SOAP answer.
 
-Dialects whose clients query DIAN through the gateway (APIDIAN's ``status/zip``,
-``status/document`` and ``xml/document``) relay what DIAN says, whatever the gateway knows
-about the document: ``ask_dian`` makes the call with the tenant's certificate on the tenant's
+Dialects whose clients query DIAN through the gateway (GetStatus, GetStatusZip,
+GetXmlByDocumentKey by track id) relay what DIAN says, whatever the gateway knows about the
+document: ``ask_dian`` makes the call with the tenant's certificate on the tenant's
 environment (the simulator included) and returns the exchange (``core.dian.exchanges``).
 Transport trouble raises ``DianUnavailable``; a SOAP Fault raises ``SoapFaultError``.
 """

@@ -89,8 +89,9 @@ class SoapEndpoint:
         certificate = verify_envelope(request.envelope, now=now_bogota())
         issuers = await self.trusted_issuers(certificate.public_bytes(Encoding.DER))
         if not issuers:
-            raise WsSecurityError(UNTRUSTED_CERTIFICATE,
-                                  "El certificado no está registrado para ningún emisor.")
+            raise WsSecurityError(
+                UNTRUSTED_CERTIFICATE, "El certificado no está registrado para ningún emisor."
+            )
         return Caller(issuers=issuers)
 
     async def trusted_issuers(self, der: bytes) -> frozenset[str]:
@@ -108,8 +109,11 @@ class SoapEndpoint:
         if self.sim.latency_ms:
             await asyncio.sleep(self.sim.latency_ms / 1000)
         if self.dice.roll(self.sim.fail_503):
-            return Response(content=b"<html><body>503 Service Unavailable</body></html>",
-                            status_code=503, media_type="text/html")
+            return Response(
+                content=b"<html><body>503 Service Unavailable</body></html>",
+                status_code=503,
+                media_type="text/html",
+            )
         try:
             request = parse_request(body)
         except MalformedSoapRequest as exc:
@@ -151,41 +155,53 @@ class SoapEndpoint:
             return _soap(render_dian_response(operation, await self._answer(request, caller)))
         if operation in {"SendBillAsync", "SendTestSetAsync"}:
             upload = await self.dian.send_bill_async(
-                params["fileName"], request.binary("contentFile"), caller,
+                params["fileName"],
+                request.binary("contentFile"),
+                caller,
                 test_set_id=params.get("testSetId"),
             )
             return _soap(render_upload_document_response(operation, upload))
         if operation == "GetStatus":
-            return _soap(render_dian_response(operation, await self.dian.get_status(
-                params["trackId"])))
+            return _soap(
+                render_dian_response(operation, await self.dian.get_status(params["trackId"]))
+            )
         if operation == "GetStatusZip":
-            return _soap(render_dian_response_list(await self.dian.get_status_zip(
-                params["trackId"])))
+            return _soap(
+                render_dian_response_list(await self.dian.get_status_zip(params["trackId"]))
+            )
         if operation == "GetNumberingRange":
             ranges = await self.dian.get_numbering_range(
-                params["accountCode"].strip(), params["accountCodeT"].strip(),
-                params["softwareCode"].strip(), caller,
+                params["accountCode"].strip(),
+                params["accountCodeT"].strip(),
+                params["softwareCode"].strip(),
+                caller,
             )
             return _soap(render_number_range_response_list(ranges))
         if operation == "GetXmlByDocumentKey":
-            return _soap(render_event_response(await self.dian.get_xml_by_document_key(
-                params["trackId"], caller)))
-        return _fault(f"La operación {operation} no está disponible en el simulador.",
-                      subcode="a:ActionNotSupported")
+            return _soap(
+                render_event_response(
+                    await self.dian.get_xml_by_document_key(params["trackId"], caller)
+                )
+            )
+        return _fault(
+            f"La operación {operation} no está disponible en el simulador.",
+            subcode="a:ActionNotSupported",
+        )
 
 
 def _in_process(verdict: DianResponse) -> DianResponse:
     """The injected 66: the document was processed, the answer only says "en proceso"."""
     return DianResponse(
-        is_valid=False, status_code="66", status_description=IN_PROCESS,
-        status_message=IN_PROCESS, xml_document_key=verdict.xml_document_key,
+        is_valid=False,
+        status_code="66",
+        status_description=IN_PROCESS,
+        status_message=IN_PROCESS,
+        xml_document_key=verdict.xml_document_key,
         xml_file_name=verdict.xml_file_name,
     )
 
 
-def create_simulator_app(
-    settings: Settings, sim: SimulatorSettings | None = None
-) -> Litestar:
+def create_simulator_app(settings: Settings, sim: SimulatorSettings | None = None) -> Litestar:
     """The simulated DIAN on ``settings.database_url`` (state shared through the database)."""
     sim = sim or SimulatorSettings.from_env()
     store = SimulatorStore(settings.database_url)

@@ -86,9 +86,15 @@ def build_application_response(
     sub(root, CBC.ProfileID, "DIAN 2.1")
     sub(root, CBC.ProfileExecutionID, facts.profile_execution_id or "2")
     sub(root, CBC.ID, number)
-    sub(root, CBC.UUID, sha384_hex(f"{number}{date}{time}{DIAN_NIT}{facts.supplier_nit}{code}"
-                                   f"{facts.number}{facts.type_code}"),
-        {"schemeName": "CUDE-SHA384"})
+    sub(
+        root,
+        CBC.UUID,
+        sha384_hex(
+            f"{number}{date}{time}{DIAN_NIT}{facts.supplier_nit}{code}"
+            f"{facts.number}{facts.type_code}"
+        ),
+        {"schemeName": "CUDE-SHA384"},
+    )
     sub(root, CBC.IssueDate, date)
     sub(root, CBC.IssueTime, time)
     _party(root, CAC.SenderParty, DIAN_NAME, DIAN_NIT, DIAN_DV)

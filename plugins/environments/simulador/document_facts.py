@@ -24,18 +24,32 @@ STS_NOTES = "http://www.dian.gov.co/contratos/facturaelectronica/v1/Structures"
 
 #: Rule-id prefix per document type (research/dian-tech.md §7, GOSOCKET DianServicesUtils).
 RULE_PREFIXES = {
-    "01": "FA", "02": "FA", "03": "FA", "04": "FA",
-    "91": "CA", "92": "DA", "96": "AA",
-    "05": "DSA", "95": "NSA", "20": "DEA", "94": "NAA",
+    "01": "FA",
+    "02": "FA",
+    "03": "FA",
+    "04": "FA",
+    "91": "CA",
+    "92": "DA",
+    "96": "AA",
+    "05": "DSA",
+    "95": "NSA",
+    "20": "DEA",
+    "94": "NAA",
 }
 
 #: The Spanish name DIAN uses in "La <name> <number>, ha sido autorizada.".
 DOCUMENT_NAMES = {
-    "01": "Factura electrónica", "02": "Factura electrónica", "03": "Factura electrónica",
-    "04": "Factura electrónica", "91": "Nota Crédito electrónica",
-    "92": "Nota Débito electrónica", "05": "Documento soporte electrónico",
-    "95": "Nota de ajuste electrónica", "20": "Documento equivalente electrónico",
-    "94": "Nota de ajuste electrónica", "93": "Nota de ajuste electrónica",
+    "01": "Factura electrónica",
+    "02": "Factura electrónica",
+    "03": "Factura electrónica",
+    "04": "Factura electrónica",
+    "91": "Nota Crédito electrónica",
+    "92": "Nota Débito electrónica",
+    "05": "Documento soporte electrónico",
+    "95": "Nota de ajuste electrónica",
+    "20": "Documento equivalente electrónico",
+    "94": "Nota de ajuste electrónica",
+    "93": "Nota de ajuste electrónica",
 }
 
 #: Types whose CUFE uses the range's technical key; every other type uses the software PIN.

@@ -56,8 +56,9 @@ def monetary_total(root: etree._Element) -> etree._Element | None:
     return total if total is not None else root.find("cac:RequestedMonetaryTotal", XPATH_NS)
 
 
-_LINE_TAGS = tuple(f"{{{CAC_NS}}}{name}" for name in ("InvoiceLine", "CreditNoteLine",
-                                                        "DebitNoteLine"))
+_LINE_TAGS = tuple(
+    f"{{{CAC_NS}}}{name}" for name in ("InvoiceLine", "CreditNoteLine", "DebitNoteLine")
+)
 
 
 def document_lines(root: etree._Element) -> list[etree._Element]:
@@ -89,8 +90,11 @@ def check_lines(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
         quantity = _quantity(line)
         if quantity is None or quantity < ZERO:
             findings.append(
-                Finding(f"{p}V04b", f"La cantidad de la línea {text(line, 'cbc:ID')} no puede "
-                        "ser negativa ni estar vacía.")
+                Finding(
+                    f"{p}V04b",
+                    f"La cantidad de la línea {text(line, 'cbc:ID')} no puede "
+                    "ser negativa ni estar vacía.",
+                )
             )
     return findings
 
@@ -108,24 +112,29 @@ def check_taxes(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
         for scheme in schemes:
             if scheme in seen or len(schemes) != 1:
                 findings.append(
-                    Finding(f"{p}S01b", "Tributo informado no coincide, revisar Porcentaje, "
-                            "Nombre y ID. Debe existir un TaxTotal a nivel del cabecera por "
-                            "cada tipo de impuesto.")
+                    Finding(
+                        f"{p}S01b",
+                        "Tributo informado no coincide, revisar Porcentaje, "
+                        "Nombre y ID. Debe existir un TaxTotal a nivel del cabecera por "
+                        "cada tipo de impuesto.",
+                    )
                 )
             seen.add(scheme)
         rates = [text(s, "cac:TaxCategory/cbc:Percent") for s in subtotals]
         rates = [r for r in rates if r]
         if len(rates) != len(set(rates)):
             findings.append(
-                Finding(f"{p}S04", "Debe existir un único TaxSubtotal por cada tarifa del "
-                        "tributo.")
+                Finding(f"{p}S04", "Debe existir un único TaxSubtotal por cada tarifa del tributo.")
             )
         declared = _amount(tax_total, "cbc:TaxAmount")
         summed = sum((_amount(s, "cbc:TaxAmount") or ZERO for s in subtotals), ZERO)
         if declared is None or abs(declared - summed) > CENT:
             findings.append(
-                Finding(f"{p}S02", "El valor del tributo no corresponde a la suma de los "
-                        "valores de sus subtotales.")
+                Finding(
+                    f"{p}S02",
+                    "El valor del tributo no corresponde a la suma de los "
+                    "valores de sus subtotales.",
+                )
             )
     for subtotal in _all_tax_subtotals(root):
         percent = _amount(subtotal, "cac:TaxCategory/cbc:Percent")
@@ -135,8 +144,10 @@ def check_taxes(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
         amount = _amount(subtotal, "cbc:TaxAmount") or ZERO
         if abs(base * percent / 100 - amount) > TAX_TOLERANCE:
             findings.append(
-                Finding(f"{p}S07", "El valor del tributo no corresponde a la base gravable "
-                        "por la tarifa.")
+                Finding(
+                    f"{p}S07",
+                    "El valor del tributo no corresponde a la base gravable por la tarifa.",
+                )
             )
             break
     return findings
@@ -164,8 +175,11 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
     line_extension = _amount(total, "cbc:LineExtensionAmount")
     if line_extension is None or line_extension != line_sum:
         findings.append(
-            Finding(f"{p}U02", "El valor bruto antes de tributos no corresponde a la suma de "
-                    "los valores brutos de las líneas de la factura.")
+            Finding(
+                f"{p}U02",
+                "El valor bruto antes de tributos no corresponde a la suma de "
+                "los valores brutos de las líneas de la factura.",
+            )
         )
         line_extension = line_sum if line_extension is None else line_extension
 
@@ -180,8 +194,11 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
     tax_exclusive = _amount(total, "cbc:TaxExclusiveAmount")
     if tax_exclusive is not None and tax_exclusive != taxable_sum:
         findings.append(
-            Finding(f"{p}U04", "El valor de la base imponible no corresponde a la suma de las "
-                    "bases gravables de las líneas.")
+            Finding(
+                f"{p}U04",
+                "El valor de la base imponible no corresponde a la suma de las "
+                "bases gravables de las líneas.",
+            )
         )
 
     taxes = sum(
@@ -190,8 +207,10 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
     tax_inclusive = _amount(total, "cbc:TaxInclusiveAmount")
     if tax_inclusive is None or tax_inclusive != line_extension + taxes:
         findings.append(
-            Finding(f"{p}U06", "El valor total con tributos no corresponde al valor bruto más "
-                    "los tributos.")
+            Finding(
+                f"{p}U06",
+                "El valor total con tributos no corresponde al valor bruto más los tributos.",
+            )
         )
         tax_inclusive = line_extension + taxes
 
@@ -205,14 +224,20 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
     allowance_total = _amount(total, "cbc:AllowanceTotalAmount")
     if (allowance_total or ZERO) != allowances:
         findings.append(
-            Finding(f"{p}U08", "El valor de los descuentos no corresponde a la suma de los "
-                    "descuentos a nivel de documento.")
+            Finding(
+                f"{p}U08",
+                "El valor de los descuentos no corresponde a la suma de los "
+                "descuentos a nivel de documento.",
+            )
         )
     charge_total = _amount(total, "cbc:ChargeTotalAmount")
     if (charge_total or ZERO) != charges:
         findings.append(
-            Finding(f"{p}U10", "El valor de los cargos no corresponde a la suma de los cargos "
-                    "a nivel de documento.")
+            Finding(
+                f"{p}U10",
+                "El valor de los cargos no corresponde a la suma de los cargos "
+                "a nivel de documento.",
+            )
         )
 
     prepaid = _amount(total, "cbc:PrepaidAmount") or ZERO
@@ -221,8 +246,11 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
     expected = tax_inclusive - allowances + charges + rounding
     if payable is None or payable not in {expected, expected - prepaid}:
         findings.append(
-            Finding(f"{p}U14", "El valor a pagar no corresponde al valor total con tributos "
-                    "menos descuentos más cargos.")
+            Finding(
+                f"{p}U14",
+                "El valor a pagar no corresponde al valor total con tributos "
+                "menos descuentos más cargos.",
+            )
         )
     return findings
 
@@ -235,15 +263,17 @@ def check_check_digits(facts: DocumentFacts) -> list[Finding]:
     findings = []
     if not is_valid_nit(facts.supplier_nit, facts.supplier_dv):
         findings.append(
-            Finding(f"{p}J24", "DV del NIT del emsior del documento no está correctamente "
-                    "calculado")
+            Finding(
+                f"{p}J24", "DV del NIT del emsior del documento no está correctamente calculado"
+            )
         )
     if facts.customer_scheme == "31" and not is_valid_nit(facts.customer_id, facts.customer_dv):
         findings.append(Finding(f"{p}K24", "(R) DV no corresponde al NIT informado"))
     if facts.provider_nit and not is_valid_nit(facts.provider_nit, facts.provider_dv):
         findings.append(
-            Finding(f"{p}B22", "DV del NIT del Prestador de Servicios no está correctamente "
-                    "calculado")
+            Finding(
+                f"{p}B22", "DV del NIT del Prestador de Servicios no está correctamente calculado"
+            )
         )
     return findings
 
@@ -257,8 +287,10 @@ def check_signing_date(facts: DocumentFacts) -> list[Finding]:
     if signing_date and signing_date == facts.issue_date:
         return []
     return [
-        Finding(f"{facts.rule_prefix}D09e", "La fecha de generación del documento es "
-                "diferente a la fecha de firma.")
+        Finding(
+            f"{facts.rule_prefix}D09e",
+            "La fecha de generación del documento es diferente a la fecha de firma.",
+        )
     ]
 
 
@@ -269,17 +301,20 @@ def check_software(facts: DocumentFacts, software: RegisteredSoftware | None) ->
     p = facts.rule_prefix
     if software is None:
         return [
-            Finding(f"{p}B24b", "El identificador del software asignado cuando el software se "
-                    "activa en el Sistema de Facturación Electrónica no corresponde a un "
-                    "software autorizado para este OFE.")
+            Finding(
+                f"{p}B24b",
+                "El identificador del software asignado cuando el software se "
+                "activa en el Sistema de Facturación Electrónica no corresponde a un "
+                "software autorizado para este OFE.",
+            )
         ]
     if not software.active:
-        return [Finding(f"{p}B24c", "Identificador del software informado se encuentra "
-                        "inactivo.")]
+        return [Finding(f"{p}B24c", "Identificador del software informado se encuentra inactivo.")]
     expected = software_security_code(software.id, software.pin, facts.number)
     if facts.software_security_code.lower() != expected:
-        return [Finding(f"{p}B27b", "Huella no corresponde a un software autorizado para "
-                        "este OFE.")]
+        return [
+            Finding(f"{p}B27b", "Huella no corresponde a un software autorizado para este OFE.")
+        ]
     return []
 
 
@@ -297,8 +332,11 @@ def matching_range(
     family = "01" if facts.type_code in {"01", "02", "04"} else facts.type_code
     for r in ranges:
         r_family = "01" if r.document_type in {"01", "02", "04"} else r.document_type
-        if (r.prefix == serie and r_family == family
-                and r.resolution_number == control.authorization):
+        if (
+            r.prefix == serie
+            and r_family == family
+            and r.resolution_number == control.authorization
+        ):
             return r
     return None
 
@@ -309,48 +347,94 @@ def check_range(
     p = facts.rule_prefix
     control = facts.invoice_control
     if control is None:
-        return [Finding(f"{p}B05a", "No fue informado el grupo de control de la numeración "
-                        "(sts:InvoiceControl).")]
+        return [
+            Finding(
+                f"{p}B05a",
+                "No fue informado el grupo de control de la numeración (sts:InvoiceControl).",
+            )
+        ]
     if numbering is None:
-        return [Finding(f"{p}D05e", "Número de factura no existe para el número de "
-                        "autorización.")]
+        return [Finding(f"{p}D05e", "Número de factura no existe para el número de autorización.")]
     findings = []
     if software_id is not None and numbering.software_id != software_id:
-        findings.append(Finding(f"{p}B05c", "El indentificador del software no corresponde "
-                                "al rango de numeración informado"))
+        findings.append(
+            Finding(
+                f"{p}B05c",
+                "El indentificador del software no corresponde al rango de numeración informado",
+            )
+        )
     if control.start_date != numbering.valid_from.isoformat():
-        findings.append(Finding(f"{p}B07b", "Fecha inicial del rango de numeración informado "
-                                "no corresponde a la fecha inicial de los rangos vigente para "
-                                "el contribuyente."))
+        findings.append(
+            Finding(
+                f"{p}B07b",
+                "Fecha inicial del rango de numeración informado "
+                "no corresponde a la fecha inicial de los rangos vigente para "
+                "el contribuyente.",
+            )
+        )
     if control.end_date != numbering.valid_to.isoformat():
-        findings.append(Finding(f"{p}B08b", "Fecha final del rango de numeración informado no "
-                                "corresponde a la fecha final de los rangos vigente para el "
-                                "contribuyente."))
+        findings.append(
+            Finding(
+                f"{p}B08b",
+                "Fecha final del rango de numeración informado no "
+                "corresponde a la fecha final de los rangos vigente para el "
+                "contribuyente.",
+            )
+        )
     if control.prefix != numbering.prefix:
-        findings.append(Finding(f"{p}B10b", "El prefijo debe corresponder al prefijo "
-                                "autorizado en la resolución.", rejection=False))
+        findings.append(
+            Finding(
+                f"{p}B10b",
+                "El prefijo debe corresponder al prefijo autorizado en la resolución.",
+                rejection=False,
+            )
+        )
     if control.from_number != str(numbering.from_number):
-        findings.append(Finding(f"{p}B11b", "Valor inicial del rango de numeración informado "
-                                "no corresponde a un valor inicial de los rangos vigente para "
-                                "el contribuyente emisor."))
+        findings.append(
+            Finding(
+                f"{p}B11b",
+                "Valor inicial del rango de numeración informado "
+                "no corresponde a un valor inicial de los rangos vigente para "
+                "el contribuyente emisor.",
+            )
+        )
     if control.to_number != str(numbering.to_number):
-        findings.append(Finding(f"{p}B12b", "Valor final del rango de numeración informado no "
-                                "corresponde a un valor final de los rangos vigentes para el "
-                                "contribuyente emisor."))
+        findings.append(
+            Finding(
+                f"{p}B12b",
+                "Valor final del rango de numeración informado no "
+                "corresponde a un valor final de los rangos vigentes para el "
+                "contribuyente emisor.",
+            )
+        )
     _, number = facts.serie_and_number
     if number is None or number < numbering.from_number:
-        findings.append(Finding(f"{p}D05b", "Número de factura es inferior al número inicial "
-                                "del rango de numeración autorizado."))
+        findings.append(
+            Finding(
+                f"{p}D05b",
+                "Número de factura es inferior al número inicial "
+                "del rango de numeración autorizado.",
+            )
+        )
     elif number > numbering.to_number:
-        findings.append(Finding(f"{p}D05c", "Número de factura es superior al número final del "
-                                "rango de numeración autorizado."))
+        findings.append(
+            Finding(
+                f"{p}D05c",
+                "Número de factura es superior al número final del rango de numeración autorizado.",
+            )
+        )
     try:
         issued = dt.date.fromisoformat(facts.issue_date)
     except ValueError:
         issued = None
     if issued is None or not numbering.valid_from <= issued <= numbering.valid_to:
-        findings.append(Finding(f"{p}D05d", "Fecha de emisión del documento por fuera de la "
-                                "vigencia del rango de numeración autorizado."))
+        findings.append(
+            Finding(
+                f"{p}D05d",
+                "Fecha de emisión del documento por fuera de la "
+                "vigencia del rango de numeración autorizado.",
+            )
+        )
     return findings
 
 
@@ -369,15 +453,18 @@ def check_unique_code(
         if facts.uuid.lower() == code:
             return []
     kind = "CUFE" if facts.uses_technical_key else "CUDE"
-    return [Finding(f"{facts.rule_prefix}D06", f"Valor del {kind} no está calculado "
-                    "correctamente.")]
+    return [
+        Finding(f"{facts.rule_prefix}D06", f"Valor del {kind} no está calculado correctamente.")
+    ]
 
 
 # -- note references (CBG/DBG) ------------------------------------------------------------
 
 
 def check_reference(
-    facts: DocumentFacts, referenced_issuer: str | None, referenced_date: dt.date | None,
+    facts: DocumentFacts,
+    referenced_issuer: str | None,
+    referenced_date: dt.date | None,
     found: bool,
 ) -> list[Finding]:
     """A note must reference an invoice DIAN accepted, of the same issuer, not newer."""
@@ -385,11 +472,13 @@ def check_reference(
     if not facts.reference_uuid and not facts.reference_number:
         if facts.customization_id in {"22", "32"}:  # notes without a referenced invoice
             return []
-        return [Finding(f"{letter}BG02", "Se requiere obligatoriamente referencia a "
-                        "documento.")]
+        return [Finding(f"{letter}BG02", "Se requiere obligatoriamente referencia a documento.")]
     if not found:
-        return [Finding(f"{letter}BG04a", "Documento referenciado no existe en los registros "
-                        "de la DIAN.")]
+        return [
+            Finding(
+                f"{letter}BG04a", "Documento referenciado no existe en los registros de la DIAN."
+            )
+        ]
     if referenced_issuer != facts.supplier_nit:
         return [Finding(f"{letter}BG04b", "Documento referenciado no pertenece al emisor.")]
     try:
@@ -397,6 +486,10 @@ def check_reference(
     except ValueError:
         issued = None
     if referenced_date is not None and issued is not None and referenced_date > issued:
-        return [Finding(f"{letter}BG06", "Fecha de emisión de la nota es anterior a la fecha "
-                        "de emisión de FE referenciada.")]
+        return [
+            Finding(
+                f"{letter}BG06",
+                "Fecha de emisión de la nota es anterior a la fecha de emisión de FE referenciada.",
+            )
+        ]
     return []

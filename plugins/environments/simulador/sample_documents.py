@@ -53,19 +53,34 @@ class SampleIssuer:
     def provisioning(self, ranges: tuple[NumberingRange, ...] | None = None) -> Provisioning:
         """What the tenant service hands the environment; ``ranges`` overrides the registry's
         view (e.g. a different technical key than the one the issuer uses)."""
-        return Provisioning(tenant=self.tenant, ranges=ranges or tuple(self.ranges.values()),
-                            certificate_der=self.identity.der)
+        return Provisioning(
+            tenant=self.tenant,
+            ranges=ranges or tuple(self.ranges.values()),
+            certificate_der=self.identity.der,
+        )
 
 
 def sample_issuer(nit: str = "900373076", name: str | None = None) -> SampleIssuer:
     dv = check_digit(nit)
-    party = msgspec.structs.replace(SUPPLIER, id_number=nit, dv=dv,
-                                    name=name or f"Empresa de Pruebas {nit} S.A.S.")
-    software = Software(id=str(uuid.uuid4()), pin="12345", provider_nit=nit, provider_dv=dv,
-                        test_set_id=str(uuid.uuid4()))
-    tenant = TenantView(id=int(nit), uuid=str(uuid.uuid4()), nit=nit, dv=dv, party=party,
-                        environment=ENVIRONMENT,
-                        software=dict.fromkeys(SOFTWARE_CHANNELS, software))
+    party = msgspec.structs.replace(
+        SUPPLIER, id_number=nit, dv=dv, name=name or f"Empresa de Pruebas {nit} S.A.S."
+    )
+    software = Software(
+        id=str(uuid.uuid4()),
+        pin="12345",
+        provider_nit=nit,
+        provider_dv=dv,
+        test_set_id=str(uuid.uuid4()),
+    )
+    tenant = TenantView(
+        id=int(nit),
+        uuid=str(uuid.uuid4()),
+        nit=nit,
+        dv=dv,
+        party=party,
+        environment=ENVIRONMENT,
+        software=dict.fromkeys(SOFTWARE_CHANNELS, software),
+    )
     ranges = {
         code: msgspec.structs.replace(sample_numbering_range(code), environment=ENVIRONMENT)
         for code in SAMPLE_TYPES
@@ -93,7 +108,8 @@ def prepare_sample(
     issued_at = (issued_at or now_bogota()).replace(microsecond=0)
     document = msgspec.structs.replace(
         sample_document(type_code, lines=lines, number=number),
-        issue_date=issued_at.date(), issue_time=issued_at.timetz(),
+        issue_date=issued_at.date(),
+        issue_time=issued_at.timetz(),
     )
     if document.due_date is not None:
         document = msgspec.structs.replace(document, due_date=issued_at.date())

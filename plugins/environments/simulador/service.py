@@ -109,16 +109,21 @@ def xml_entries(content: bytes) -> list[tuple[str, bytes]]:
 
 
 def _zip_problem_response(message: str) -> DianResponse:
-    return DianResponse(is_valid=False, status_code="89", status_description=message,
-                        status_message=message)
+    return DianResponse(
+        is_valid=False, status_code="89", status_description=message, status_message=message
+    )
 
 
 def _response_from(doc: ReceivedDocument) -> DianResponse:
     return DianResponse(
-        is_valid=doc.is_valid, status_code=doc.status_code,
-        status_description=doc.status_description, status_message=doc.status_message,
-        error_messages=list(doc.error_messages), xml_base64_bytes=doc.application_response,
-        xml_document_key=doc.document_key, xml_file_name=doc.xml_file_name,
+        is_valid=doc.is_valid,
+        status_code=doc.status_code,
+        status_description=doc.status_description,
+        status_message=doc.status_message,
+        error_messages=list(doc.error_messages),
+        xml_base64_bytes=doc.application_response,
+        xml_document_key=doc.document_key,
+        xml_file_name=doc.xml_file_name,
     )
 
 
@@ -153,6 +158,7 @@ class SimulatedDian:
         if self._identity is None:
             async with self._identity_lock:
                 if self._identity is None:
+
                     def generate(password: str) -> bytes:
                         data, _ = generate_test_pkcs12(
                             nit=DIAN_NIT, name=DIAN_NAME, password=password, days=3650
@@ -185,9 +191,14 @@ class SimulatedDian:
         except ZipProblem as problem:
             return UploadDocumentResponse(
                 zip_key=None,
-                error_message_list=[XmlParamsResponseTrackId(
-                    xml_file_name=file_name, success=False, processed_message=problem.message,
-                    sender_code=caller.nit)],
+                error_message_list=[
+                    XmlParamsResponseTrackId(
+                        xml_file_name=file_name,
+                        success=False,
+                        processed_message=problem.message,
+                        sender_code=caller.nit,
+                    )
+                ],
             )
         await self.store.save_batch(zip_key, file_name, test_set_id)
         for name, xml in entries:
@@ -195,7 +206,12 @@ class SimulatedDian:
         return UploadDocumentResponse(zip_key=zip_key)
 
     async def receive(
-        self, name: str, xml: bytes, caller: Caller, *, zip_key: str | None = None,
+        self,
+        name: str,
+        xml: bytes,
+        caller: Caller,
+        *,
+        zip_key: str | None = None,
         test_set_id: str | None = None,
     ) -> DianResponse:
         """Validate one XML, store the verdict and answer like SendBillSync."""
@@ -205,38 +221,67 @@ class SimulatedDian:
             return self._rejected_unparsed(name, [SCHEMA_FAILURE])
         if etree.QName(root).localname not in UBL_ROOTS:
             return self._rejected_unparsed(
-                name, [Finding("ZB05", "El documento recibido no es un tipo de documento "
-                               "electrónico reconocido.")])
+                name,
+                [
+                    Finding(
+                        "ZB05",
+                        "El documento recibido no es un tipo de documento electrónico reconocido.",
+                    )
+                ],
+            )
         if self.xsd_dir is not None and schema_errors(root, self.xsd_dir):
             facts = read_facts(root)
-            return await self._finish(root, xml, name, facts, [SCHEMA_FAILURE], caller,
-                                      zip_key=zip_key, test_set_id=test_set_id)
+            return await self._finish(
+                root,
+                xml,
+                name,
+                facts,
+                [SCHEMA_FAILURE],
+                caller,
+                zip_key=zip_key,
+                test_set_id=test_set_id,
+            )
         facts = read_facts(root)
         if facts.supplier_nit not in caller.issuers:
-            message = (f"NIT {caller.nit} no autorizado a enviar documentos para emisor con "
-                       f"NIT {facts.supplier_nit}")
-            return DianResponse(is_valid=False, status_code="89", status_description=message,
-                                status_message=message, xml_document_key=facts.uuid or None,
-                                xml_file_name=name)
+            message = (
+                f"NIT {caller.nit} no autorizado a enviar documentos para emisor con "
+                f"NIT {facts.supplier_nit}"
+            )
+            return DianResponse(
+                is_valid=False,
+                status_code="89",
+                status_description=message,
+                status_message=message,
+                xml_document_key=facts.uuid or None,
+                xml_file_name=name,
+            )
         key = duplicate_key(facts.supplier_nit, facts.type_code, facts.number)
         if await self.store.is_number_accepted(key):
             return self._duplicate(facts, name)
         findings = await self.apply_rules(root, xml, facts)
-        return await self._finish(root, xml, name, facts, findings, caller,
-                                  zip_key=zip_key, test_set_id=test_set_id)
+        return await self._finish(
+            root, xml, name, facts, findings, caller, zip_key=zip_key, test_set_id=test_set_id
+        )
 
     def _rejected_unparsed(self, name: str, findings: Sequence[Finding]) -> DianResponse:
         return DianResponse(
-            is_valid=False, status_code="99", status_description=REJECTED_DESCRIPTION,
-            status_message=REJECTED_MESSAGE, error_messages=[f.render() for f in findings],
+            is_valid=False,
+            status_code="99",
+            status_description=REJECTED_DESCRIPTION,
+            status_message=REJECTED_MESSAGE,
+            error_messages=[f.render() for f in findings],
             xml_file_name=name,
         )
 
     def _duplicate(self, facts: DocumentFacts, name: str) -> DianResponse:
         return DianResponse(
-            is_valid=False, status_code="99", status_description=REJECTED_DESCRIPTION,
-            status_message=REJECTED_MESSAGE, error_messages=[DUPLICATE.render()],
-            xml_document_key=facts.uuid.lower() or None, xml_file_name=name,
+            is_valid=False,
+            status_code="99",
+            status_description=REJECTED_DESCRIPTION,
+            status_message=REJECTED_MESSAGE,
+            error_messages=[DUPLICATE.render()],
+            xml_document_key=facts.uuid.lower() or None,
+            xml_file_name=name,
         )
 
     async def apply_rules(
@@ -257,8 +302,9 @@ class SimulatedDian:
         if facts.uses_technical_key:
             numbering = rules.matching_range(facts, ranges)
             findings += rules.check_range(facts, numbering, software.id if software else None)
-        findings += rules.check_unique_code(root, facts, self._keys(facts, software, numbering,
-                                                                    ranges))
+        findings += rules.check_unique_code(
+            root, facts, self._keys(facts, software, numbering, ranges)
+        )
         findings += rules.check_check_digits(facts)
         findings += rules.check_totals(root, facts)
         findings += rules.check_taxes(root, facts)
@@ -274,8 +320,11 @@ class SimulatedDian:
             return [software.pin] if software else []
         if numbering is not None:
             return [numbering.technical_key or TEST_TECHNICAL_KEY]
-        keys = [r.technical_key for r in ranges if r.document_type in {"01", "02", "04"}
-                and r.technical_key]
+        keys = [
+            r.technical_key
+            for r in ranges
+            if r.document_type in {"01", "02", "04"} and r.technical_key
+        ]
         return keys or [TEST_TECHNICAL_KEY]
 
     async def _reference_findings(self, facts: DocumentFacts) -> list[Finding]:
@@ -290,8 +339,15 @@ class SimulatedDian:
         )
 
     async def _finish(
-        self, root: etree._Element, xml: bytes, name: str, facts: DocumentFacts,
-        findings: Sequence[Finding], caller: Caller, *, zip_key: str | None,
+        self,
+        root: etree._Element,
+        xml: bytes,
+        name: str,
+        facts: DocumentFacts,
+        findings: Sequence[Finding],
+        caller: Caller,
+        *,
+        zip_key: str | None,
         test_set_id: str | None,
     ) -> DianResponse:
         accepted = not any(f.rejection for f in findings)
@@ -301,7 +357,11 @@ class SimulatedDian:
         registry = await self.registry(facts.supplier_nit, facts.software_id)
         receiver = registry.name or facts.supplier_nit
         application_response = signed_application_response(
-            facts, reported, accepted=accepted, issued_at=issued_at, receiver_name=receiver,
+            facts,
+            reported,
+            accepted=accepted,
+            issued_at=issued_at,
+            receiver_name=receiver,
             identity=await self.identity(),
         )
         if accepted:
@@ -310,12 +370,20 @@ class SimulatedDian:
         else:
             status_code, description, message = "99", REJECTED_DESCRIPTION, REJECTED_MESSAGE
         document = ReceivedDocument(
-            document_key=document_key, issuer_nit=facts.supplier_nit,
-            document_type=facts.type_code, number=facts.number,
-            issue_date=_date_or_none(facts.issue_date), is_valid=accepted,
-            status_code=status_code, status_description=description, status_message=message,
-            error_messages=tuple(f.render() for f in reported), xml_file_name=name,
-            signed_xml=xml, application_response=application_response, zip_key=zip_key,
+            document_key=document_key,
+            issuer_nit=facts.supplier_nit,
+            document_type=facts.type_code,
+            number=facts.number,
+            issue_date=_date_or_none(facts.issue_date),
+            is_valid=accepted,
+            status_code=status_code,
+            status_description=description,
+            status_message=message,
+            error_messages=tuple(f.render() for f in reported),
+            xml_file_name=name,
+            signed_xml=xml,
+            application_response=application_response,
+            zip_key=zip_key,
             test_set_id=test_set_id,
         )
         claim = duplicate_key(facts.supplier_nit, facts.type_code, facts.number)
@@ -328,61 +396,93 @@ class SimulatedDian:
     async def get_status(self, track_id: str) -> DianResponse:
         document = await self.store.latest_document(track_id.strip())
         if document is None:
-            return DianResponse(is_valid=False, status_code="66",
-                                status_description=TRACK_ID_UNKNOWN,
-                                status_message=TRACK_ID_UNKNOWN)
+            return DianResponse(
+                is_valid=False,
+                status_code="66",
+                status_description=TRACK_ID_UNKNOWN,
+                status_message=TRACK_ID_UNKNOWN,
+            )
         return _response_from(document)
 
     async def get_status_zip(self, zip_key: str) -> list[DianResponse]:
         known, test_set_id = await self.store.batch_exists(zip_key.strip())
         if not known:
-            return [DianResponse(is_valid=False, status_code="66",
-                                 status_description=TRACK_ID_UNKNOWN)]
+            return [
+                DianResponse(is_valid=False, status_code="66", status_description=TRACK_ID_UNKNOWN)
+            ]
         documents = await self.store.documents_in_batch(zip_key.strip())
         if not documents:
-            return [DianResponse(is_valid=False, status_code="",
-                                 status_description=BATCH_IN_PROGRESS)]
-        if (test_set_id and all(d.is_valid for d in documents)
-                and await self.test_set_accepted(test_set_id)):
-            return [DianResponse(
-                is_valid=False, status_code="2",
-                status_description=f"Set de prueba con identificador {test_set_id} se "
-                                   "encuentra Aceptado.",
-            )]
+            return [
+                DianResponse(is_valid=False, status_code="", status_description=BATCH_IN_PROGRESS)
+            ]
+        if (
+            test_set_id
+            and all(d.is_valid for d in documents)
+            and await self.test_set_accepted(test_set_id)
+        ):
+            return [
+                DianResponse(
+                    is_valid=False,
+                    status_code="2",
+                    status_description=f"Set de prueba con identificador {test_set_id} se "
+                    "encuentra Aceptado.",
+                )
+            ]
         return [_response_from(d) for d in documents]
 
     async def test_set_accepted(self, test_set_id: str) -> bool:
         counts = await self.store.test_set_counts(test_set_id)
-        return all(counts.get(code, (0, 0))[0] >= needed
-                   for code, needed in self.sim.test_set_required.items())
+        return all(
+            counts.get(code, (0, 0))[0] >= needed
+            for code, needed in self.sim.test_set_required.items()
+        )
 
     async def get_numbering_range(
         self, account_code: str, account_code_t: str, software_code: str, caller: Caller
     ) -> NumberRangeResponseList:
         if account_code not in caller.issuers and account_code_t not in caller.issuers:
-            return NumberRangeResponseList(operation_code="401", operation_description=(
-                "NIT del certificado no autorizado para consultar los rangos de numeración."))
+            return NumberRangeResponseList(
+                operation_code="401",
+                operation_description=(
+                    "NIT del certificado no autorizado para consultar los rangos de numeración."
+                ),
+            )
         software = await self.store.software(software_code)
         if software is None or software.provider_nit != account_code_t:
-            return NumberRangeResponseList(operation_code="303", operation_description=(
-                "El código del software no corresponde al NIT."))
+            return NumberRangeResponseList(
+                operation_code="303",
+                operation_description=("El código del software no corresponde al NIT."),
+            )
         if not await self.store.ranges(account_code):
-            return NumberRangeResponseList(operation_code="301", operation_description=(
-                f"No fue encontrado ningún rango de numeración para el NIT {account_code}."))
-        ranges = [r for r in await self.store.ranges(account_code, software_code)
-                  if r.document_type not in NOTE_TYPES]  # DIAN authorizes no note numbering
+            return NumberRangeResponseList(
+                operation_code="301",
+                operation_description=(
+                    f"No fue encontrado ningún rango de numeración para el NIT {account_code}."
+                ),
+            )
+        ranges = [
+            r
+            for r in await self.store.ranges(account_code, software_code)
+            if r.document_type not in NOTE_TYPES
+        ]  # DIAN authorizes no note numbering
         if not ranges:
-            return NumberRangeResponseList(operation_code="302", operation_description=(
-                "No registra prefijos asociados al código de software."))
+            return NumberRangeResponseList(
+                operation_code="302",
+                operation_description=("No registra prefijos asociados al código de software."),
+            )
         return NumberRangeResponseList(
-            operation_code="100", operation_description="Acción completada OK.",
+            operation_code="100",
+            operation_description="Acción completada OK.",
             ranges=[
                 NumberRangeResponse(
                     resolution_number=r.resolution_number,
                     resolution_date=r.resolution_date.isoformat() if r.resolution_date else None,
-                    prefix=r.prefix, from_number=r.from_number, to_number=r.to_number,
+                    prefix=r.prefix,
+                    from_number=r.from_number,
+                    to_number=r.to_number,
                     valid_date_from=r.valid_from.isoformat(),
-                    valid_date_to=r.valid_to.isoformat(), technical_key=r.technical_key,
+                    valid_date_to=r.valid_to.isoformat(),
+                    technical_key=r.technical_key,
                 )
                 for r in ranges
             ],
@@ -391,12 +491,14 @@ class SimulatedDian:
     async def get_xml_by_document_key(self, track_id: str, caller: Caller) -> EventResponse:
         document = await self.store.accepted_by_key(track_id.strip())
         if document is None:
-            return EventResponse(code="404", message=f"Xml con CUFE {track_id.strip()} no "
-                                 "encontrado.")
+            return EventResponse(
+                code="404", message=f"Xml con CUFE {track_id.strip()} no encontrado."
+            )
         if document.issuer_nit not in caller.issuers:
             return EventResponse(code="401", message="NIT del certificado no autorizado.")
-        return EventResponse(code="100", message="Accion completada OK.",
-                             xml_bytes_base64=document.signed_xml)
+        return EventResponse(
+            code="100", message="Accion completada OK.", xml_bytes_base64=document.signed_xml
+        )
 
 
 def _date_or_none(value: str) -> dt.date | None:

@@ -136,8 +136,16 @@ class SimulatorStore:
         now = now_bogota()
 
         def record(conn: Connection) -> None:
-            _put(conn, _COMPANIES, {"nit": tenant.nit, "dv": tenant.dv,
-                                    "name": tenant.party.name, "registered_at": now})
+            _put(
+                conn,
+                _COMPANIES,
+                {
+                    "nit": tenant.nit,
+                    "dv": tenant.dv,
+                    "name": tenant.party.name,
+                    "registered_at": now,
+                },
+            )
             # one software may serve several channels: file each range under the software
             # of its kind's channel
             software_of_range = {
@@ -147,44 +155,66 @@ class SimulatorStore:
                 for r in provisioning.ranges
             }
             for software in {s.id: s for s in tenant.software.values()}.values():
-                _put(conn, _SOFTWARE, {"id": software.id, "pin": software.pin,
-                                       "provider_nit": software.provider_nit,
-                                       "test_set_id": software.test_set_id, "active": True})
-                _put(conn, _ISSUER_SOFTWARE,
-                     {"issuer_nit": tenant.nit, "software_id": software.id})
+                _put(
+                    conn,
+                    _SOFTWARE,
+                    {
+                        "id": software.id,
+                        "pin": software.pin,
+                        "provider_nit": software.provider_nit,
+                        "test_set_id": software.test_set_id,
+                        "active": True,
+                    },
+                )
+                _put(conn, _ISSUER_SOFTWARE, {"issuer_nit": tenant.nit, "software_id": software.id})
                 conn.execute(
                     delete(_RANGES).where(
                         _RANGES.c.issuer_nit == tenant.nit, _RANGES.c.software_id == software.id
                     )
                 )
                 ranges = [
-                    r for r in provisioning.ranges
+                    r
+                    for r in provisioning.ranges
                     if (found := software_of_range[id(r)]) is not None and found.id == software.id
                 ]
                 if ranges:
-                    conn.execute(insert(_RANGES), [
-                        {"issuer_nit": tenant.nit, "software_id": software.id,
-                         "document_type": r.document_type,
-                         "resolution_number": r.resolution_number,
-                         "resolution_date": r.resolution_date, "prefix": r.prefix,
-                         "from_number": r.from_number, "to_number": r.to_number,
-                         "valid_from": r.valid_from, "valid_to": r.valid_to,
-                         "technical_key": r.technical_key}
-                        for r in ranges
-                    ])
+                    conn.execute(
+                        insert(_RANGES),
+                        [
+                            {
+                                "issuer_nit": tenant.nit,
+                                "software_id": software.id,
+                                "document_type": r.document_type,
+                                "resolution_number": r.resolution_number,
+                                "resolution_date": r.resolution_date,
+                                "prefix": r.prefix,
+                                "from_number": r.from_number,
+                                "to_number": r.to_number,
+                                "valid_from": r.valid_from,
+                                "valid_to": r.valid_to,
+                                "technical_key": r.technical_key,
+                            }
+                            for r in ranges
+                        ],
+                    )
             if provisioning.certificate_der:
                 der = provisioning.certificate_der
-                _put(conn, _CERTIFICATES, {"fingerprint": certificate_fingerprint(der),
-                                           "issuer_nit": tenant.nit, "der": der})
+                _put(
+                    conn,
+                    _CERTIFICATES,
+                    {
+                        "fingerprint": certificate_fingerprint(der),
+                        "issuer_nit": tenant.nit,
+                        "der": der,
+                    },
+                )
 
         await (await self.database()).run(record, write=True)
 
     async def issuers_trusting(self, certificate_der: bytes) -> frozenset[str]:
         """NITs for which this certificate was provisioned (empty: an unknown certificate)."""
         fingerprint = certificate_fingerprint(certificate_der)
-        query = select(_CERTIFICATES.c.issuer_nit).where(
-            _CERTIFICATES.c.fingerprint == fingerprint
-        )
+        query = select(_CERTIFICATES.c.issuer_nit).where(_CERTIFICATES.c.fingerprint == fingerprint)
         return frozenset(await self._scalars(query))
 
     async def trusted_certificates(self) -> list[bytes]:
@@ -224,14 +254,17 @@ class SimulatorStore:
 
     # -- the inbox -------------------------------------------------------------------------
 
-
     async def is_number_accepted(self, duplicate_key: str) -> bool:
         found = await self._first(_ACCEPTED_NUMBER, {"wanted_key": duplicate_key})
         return found is not None
 
     async def save_batch(self, zip_key: str, file_name: str, test_set_id: str | None) -> None:
-        values = {"zip_key": zip_key, "file_name": file_name[:200], "test_set_id": test_set_id,
-                  "received_at": now_bogota()}
+        values = {
+            "zip_key": zip_key,
+            "file_name": file_name[:200],
+            "test_set_id": test_set_id,
+            "received_at": now_bogota(),
+        }
         await (await self.database()).run(_insert, _BATCHES, values, write=True)
 
     async def batch_exists(self, zip_key: str) -> tuple[bool, str | None]:
@@ -273,13 +306,22 @@ class SimulatorStore:
     @staticmethod
     def _document_values(doc: ReceivedDocument) -> dict[str, object]:
         return dict(
-            document_key=doc.document_key, issuer_nit=doc.issuer_nit,
-            document_type=doc.document_type, number=doc.number, issue_date=doc.issue_date,
-            is_valid=doc.is_valid, status_code=doc.status_code,
-            status_description=doc.status_description, status_message=doc.status_message,
-            error_messages="\n".join(doc.error_messages), xml_file_name=doc.xml_file_name,
-            signed_xml=doc.signed_xml, application_response=doc.application_response,
-            zip_key=doc.zip_key, test_set_id=doc.test_set_id, received_at=now_bogota(),
+            document_key=doc.document_key,
+            issuer_nit=doc.issuer_nit,
+            document_type=doc.document_type,
+            number=doc.number,
+            issue_date=doc.issue_date,
+            is_valid=doc.is_valid,
+            status_code=doc.status_code,
+            status_description=doc.status_description,
+            status_message=doc.status_message,
+            error_messages="\n".join(doc.error_messages),
+            xml_file_name=doc.xml_file_name,
+            signed_xml=doc.signed_xml,
+            application_response=doc.application_response,
+            zip_key=doc.zip_key,
+            test_set_id=doc.test_set_id,
+            received_at=now_bogota(),
         )
 
     async def latest_document(self, document_key: str) -> ReceivedDocument | None:
@@ -296,8 +338,11 @@ class SimulatorStore:
         """An accepted document of this issuer with this number (note references)."""
         row = await self._first(
             select(_DOCUMENTS)
-            .where(_DOCUMENTS.c.number == number, _DOCUMENTS.c.is_valid.is_(True),
-                   _DOCUMENTS.c.issuer_nit == issuer_nit)
+            .where(
+                _DOCUMENTS.c.number == number,
+                _DOCUMENTS.c.is_valid.is_(True),
+                _DOCUMENTS.c.issuer_nit == issuer_nit,
+            )
             .limit(1)
         )
         return _received(row) if row is not None else None
@@ -386,30 +431,48 @@ def _save_document(conn: Connection, values: dict[str, object], claim: str | Non
     conn.execute(_INSERT_DOCUMENT, values)
 
 
-
 def _software(row: Any) -> RegisteredSoftware:
-    return RegisteredSoftware(id=row.id, pin=row.pin, provider_nit=row.provider_nit,
-                              test_set_id=row.test_set_id, active=row.active)
+    return RegisteredSoftware(
+        id=row.id,
+        pin=row.pin,
+        provider_nit=row.provider_nit,
+        test_set_id=row.test_set_id,
+        active=row.active,
+    )
 
 
 def _range(r: Any) -> RegisteredRange:
     return RegisteredRange(
-        issuer_nit=r.issuer_nit, software_id=r.software_id, document_type=r.document_type,
-        resolution_number=r.resolution_number, resolution_date=r.resolution_date,
-        prefix=r.prefix, from_number=r.from_number, to_number=r.to_number,
-        valid_from=r.valid_from, valid_to=r.valid_to, technical_key=r.technical_key,
+        issuer_nit=r.issuer_nit,
+        software_id=r.software_id,
+        document_type=r.document_type,
+        resolution_number=r.resolution_number,
+        resolution_date=r.resolution_date,
+        prefix=r.prefix,
+        from_number=r.from_number,
+        to_number=r.to_number,
+        valid_from=r.valid_from,
+        valid_to=r.valid_to,
+        technical_key=r.technical_key,
     )
 
 
 def _received(row: Any) -> ReceivedDocument:
     return ReceivedDocument(
-        document_key=row.document_key, issuer_nit=row.issuer_nit,
-        document_type=row.document_type, number=row.number, issue_date=row.issue_date,
-        is_valid=row.is_valid, status_code=row.status_code,
-        status_description=row.status_description, status_message=row.status_message,
+        document_key=row.document_key,
+        issuer_nit=row.issuer_nit,
+        document_type=row.document_type,
+        number=row.number,
+        issue_date=row.issue_date,
+        is_valid=row.is_valid,
+        status_code=row.status_code,
+        status_description=row.status_description,
+        status_message=row.status_message,
         error_messages=tuple(m for m in row.error_messages.split("\n") if m),
-        xml_file_name=row.xml_file_name, signed_xml=row.signed_xml,
-        application_response=row.application_response, zip_key=row.zip_key,
+        xml_file_name=row.xml_file_name,
+        signed_xml=row.signed_xml,
+        application_response=row.application_response,
+        zip_key=row.zip_key,
         test_set_id=row.test_set_id,
     )
 
@@ -421,6 +484,11 @@ def duplicate_key(issuer_nit: str, document_type: str, number: str) -> str:
 
 
 __all__: Sequence[str] = (
-    "IssuerRegistry", "ReceivedDocument", "RegisteredRange", "RegisteredSoftware", "SimulatorStore",
-    "certificate_fingerprint", "duplicate_key",
+    "IssuerRegistry",
+    "ReceivedDocument",
+    "RegisteredRange",
+    "RegisteredSoftware",
+    "SimulatorStore",
+    "certificate_fingerprint",
+    "duplicate_key",
 )

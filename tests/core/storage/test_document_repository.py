@@ -142,9 +142,7 @@ async def test_tenant_isolation_in_get_list_and_lookups(
     assert (await repository.find_by_unique_code(a, "AB" * 48)).uuid == doc.uuid  # type: ignore[union-attr]
 
 
-async def test_update_and_list_filters(
-    db_ctx: AppContext, repository: DocumentRepository
-) -> None:
+async def test_update_and_list_filters(db_ctx: AppContext, repository: DocumentRepository) -> None:
     a, _, range_id = await two_tenants(db_ctx)
     uuids = []
     for day in (1, 2, 3, 4, 5):

@@ -19,13 +19,23 @@ DOCS = 40
 
 
 def test_fault_settings_come_from_the_environment():
-    sim = SimulatorSettings.from_env({
-        "PASARELA_SIM_LATENCY_MS": "25", "PASARELA_SIM_FAIL_503": "0.1",
-        "PASARELA_SIM_FAIL_TIMEOUT": "0.05", "PASARELA_SIM_FAIL_66": "0.2",
-        "PASARELA_SIM_SEED": "42", "PASARELA_SIM_TEST_SET": "01:8,91:1",
-    })
+    sim = SimulatorSettings.from_env(
+        {
+            "PASARELA_SIM_LATENCY_MS": "25",
+            "PASARELA_SIM_FAIL_503": "0.1",
+            "PASARELA_SIM_FAIL_TIMEOUT": "0.05",
+            "PASARELA_SIM_FAIL_66": "0.2",
+            "PASARELA_SIM_SEED": "42",
+            "PASARELA_SIM_TEST_SET": "01:8,91:1",
+        }
+    )
     assert (sim.latency_ms, sim.fail_503, sim.fail_timeout, sim.fail_66, sim.seed) == (
-        25.0, 0.1, 0.05, 0.2, 42)
+        25.0,
+        0.1,
+        0.05,
+        0.2,
+        42,
+    )
     assert sim.test_set_required == {"01": 8, "91": 1}
     with pytest.raises(ValueError):
         SimulatorSettings.from_env({"PASARELA_SIM_FAIL_503": "1.5"})

@@ -56,8 +56,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     database = tmp_path_factory.mktemp("simulador") / "sim.db"
     xsd = _xsd_dir()
     migrate_test_database(f"sqlite:///{database}")
-    return Settings(database_url=f"sqlite:///{database}",
-                    xsd_dir=str(xsd) if xsd.is_dir() else None)
+    return Settings(
+        database_url=f"sqlite:///{database}", xsd_dir=str(xsd) if xsd.is_dir() else None
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +89,9 @@ def invoice(issuer: SampleIssuer, number: int, **options) -> PreparedDocument:
 
 
 def rezip(prepared: PreparedDocument, root: etree._Element) -> bytes:
-    return zip_documents((prepared.xml_name, etree.tostring(root, xml_declaration=True,
-                                                             encoding="UTF-8")))
+    return zip_documents(
+        (prepared.xml_name, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    )
 
 
 async def register(settings: Settings, company: SampleIssuer, ranges=None) -> None:
@@ -117,8 +119,10 @@ async def test_send_bill_sync_accepts_a_valid_invoice(client, issuer, settings):
     signature = verify_xades(response.xml_base64_bytes)
     assert subject_nit(signature.certificate) == "800197268"  # the simulated DIAN's own
     assert application_response.findtext(f".//{{{CAC}}}Response/{{{CBC}}}ResponseCode") == "02"
-    assert application_response.findtext(
-        f".//{{{CAC}}}DocumentReference/{{{CBC}}}UUID") == prepared.unique_code
+    assert (
+        application_response.findtext(f".//{{{CAC}}}DocumentReference/{{{CBC}}}UUID")
+        == prepared.unique_code
+    )
     if settings.xsd_dir:
         assert schema_errors(application_response, settings.xsd_dir) == []
 
@@ -170,7 +174,8 @@ async def test_cufe_with_another_technical_key_is_fad06(simulator_url, settings)
     company = sample_issuer(nit=str(next(_next_nit)))
     portal_ranges = tuple(
         msgspec.structs.replace(r, technical_key="clave-tecnica-del-portal")
-        if r.document_type == "01" else r
+        if r.document_type == "01"
+        else r
         for r in company.ranges.values()
     )
     await register(settings, company, portal_ranges)
@@ -179,7 +184,8 @@ async def test_cufe_with_another_technical_key_is_fad06(simulator_url, settings)
         response = await client.send_bill_sync(prepared.zip_name, prepared.zip)
 
     assert response.error_messages == [
-        "Regla: FAD06, Rechazo: Valor del CUFE no está calculado correctamente."]
+        "Regla: FAD06, Rechazo: Valor del CUFE no está calculado correctamente."
+    ]
 
 
 class WrongTaxInclusive:
@@ -222,42 +228,53 @@ async def test_credit_note_needs_a_known_invoice(client, issuer):
     assert accepted.status_code == "00"
     today = prepared.issued_at.date()
 
-    reference = BillingReference(number=prepared.number, uuid=prepared.unique_code,
-                                 issue_date=today, type_code="01")
+    reference = BillingReference(
+        number=prepared.number, uuid=prepared.unique_code, issue_date=today, type_code="01"
+    )
     note = prepare_sample(issuer, "91", 1, reference=reference)
     response = await client.send_bill_sync(note.zip_name, note.zip)
     assert response.is_valid, response.error_messages
     assert response.status_message == "La Nota Crédito electrónica NC1, ha sido autorizada."
 
-    unknown = BillingReference(number="SETP990009999", uuid="b" * 96, issue_date=today,
-                               type_code="01")
+    unknown = BillingReference(
+        number="SETP990009999", uuid="b" * 96, issue_date=today, type_code="01"
+    )
     orphan = prepare_sample(issuer, "91", 2, reference=unknown)
     rejected = await client.send_bill_sync(orphan.zip_name, orphan.zip)
     assert rejected.error_messages == [
-        "Regla: CBG04a, Rechazo: Documento referenciado no existe en los registros de la DIAN."]
+        "Regla: CBG04a, Rechazo: Documento referenciado no existe en los registros de la DIAN."
+    ]
 
 
 async def test_zip_must_hold_exactly_one_xml(client, issuer):
-    two = zip_documents(("a.xml", invoice(issuer, 990000108).xml),
-                        ("b.xml", invoice(issuer, 990000109).xml))
+    two = zip_documents(
+        ("a.xml", invoice(issuer, 990000108).xml), ("b.xml", invoice(issuer, 990000109).xml)
+    )
     response = await client.send_bill_sync("z.zip", two)
     assert (response.status_code, response.status_description) == (
-        "89", "Se debe enviar solo un fichero XML")
+        "89",
+        "Se debe enviar solo un fichero XML",
+    )
 
     empty = await client.send_bill_sync("z.zip", zip_documents(("leame.txt", b"hola")))
     assert (empty.status_code, empty.status_description) == (
-        "89", "No fue encontrado ningun documento XML valido.")
+        "89",
+        "No fue encontrado ningun documento XML valido.",
+    )
 
 
 async def test_async_batch_and_status_zip(client, issuer):
-    batch = zip_documents(("a.xml", invoice(issuer, 990000110).xml),
-                          ("b.xml", invoice(issuer, 990000111).xml))
+    batch = zip_documents(
+        ("a.xml", invoice(issuer, 990000110).xml), ("b.xml", invoice(issuer, 990000111).xml)
+    )
     upload = await client.send_bill_async("z.zip", batch)
     assert upload.zip_key
 
     statuses = await client.get_status_zip(upload.zip_key)
     assert [(s.status_code, s.xml_file_name) for s in statuses] == [
-        ("00", "a.xml"), ("00", "b.xml")]
+        ("00", "a.xml"),
+        ("00", "b.xml"),
+    ]
     unknown = await client.get_status_zip("00000000-0000-0000-0000-000000000000")
     assert unknown[0].status_code == "66"
 
@@ -275,7 +292,8 @@ async def test_test_set_is_accepted_once_its_documents_are(client, issuer):
     assert len(status) == 1
     assert status[0].status_code == "2"
     assert status[0].status_description == (
-        f"Set de prueba con identificador {test_set} se encuentra Aceptado.")
+        f"Set de prueba con identificador {test_set} se encuentra Aceptado."
+    )
 
 
 async def test_get_numbering_range(client, issuer):
@@ -284,7 +302,11 @@ async def test_get_numbering_range(client, issuer):
     assert ranges.operation_code == "100"
     [only] = ranges.ranges
     assert (only.prefix, only.from_number, only.to_number, only.technical_key) == (
-        "SETP", 990000000, 995000000, issuer.invoices.technical_key)
+        "SETP",
+        990000000,
+        995000000,
+        issuer.invoices.technical_key,
+    )
     assert only.resolution_number == "18760000001"
 
     assert (await client.get_numbering_range(nit, nit, "otro-software")).operation_code == "303"
@@ -303,11 +325,17 @@ async def test_unknown_certificate_gets_a_security_fault(simulator_url, issuer):
 
 async def test_expired_timestamp_gets_a_security_fault(simulator_url, issuer):
     two_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
-    body = build_signed_request("GetStatus", {"trackId": "0" * 96}, to=simulator_url,
-                                identity=issuer.identity, created=two_days_ago)
+    body = build_signed_request(
+        "GetStatus",
+        {"trackId": "0" * 96},
+        to=simulator_url,
+        identity=issuer.identity,
+        created=two_days_ago,
+    )
     async with httpx.AsyncClient() as http:
-        answer = await http.post(simulator_url, content=body,
-                                 headers={"Content-Type": "application/soap+xml"})
+        answer = await http.post(
+            simulator_url, content=body, headers={"Content-Type": "application/soap+xml"}
+        )
     assert answer.status_code == 500
     fault = fault_from(answer.content)
     assert fault is not None and fault.subcode == "a:InvalidSecurity"

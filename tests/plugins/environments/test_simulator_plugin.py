@@ -14,7 +14,8 @@ def test_environment_is_registered_like_a_third_party_plugin():
     assert environment.profile_execution_id == "2"
     assert environment.soap_url is None
     assert environment.qr_url("abc") == (
-        "https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey=abc")
+        "https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey=abc"
+    )
     assert environment.provision is not None
 
 
@@ -37,7 +38,8 @@ async def test_provisioned_tenant_is_served_in_process(tmp_path):
     prepared = prepare_sample(issuer, "01", 990000001)
     async with DianClient(url, issuer.identity, transport=transport) as client:
         answer = await client.send_bill_sync(prepared.zip_name, prepared.zip)
-        ranges = await client.get_numbering_range(issuer.tenant.nit, issuer.tenant.nit,
-                                                   issuer.tenant.software["facturacion"].id)
+        ranges = await client.get_numbering_range(
+            issuer.tenant.nit, issuer.tenant.nit, issuer.tenant.software["facturacion"].id
+        )
     assert answer.status_code == "00", answer.error_messages
     assert [r.prefix for r in ranges.ranges] == ["SETP"]

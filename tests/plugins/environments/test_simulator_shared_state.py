@@ -41,8 +41,10 @@ async def test_two_servers_share_registry_documents_and_duplicates(shared_databa
     await store.dispose()
     first, second = prepare_sample(issuer, "01", 990000001), prepare_sample(issuer, "01", 990000002)
 
-    with running_simulator(settings, SimulatorSettings()) as url_a, \
-            running_simulator(settings, SimulatorSettings()) as url_b:
+    with (
+        running_simulator(settings, SimulatorSettings()) as url_a,
+        running_simulator(settings, SimulatorSettings()) as url_b,
+    ):
         async with DianClient(url_a, issuer.identity) as a, DianClient(url_b, issuer.identity) as b:
             assert (await a.send_bill_sync(first.zip_name, first.zip)).status_code == "00"
             assert (await b.send_bill_sync(first.zip_name, first.zip)).is_duplicate

@@ -1,0 +1,324 @@
+"""APIDIAN's FormRequest rules for the documents Pasarela issues (research Appendix A).
+
+One table per request class: ``InvoiceRequest`` (and its AIU and mandate variants),
+``CreditNoteRequest``, ``DebitNoteRequest`` and ``EqDocRequest``. The rules that depend on
+the company's resolution (``number`` between its ``from``/``to``, ``date`` inside its
+validity, ``ResolutionSetting``) and ``dian_dv`` are checked in ``requests`` once the
+resolution is known. Health, transport (RNDC), ``k_supplement`` and public-service fields
+are not checked (Pasarela does not issue those kinds); they are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Endpoint = Literal[
+    "invoice", "invoice-aiu", "invoice-mandate", "credit-note", "debit-note", "eqdoc"
+]
+
+_EXTRAS = {
+    "establishment_name": "nullable|string",
+    "establishment_address": "nullable|string",
+    "establishment_phone": "nullable|numeric|digits_between:7,10",
+    "establishment_municipality": "nullable|exists:municipalities",
+    "establishment_email": "nullable|string|email",
+    "atacheddocument_name_prefix": "nullable|string",
+    "seze": "nullable|string",
+    "foot_note": "nullable|string",
+    "head_note": "nullable|string",
+    "disable_confirmation_text": "nullable|boolean",
+    "sendmail": "nullable|boolean",
+    "sendmailtome": "nullable|boolean",
+    "send_customer_credentials": "nullable|boolean",
+    "email_cc_list": "nullable|array",
+    "email_cc_list.*.email": "nullable|required_with:email_cc_list|string|email",
+    "time": "nullable|date_format:H:i:s",
+    "notes": "nullable|string",
+}
+
+_CUSTOMER = {
+    "customer": "required|array",
+    "customer.identification_number": "required|alpha_num",
+    "customer.dv": "nullable|numeric|digits:1",
+    "customer.type_document_identification_id": "nullable|exists:type_document_identifications",
+    "customer.type_organization_id": "nullable|exists:type_organizations",
+    "customer.language_id": "nullable|exists:languages",
+    "customer.country_id": "nullable|exists:countries",
+    "customer.municipality_id": "nullable|exists:municipalities",
+    "customer.type_regime_id": "nullable|exists:type_regimes",
+    "customer.tax_id": "nullable|exists:taxes",
+    "customer.type_liability_id": "nullable|exists:type_liabilities",
+    "customer.name": "required|string",
+    "customer.phone": "nullable|max:20",
+    "customer.address": "nullable|string",
+    "customer.email": "nullable|email",
+    "customer.merchant_registration": "nullable|string",
+}
+
+_REFERENCES = {
+    "order_reference": "nullable|array",
+    "order_reference.id_order": "nullable|string",
+    "order_reference.issue_date_order": "nullable|date_format:Y-m-d",
+    "delivery": "nullable|array",
+    "delivery.address": "nullable|required_with:delivery|string",
+    "delivery.actual_delivery_date": "nullable|required_with:delivery|date_format:Y-m-d",
+    "delivery.municipality_id": "nullable|exists:municipalities",
+    "delivery.country_id": "nullable|exists:countries",
+}
+
+_DOCUMENT_ALLOWANCES = {
+    "allowance_charges": "nullable|array",
+    "allowance_charges.*.charge_indicator": "nullable|required_with:allowance_charges|boolean",
+    "allowance_charges.*.discount_id": "nullable|exists:discounts",
+    "allowance_charges.*.type_discount_id": "nullable|exists:type_discounts",
+    "allowance_charges.*.allowance_charge_reason": (
+        "nullable|required_with:allowance_charges|string"
+    ),
+    "allowance_charges.*.amount": "nullable|required_with:allowance_charges|numeric",
+    "allowance_charges.*.base_amount": "nullable|required_with:allowance_charges|numeric",
+}
+
+
+def _taxes(prefix: str) -> dict[str, str]:
+    return {
+        f"{prefix}": "nullable|array",
+        f"{prefix}.*.tax_id": "nullable|required_with:allowance_charges|exists:taxes",
+        f"{prefix}.*.tax_name": f"nullable|required_if:{prefix}.*.tax_id,15|string",
+        f"{prefix}.*.percent": f"nullable|required_unless:{prefix}.*.tax_id,10,2|numeric",
+        f"{prefix}.*.tax_amount": "nullable|numeric",
+        f"{prefix}.*.taxable_amount": "nullable|numeric",
+        f"{prefix}.*.unit_measure_id": (
+            f"nullable|required_if:{prefix}.*.tax_id,10|exists:unit_measures"
+        ),
+        f"{prefix}.*.per_unit_amount": f"nullable|required_if:{prefix}.*.tax_id,10|numeric",
+        f"{prefix}.*.base_unit_measure": f"nullable|required_if:{prefix}.*.tax_id,10|numeric",
+    }
+
+
+def _withholdings() -> dict[str, str]:
+    return {
+        "with_holding_tax_total": "nullable|array",
+        "with_holding_tax_total.*.tax_id": "nullable|exists:taxes|numeric",
+        "with_holding_tax_total.*.percent": "nullable|numeric",
+        "with_holding_tax_total.*.tax_amount": "nullable|numeric",
+        "with_holding_tax_total.*.taxable_amount": "nullable|numeric",
+    }
+
+
+def _prepaid() -> dict[str, str]:
+    return {
+        "prepaid_payment": "nullable|array",
+        "prepaid_payment.idpayment": "nullable|string",
+        "prepaid_payment.prepaid_payment_type_id": "nullable|exists:prepaid_payment_types",
+        "prepaid_payment.paidamount": "nullable|numeric",
+        "prepaid_payment.receiveddate": "nullable|date_format:Y-m-d",
+        "prepaid_payment.paiddate": "nullable|date_format:Y-m-d",
+        "prepaid_payments": "nullable|array",
+        "prepaid_payments.*.idpayment": "nullable|string",
+        "prepaid_payments.*.paidamount": "nullable|numeric",
+        "prepaid_payments.*.receiveddate": "nullable|date_format:Y-m-d",
+        "prepaid_payments.*.paiddate": "nullable|date_format:Y-m-d",
+        "previous_balance": "nullable|numeric",
+    }
+
+
+def payment_rules(prefix: str) -> dict[str, str]:
+    """``payment_form`` as one object (``prefix`` = ``payment_form``) or each array item."""
+    return {
+        f"{prefix}.payment_form_id": "nullable|exists:payment_forms",
+        f"{prefix}.payment_method_id": "nullable|exists:payment_methods",
+        f"{prefix}.payment_due_date": (
+            f"nullable|required_if:{prefix}.payment_form_id,=,2|date_format:Y-m-d"
+        ),
+        f"{prefix}.duration_measure": (
+            f"nullable|required_if:{prefix}.payment_form_id,=,2|numeric|digits_between:1,3"
+        ),
+    }
+
+
+def _totals(name: str) -> dict[str, str]:
+    return {
+        name: "required|array",
+        f"{name}.line_extension_amount": "required|numeric",
+        f"{name}.tax_exclusive_amount": "required|numeric",
+        f"{name}.tax_inclusive_amount": "required|numeric",
+        f"{name}.allowance_total_amount": "nullable|numeric",
+        f"{name}.charge_total_amount": "nullable|numeric",
+        f"{name}.pre_paid_amount": "nullable|required_with:prepaid_payment|numeric",
+        f"{name}.payable_amount": "required|numeric",
+    }
+
+
+def _lines(name: str) -> dict[str, str]:
+    rules = {
+        name: "required|array",
+        f"{name}.*.unit_measure_id": "required|exists:unit_measures",
+        f"{name}.*.invoiced_quantity": "required|numeric",
+        f"{name}.*.line_extension_amount": "required|numeric",
+        f"{name}.*.free_of_charge_indicator": "required|boolean",
+        f"{name}.*.reference_price_id": (
+            f"nullable|required_if:{name}.*.free_of_charge_indicator,true|exists:reference_prices"
+        ),
+        f"{name}.*.allowance_charges": "nullable|array",
+        f"{name}.*.allowance_charges.*.charge_indicator": (
+            f"nullable|required_with:{name}.*.allowance_charges|boolean"
+        ),
+        f"{name}.*.allowance_charges.*.allowance_charge_reason": (
+            f"nullable|required_with:{name}.*.allowance_charges|string"
+        ),
+        f"{name}.*.allowance_charges.*.amount": (
+            f"nullable|required_with:{name}.*.allowance_charges|numeric"
+        ),
+        f"{name}.*.allowance_charges.*.base_amount": (
+            f"nullable|required_if:{name}.*.allowance_charges.*.charge_indicator,false|numeric"
+        ),
+        f"{name}.*.allowance_charges.*.multiplier_factor_numeric": "nullable|numeric",
+        f"{name}.*.description": "required|string",
+        f"{name}.*.notes": "nullable|string",
+        f"{name}.*.code": "required",
+        f"{name}.*.type_item_identification_id": "required|exists:type_item_identifications",
+        f"{name}.*.price_amount": "required|numeric",
+        f"{name}.*.base_quantity": "required|numeric",
+    }
+    rules.update(_taxes(f"{name}.*.tax_totals"))
+    rules[f"{name}.*.tax_totals.*.tax_id"] = (
+        f"nullable|required_with:{name}.*.tax_totals|exists:taxes"
+    )
+    rules[f"{name}.*.tax_totals.*.tax_amount"] = (
+        f"nullable|required_with:{name}.*.tax_totals|numeric"
+    )
+    rules[f"{name}.*.tax_totals.*.taxable_amount"] = (
+        f"nullable|required_with:{name}.*.tax_totals|numeric"
+    )
+    return rules
+
+
+def _common(lines: str, totals: str) -> dict[str, str]:
+    rules: dict[str, str] = {}
+    for part in (
+        _EXTRAS,
+        _CUSTOMER,
+        _REFERENCES,
+        _DOCUMENT_ALLOWANCES,
+        _taxes("tax_totals"),
+        _withholdings(),
+        _prepaid(),
+        _totals(totals),
+        _lines(lines),
+    ):
+        rules.update(part)
+    rules["number"] = "required|integer"
+    rules["date"] = "nullable|date_format:Y-m-d"
+    rules["type_operation_id"] = "nullable|numeric|exists:type_operations"
+    rules["payment_form"] = "nullable|array"
+    return rules
+
+
+def _invoice() -> dict[str, str]:
+    rules = _common("invoice_lines", "legal_monetary_totals")
+    rules["type_document_id"] = "required|in:1|exists:type_documents"
+    rules["resolution_number"] = "nullable"
+    rules["prefix"] = "nullable|string"
+    rules["invoice_lines.*.purchase_order_number"] = "nullable|string|max:50"
+    return rules
+
+
+def _note(lines: str, totals: str, types: str, codes: str, operations: str) -> dict[str, str]:
+    rules = _common(lines, totals)
+    rules.pop(f"{totals}.pre_paid_amount")
+    rules.update(
+        {
+            "is_eqdoc": "nullable|boolean",
+            "type_document_id": f"required|in:{types}|exists:type_documents",
+            "resolution_number": "nullable",
+            "prefix": "nullable|string",
+            "discrepancyresponsecode": f"nullable|integer|between:{codes}",
+            "discrepancyresponsedescription": "nullable|string",
+            "type_operation_id": f"nullable|numeric|in:{operations}",
+            "billing_reference": "nullable|array",
+            "billing_reference.number": "required_with:billing_reference|string",
+            "billing_reference.uuid": "required_with:billing_reference|string|size:96",
+            "billing_reference.issue_date": "required_with:billing_reference|date_format:Y-m-d",
+            "invoice_period": "nullable|array",
+            "invoice_period.start_date": "nullable|required_with:invoice_period|date_format:Y-m-d",
+            "invoice_period.end_date": "nullable|required_with:invoice_period|date_format:Y-m-d",
+        }
+    )
+    return rules
+
+
+def _credit_note() -> dict[str, str]:
+    rules = _note("credit_note_lines", "legal_monetary_totals", "4,26", "1,6", "7,8,12,30,31,32")
+    rules["billing_reference.type_document_id"] = (
+        "required_if:type_document_id,=,26|numeric|in:15,16,17,18,19,20,21,22,23,24"
+    )
+    rules["invoice_period"] = "nullable|required_if:type_operation_id,=,8|array"
+    return rules
+
+
+def _debit_note() -> dict[str, str]:
+    rules = _note("debit_note_lines", "requested_monetary_totals", "5,25", "1,4", "4,5,6,30,31,32")
+    rules["billing_reference.type_document_id"] = (
+        "required_if:type_document_id,=,25|numeric|in:15,16,17,18,19,20,21,22,23,24"
+    )
+    rules["invoice_period"] = "nullable|required_if:type_operation_id,=,5|array"
+    rules["customer.email"] = "required_unless:customer.identification_number,222222222222|email"
+    return rules
+
+
+def _eqdoc() -> dict[str, str]:
+    rules = _common("invoice_lines", "legal_monetary_totals")
+    rules.update(
+        {
+            "type_document_id": "required|in:15|exists:type_documents",
+            "resolution_number": "nullable",
+            "prefix": "nullable|string",
+            "postal_zone_code": "nullable|required_if:type_document_id,=,15|numeric",
+            "software_manufacturer": "required|array",
+            "software_manufacturer.name": "required|string",
+            "software_manufacturer.business_name": "required|string",
+            "software_manufacturer.software_name": "required|string",
+            "buyer_benefits": "nullable|required_if:type_document_id,=,15|array",
+            "buyer_benefits.code": "nullable|required_with:buyer_benefits",
+            "buyer_benefits.name": "nullable|required_with:buyer_benefits|string",
+            "buyer_benefits.points": "nullable|required_with:buyer_benefits",
+            "cash_information": "nullable|required_if:type_document_id,=,15|array",
+            "cash_information.plate_number": "nullable|required_with:cash_information|string",
+            "cash_information.location": "nullable|required_with:cash_information|string",
+            "cash_information.cashier": "nullable|required_with:cash_information|string",
+            "cash_information.cash_type": "nullable|required_with:cash_information|string",
+            "cash_information.sales_code": "nullable|required_with:cash_information|string",
+            "cash_information.subtotal": "nullable|required_with:cash_information|numeric",
+        }
+    )
+    return rules
+
+
+RULES: dict[Endpoint, dict[str, str]] = {
+    "invoice": _invoice(),
+    "invoice-aiu": {**_invoice(), "noteAIU": "required|string"},
+    "invoice-mandate": {
+        **_invoice(),
+        "invoice_lines.*.agentparty": "nullable|numeric|digits_between:1,15",
+        "invoice_lines.*.agentparty_dv": "nullable|numeric|digits:1",
+    },
+    "credit-note": _credit_note(),
+    "debit-note": _debit_note(),
+    "eqdoc": _eqdoc(),
+}
+LINES: dict[Endpoint, str] = {
+    "invoice": "invoice_lines",
+    "invoice-aiu": "invoice_lines",
+    "invoice-mandate": "invoice_lines",
+    "credit-note": "credit_note_lines",
+    "debit-note": "debit_note_lines",
+    "eqdoc": "invoice_lines",
+}
+TOTALS: dict[Endpoint, str] = {
+    "invoice": "legal_monetary_totals",
+    "invoice-aiu": "legal_monetary_totals",
+    "invoice-mandate": "legal_monetary_totals",
+    "credit-note": "legal_monetary_totals",
+    "debit-note": "requested_monetary_totals",
+    "eqdoc": "legal_monetary_totals",
+}

@@ -1,0 +1,265 @@
+"""APIDIAN's document endpoints under ``/api/ubl2.1`` (research §1.2, §4, §5).
+
+``POST /invoice``, ``/invoice-aiu``, ``/invoice-mandate``, ``/credit-note``, ``/debit-note``
+and ``/eqdoc``, each also with ``/{testSetId}``. Without a test-set id the document goes with
+SendBillSync and the answer carries DIAN's verdict; with one it goes with SendTestSetAsync to
+that test set and the answer carries the ZipKey (the verdict: ``status/zip``).
+
+Each handler reads the body (``requests``: APIDIAN's rules and messages), picks the
+company's resolution, maps it (``mapping``), issues it with the client's own number and
+renders APIDIAN's answer (``responses``) from the record, the signed XML and the SOAP
+exchange with DIAN captured while issuing (``ResponseDian``, ``reqfe``, ``rptafe``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cryptography import x509
+from litestar import Controller, Request, Response, post
+from litestar.params import FromPath
+
+from adapters.apidian import mapping, requests
+from adapters.apidian.auth import DIALECT, UBL_PREFIX, Tenant, token_router
+from adapters.apidian.document_rules import Endpoint
+from adapters.apidian.errors import json_response
+from adapters.apidian.paths import apidian_path
+from adapters.apidian.responses import document_answer
+from adapters.apidian.rules import as_bool, as_text
+from core.api import (
+    AttachedDocuments,
+    DianExchange,
+    InjectedAttachments,
+    InjectedDocuments,
+    InvalidRequest,
+    IssueService,
+    NumberingRange,
+    TenantView,
+    ValidationFailed,
+    capture_exchanges,
+    now_bogota,
+    validation_fields,
+)
+
+SEND_OPERATIONS = frozenset({"SendBillSync", "SendTestSetAsync"})
+TestSetId = FromPath[str]
+
+
+class DocumentsController(Controller):
+    path = "/"
+
+    @post("/invoice", summary="Factura electrónica (SendBillSync)")
+    async def invoice(
+        self,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("invoice", None, documents, attachments, tenant, request)
+
+    @post("/invoice/{test_set_id:str}", summary="Factura electrónica (SendTestSetAsync)")
+    async def invoice_test_set(
+        self,
+        test_set_id: TestSetId,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("invoice", test_set_id, documents, attachments, tenant, request)
+
+    @post("/invoice-aiu", summary="Factura AIU (SendBillSync)")
+    async def invoice_aiu(
+        self,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("invoice-aiu", None, documents, attachments, tenant, request)
+
+    @post("/invoice-aiu/{test_set_id:str}", summary="Factura AIU (SendTestSetAsync)")
+    async def invoice_aiu_test_set(
+        self,
+        test_set_id: TestSetId,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("invoice-aiu", test_set_id, documents, attachments, tenant, request)
+
+    @post("/invoice-mandate", summary="Factura de mandato (SendBillSync)")
+    async def invoice_mandate(
+        self,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("invoice-mandate", None, documents, attachments, tenant, request)
+
+    @post("/invoice-mandate/{test_set_id:str}", summary="Factura de mandato (SendTestSetAsync)")
+    async def invoice_mandate_test_set(
+        self,
+        test_set_id: TestSetId,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("invoice-mandate", test_set_id, documents, attachments, tenant, request)
+
+    @post("/credit-note", summary="Nota crédito (4) o nota de ajuste crédito (26) (SendBillSync)")
+    async def credit_note(
+        self,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("credit-note", None, documents, attachments, tenant, request)
+
+    @post(
+        "/credit-note/{test_set_id:str}",
+        summary="Nota crédito (4) o nota de ajuste crédito (26) (SendTestSetAsync)",
+    )
+    async def credit_note_test_set(
+        self,
+        test_set_id: TestSetId,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("credit-note", test_set_id, documents, attachments, tenant, request)
+
+    @post("/debit-note", summary="Nota débito (5) o nota de ajuste débito (25) (SendBillSync)")
+    async def debit_note(
+        self,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("debit-note", None, documents, attachments, tenant, request)
+
+    @post(
+        "/debit-note/{test_set_id:str}",
+        summary="Nota débito (5) o nota de ajuste débito (25) (SendTestSetAsync)",
+    )
+    async def debit_note_test_set(
+        self,
+        test_set_id: TestSetId,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("debit-note", test_set_id, documents, attachments, tenant, request)
+
+    @post("/eqdoc", summary="Documento equivalente POS (15) (SendBillSync)")
+    async def eqdoc(
+        self,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("eqdoc", None, documents, attachments, tenant, request)
+
+    @post("/eqdoc/{test_set_id:str}", summary="Documento equivalente POS (15) (SendTestSetAsync)")
+    async def eqdoc_test_set(
+        self,
+        test_set_id: TestSetId,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        return await issue("eqdoc", test_set_id, documents, attachments, tenant, request)
+
+
+async def issue(
+    endpoint: Endpoint,
+    test_set_id: str | None,
+    documents: IssueService,
+    attachments: AttachedDocuments,
+    tenant: TenantView,
+    request: Request[Any, Any, Any],
+) -> Response[bytes]:
+    """Read, number, issue and answer one document (see the module docstring)."""
+    body = requests.read(await request.body(), endpoint)
+    kind = requests.dian_type(body) or ""
+    numbering = requests.choose_range(body, await _ranges(documents, tenant, kind))
+    errors = requests.check_resolution(body, numbering)
+    if errors:
+        raise InvalidRequest(errors)
+    assert numbering is not None
+    now = now_bogota()
+    document = mapping.to_document(body, endpoint, tenant, numbering, now)
+    sendmail = as_bool(body.get("sendmail"))
+    try:
+        with capture_exchanges() as exchanges:
+            record = await documents.issue(
+                tenant,
+                document,
+                dialect=DIALECT,
+                request_payload=await request.body(),
+                dialect_data=_kept(body),
+                deliver_email=sendmail,
+                test_set_id=test_set_id,
+            )
+    except ValidationFailed as failed:
+        raise InvalidRequest(validation_fields(failed.problems, apidian_path(endpoint))) from None
+    attached = await attachments.for_issued(record)
+    signed = None
+    if record.unique_code:
+        try:
+            signed = await documents.signed_xml(tenant.id, record.uuid)
+        except Exception:  # failed before it was signed: the answer says so
+            signed = None
+    environment = documents.registry.environments.get(record.environment)
+    answer = document_answer(
+        record,
+        exchange=_send_exchange(exchanges),
+        signed=signed,
+        attached=attached,
+        qr=environment.qr_url(record.unique_code) if record.unique_code else "",
+        certificate_days_left=await certificate_days_left(documents, tenant),
+        resolution_days_left=(numbering.valid_to - now.date()).days,
+        sendmail=sendmail is True,
+        attached_prefix=as_text(body.get("atacheddocument_name_prefix")) or "",
+        test_set=test_set_id is not None,
+    )
+    return json_response(answer)
+
+
+def _kept(body: dict[str, Any]) -> dict[str, Any]:
+    """What APIDIAN shows on the PDF and mail but not in the XML, kept with the document."""
+    keys = ("head_note", "foot_note", "seze", "sendmailtome", "atacheddocument_name_prefix")
+    return {key: body[key] for key in keys if body.get(key) is not None}
+
+
+def _send_exchange(exchanges: list[DianExchange]) -> DianExchange | None:
+    sends = [e for e in exchanges if e.operation in SEND_OPERATIONS]
+    return sends[-1] if sends else None
+
+
+async def _ranges(documents: IssueService, tenant: TenantView, kind: str) -> list[NumberingRange]:
+    records = await documents.ranges.list_ranges(tenant.id, tenant.environment)
+    return [r.range for r in records if r.range.document_type == kind]
+
+
+async def certificate_days_left(documents: IssueService, tenant: TenantView) -> int | None:
+    """Days until the tenant's certificate expires (APIDIAN's ``certificate_days_left``)."""
+    der = await documents.certificate_store.certificate_der(tenant.id)
+    if not der:
+        return None
+    expires = x509.load_der_x509_certificate(der).not_valid_after_utc
+    return (expires - dt.datetime.now(dt.UTC)).days
+
+
+ROUTE_HANDLERS = [token_router(UBL_PREFIX, [DocumentsController])]

@@ -1,0 +1,169 @@
+"""APIDIAN's answers to document requests, quirks included (research §4.1–§4.3).
+
+- ``POST /invoice`` (sync): ``success`` first, then the message, the e-mail flags (booleans,
+  ``send_email_date_time`` too), file names, ``cufe``, ``QRStr``, days left, ``ResponseDian``,
+  ``whatsapp_response`` and the base64 files. ``success: true`` means DIAN answered, whatever
+  it said: a rejection is ``IsValid: "false"`` inside ``ResponseDian``.
+- Notes and equivalent documents (sync): no ``success`` key; the code is ``cude`` for notes
+  and ``cufe`` for the POS document, which also carries ``resolution_days_left``.
+- With a test-set id: no ``success``, the message names the document type, ``ResponseDian``
+  holds the ``ZipKey``, and ``urlinvoiceattached`` is the placeholder ``Attachment-…xml``.
+- When DIAN did not answer: the same shape with ``success: false`` and APIDIAN's message.
+
+File names: ``<PREFIX>S-<number>.xml|pdf`` for the signed XML and the PDF (``FES-``,
+``NCS-``, ``NDS-``, ``POSS-``, ``NCQS-``, ``NDQS-``), the unsigned XML under ``<PREFIX>-``,
+the AttachedDocument under its DIAN name (``ad….xml``) behind ``atacheddocument_name_prefix``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+from lxml import etree
+
+from adapters.apidian import catalogs
+from adapters.apidian.response_dian import soap_to_json
+from core.api import DianExchange, DocumentRecord, DocumentStatus, parse_xml
+
+# DIAN type code -> APIDIAN's file prefix (the signed variant adds "S")
+FILE_PREFIXES = {"01": "FE", "91": "NC", "92": "ND", "20": "POS", "94": "NCQ", "93": "NDQ"}
+# DIAN type code -> APIDIAN type_documents id
+APIDIAN_TYPE_IDS = {"01": 1, "91": 4, "92": 5, "20": 15, "94": 26, "93": 25}
+CUDE_KINDS = frozenset({"91", "92", "94", "93"})
+DIAN_DOWN = "El servicio DIAN no se encuentra disponible en el momento, reintente mas tarde..."
+SIGNATURE_NS = "http://www.w3.org/2000/09/xmldsig#"
+
+
+def b64(data: bytes | None) -> str:
+    return base64.b64encode(data).decode("ascii") if data else ""
+
+
+def signed_name(record: DocumentRecord, extension: str) -> str:
+    return f"{FILE_PREFIXES.get(record.type_code, 'FE')}S-{record.full_number}.{extension}"
+
+
+def unsigned_name(record: DocumentRecord) -> str:
+    return f"{FILE_PREFIXES.get(record.type_code, 'FE')}-{record.full_number}.xml"
+
+
+def unsigned_xml(signed: bytes | None) -> bytes:
+    """The document as it was before signing: the signed XML without its ``ds:Signature``."""
+    if not signed:
+        return b""
+    root = parse_xml(signed)
+    for signature in root.iter(f"{{{SIGNATURE_NS}}}Signature"):
+        parent = signature.getparent()
+        if parent is not None:
+            parent.remove(signature)
+            break
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=False)
+
+
+def sent_zip(exchange: DianExchange | None) -> bytes | None:
+    """The ZIP the SOAP request carried (``contentFile``, base64)."""
+    if exchange is None or not exchange.request:
+        return None
+    for element in parse_xml(exchange.request).iter():
+        if isinstance(element.tag, str) and element.tag.endswith("contentFile"):
+            return base64.b64decode(element.text or "")
+    return None
+
+
+def response_dian(exchange: DianExchange | None) -> Any:
+    if exchange is None or not exchange.response:
+        return None
+    return soap_to_json(exchange.response)
+
+
+def days_until(moment: dt.date | dt.datetime | None, today: dt.date) -> int | None:
+    if moment is None:
+        return None
+    day = moment.date() if isinstance(moment, dt.datetime) else moment
+    return (day - today).days
+
+
+def document_answer(
+    record: DocumentRecord,
+    *,
+    exchange: DianExchange | None,
+    signed: bytes | None,
+    attached: tuple[str, bytes] | None,
+    qr: str,
+    certificate_days_left: int | None,
+    resolution_days_left: int | None,
+    sendmail: bool,
+    attached_prefix: str,
+    test_set: bool,
+) -> dict[str, Any]:
+    """The body of a document endpoint (see the module docstring)."""
+    kind = record.type_code
+    accepted = record.status == DocumentStatus.ACCEPTED
+    answered = exchange is not None and bool(exchange.response)
+    code_key = "cude" if kind in CUDE_KINDS else "cufe"
+    files = {
+        "invoicexml": b64(signed),
+        "zipinvoicexml": b64(sent_zip(exchange)),
+        "unsignedinvoicexml": b64(unsigned_xml(signed)),
+        "reqfe": b64(exchange.request if exchange else None),
+        "rptafe": b64(exchange.response if exchange else None),
+    }
+    urls = {
+        "urlinvoicexml": signed_name(record, "xml"),
+        "urlinvoicepdf": signed_name(record, "pdf"),
+        "urlinvoiceattached": f"{attached_prefix}{attached[0] if attached else '.xml'}",
+    }
+    codes: dict[str, Any] = {
+        code_key: record.unique_code,
+        "QRStr": qr,
+        "certificate_days_left": certificate_days_left,
+    }
+    if kind in ("01", "20"):
+        codes["resolution_days_left"] = resolution_days_left
+    mailed = accepted and sendmail
+    if test_set:
+        urls["urlinvoiceattached"] = f"Attachment-{record.full_number}.xml"
+        type_row = catalogs.row("type_documents", APIDIAN_TYPE_IDS.get(kind, 1))
+        name = type_row.name if type_row else "Documento"
+        return {
+            "message": f"{name} #{record.full_number} generada con éxito",
+            "ResponseDian": response_dian(exchange),
+            **files,
+            **urls,
+            **codes,
+        }
+    message = f"AttachedDocument #{record.full_number} generada con éxito"
+    if not answered:
+        message = DIAN_DOWN
+    elif record.status == DocumentStatus.FAILED:
+        message = f"Problema con el documento : AttachedDocument #{record.full_number}"
+    if kind == "01":
+        return {
+            "success": answered and record.status != DocumentStatus.FAILED,
+            "message": message,
+            "send_email_success": mailed,
+            "send_email_date_time": mailed,
+            **urls,
+            **codes,
+            "ResponseDian": response_dian(exchange),
+            "whatsapp_response": None,
+            **files,
+            "attacheddocument": b64(attached[1] if attached else None),
+        }
+    body: dict[str, Any] = {}
+    if not answered:
+        body["success"] = False
+    body.update(
+        {
+            "message": message,
+            "send_email_success": mailed,
+            "send_email_date_time": mailed,
+            "ResponseDian": response_dian(exchange),
+            **files,
+            "attacheddocument": b64(attached[1] if attached else None),
+            **urls,
+            **codes,
+        }
+    )
+    return body
