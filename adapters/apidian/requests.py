@@ -98,18 +98,16 @@ def choose_range(
 ) -> NumberingRange | None:
     """APIDIAN's resolution lookup over the company's ranges of the document's type."""
     found = list(candidates)
+    # the prefix first: it is what the document's number is written with
+    prefix = as_text(body.get("prefix"))
+    if prefix:
+        found = [r for r in found if r.prefix == prefix] or found
     resolution = as_text(body.get("resolution_number"))
     if len(found) > 1 and resolution:
-        narrowed = [r for r in found if r.resolution_number == resolution]
-        found = narrowed or found
-    prefix = as_text(body.get("prefix"))
-    if len(found) > 1 and prefix:
-        narrowed = [r for r in found if r.prefix == prefix]
-        found = narrowed or found
+        found = [r for r in found if r.resolution_number == resolution] or found
     number = as_int(body.get("number"))
     if len(found) > 1 and number is not None:
-        narrowed = [r for r in found if r.from_number <= number <= r.to_number]
-        found = narrowed or found
+        found = [r for r in found if r.from_number <= number <= r.to_number] or found
     return found[0] if found else None
 
 

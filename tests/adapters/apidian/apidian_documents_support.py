@@ -16,11 +16,13 @@ from typing import Any
 
 import pytest
 
-from core.api import now_bogota
+from core.api import now_bogota, parse_xml
 from core.context import AppContext
 from core.demo import DemoSetup, add_demo_range
 from core.model import Address, Party
 from core.signing.testcerts import generate_test_pkcs12
+from core.testing import dian_xsd_dir
+from core.ubl.schemas import schema_errors
 from core.validation.nit import check_digit
 
 SAMPLES = json.loads((Path(__file__).parent / "samples.json").read_text("utf-8"))
@@ -87,3 +89,10 @@ async def other_company(ctx: AppContext) -> str:
 def apidian_token(demo_tenant: DemoSetup) -> str:
     """The demo company's APIDIAN token (``serve --demo`` issues one per dialect)."""
     return demo_tenant.credentials["apidian"].token
+
+
+def assert_valid_xml(xml: bytes) -> None:
+    """The XML against DIAN's XSD, when ``PASARELA_XSD_DIR`` names them (CI sets it)."""
+    xsd_dir = dian_xsd_dir()
+    if xsd_dir is not None:
+        assert schema_errors(parse_xml(xml), xsd_dir) == []
