@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from adapters.apidian import configuration, documents, queries
+from adapters.apidian import configuration, document_api, queries
 from adapters.apidian.auth import API_PREFIX, DIALECT
 from adapters.apidian.errors import SHAPE
 from core.api import Dialect, hookimpl
@@ -17,7 +17,7 @@ from core.api import Dialect, hookimpl
 ROUTE_HANDLERS: list[Any] = [
     *configuration.ROUTE_HANDLERS,
     *queries.ROUTE_HANDLERS,
-    *documents.ROUTE_HANDLERS,
+    *document_api.ROUTE_HANDLERS,
 ]
 
 

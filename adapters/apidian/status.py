@@ -1,0 +1,159 @@
+"""APIDIAN's status routes (research §4.4): ``POST /status/zip/{trackId}``,
+``/status/document/{trackId}`` and ``/xml/document/{trackId}``.
+
+Each one asks DIAN (GetStatusZip with a ZipKey, GetStatus with a CUFE/CUDE,
+GetXmlByDocumentKey) with the company's certificate on its environment, and answers with
+DIAN's SOAP answer converted as APIDIAN does (``ResponseDian``) and the exchange in base64
+(``reqzip``/``rptazip``). When the track id is one of the company's pending documents, its
+verdict is recorded too (a test-set document becomes accepted or rejected here, as in
+APIDIAN), and an accepted document's AttachedDocument comes in ``attacheddocument``.
+``GuardarEn`` (a server path chosen by the client) is accepted and ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from litestar import Controller, Request, Response, post
+from litestar.params import FromPath
+
+from adapters.apidian.auth import UBL_PREFIX, Tenant, token_router
+from adapters.apidian.documents import certificate_days_left
+from adapters.apidian.errors import json_response
+from adapters.apidian.requests import decode
+from adapters.apidian.response_dian import soap_to_json
+from adapters.apidian.responses import DIAN_DOWN, b64
+from adapters.apidian.rules import Errors, validate
+from core.api import (
+    AttachedDocuments,
+    DianUnavailable,
+    DocumentStatus,
+    InjectedAttachments,
+    InjectedDocuments,
+    InvalidRequest,
+    IssueService,
+    TenantView,
+    ask_dian,
+)
+
+TrackId = FromPath[str]
+CONSULTED = "Consulta generada con éxito"
+ONLY_ONE = "Debe especificar un solo documento a validar NOMINA o DOCUMENTO EQUIVALENTE, no ambos."
+STATUS_RULES = {
+    "is_payroll": "nullable|boolean",
+    "is_eqdoc": "nullable|boolean",
+    "atacheddocument_name_prefix": "nullable|string",
+    "sendmail": "nullable|boolean",
+    "sendmailtome": "nullable|boolean",
+    "email_cc_list": "nullable|array",
+    "email_cc_list.*.email": "nullable|required_with:email_cc_list|string|email",
+}
+
+
+class StatusController(Controller):
+    path = "/"
+
+    @post(["/status/zip/{track_id:str}", "/status/zip/{track_id:str}/{saved_in:str}"])
+    async def status_zip(
+        self,
+        track_id: TrackId,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        """GetStatusZip of a test-set upload."""
+        await _flags(request)
+        return await _query(documents, attachments, tenant, "GetStatusZip", track_id)
+
+    @post(["/status/document/{track_id:str}", "/status/document/{track_id:str}/{saved_in:str}"])
+    async def status_document(
+        self,
+        track_id: TrackId,
+        documents: InjectedDocuments,
+        attachments: InjectedAttachments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        """GetStatus of a document by CUFE/CUDE."""
+        await _flags(request)
+        return await _query(documents, attachments, tenant, "GetStatus", track_id)
+
+    @post(["/xml/document/{track_id:str}", "/xml/document/{track_id:str}/{saved_in:str}"])
+    async def xml_document(
+        self,
+        track_id: TrackId,
+        documents: InjectedDocuments,
+        tenant: Tenant,
+        request: Request[Any, Any, Any],
+    ) -> Response[bytes]:
+        """GetXmlByDocumentKey: the document DIAN holds for a CUFE/CUDE."""
+        await _flags(request)
+        try:
+            exchange = await ask_dian(
+                documents, tenant.id, tenant.environment, "GetXmlByDocumentKey", track_id
+            )
+        except DianUnavailable:
+            return json_response({"success": False, "message": DIAN_DOWN})
+        return json_response(
+            {
+                "message": CONSULTED,
+                "ResponseDian": soap_to_json(exchange.response),
+                "reqxml": b64(exchange.request),
+                "rptaxml": b64(exchange.response),
+            }
+        )
+
+
+async def _flags(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The body's flags (``StatusRequest``), checked as APIDIAN checks them."""
+    raw = await request.body()
+    body = decode(raw) if raw.strip() else {}
+    errors: Errors = {}
+    validate(body, STATUS_RULES, errors)
+    if errors:
+        raise InvalidRequest(errors)
+    if body.get("is_payroll") is True and body.get("is_eqdoc") is True:
+        raise InvalidRequest({"is_eqdoc": [ONLY_ONE]})
+    return body
+
+
+async def _query(
+    documents: IssueService,
+    attachments: AttachedDocuments,
+    tenant: TenantView,
+    operation: Literal["GetStatus", "GetStatusZip"],
+    track_id: str,
+) -> Response[bytes]:
+    try:
+        exchange = await ask_dian(documents, tenant.id, tenant.environment, operation, track_id)
+    except DianUnavailable:
+        return json_response({"success": False, "message": DIAN_DOWN})
+    repository = documents.documents
+    if operation == "GetStatusZip":
+        stored = await repository.find_by_zip_key(tenant.id, track_id)
+    else:
+        stored = await repository.find_by_unique_code(tenant.id, track_id)
+    attached = b""
+    code = ""
+    if stored is not None:
+        record = stored.record()
+        if record.status == DocumentStatus.PENDING:
+            record, _ = await documents.refresh(tenant.id, stored.uuid)
+        code = record.unique_code
+        found = await attachments.for_issued(record)
+        attached = found[1] if found else b""
+    body: dict[str, Any] = {
+        "message": CONSULTED,
+        "ResponseDian": soap_to_json(exchange.response),
+        "reqzip": b64(exchange.request),
+        "rptazip": b64(exchange.response),
+        "attacheddocument": b64(attached),
+    }
+    if operation == "GetStatus":
+        body["cufecude"] = code or track_id
+    body["certificate_days_left"] = await certificate_days_left(documents, tenant)
+    return json_response(body)
+
+
+ROUTE_HANDLERS = [token_router(UBL_PREFIX, [StatusController])]
