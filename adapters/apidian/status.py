@@ -32,6 +32,7 @@ from core.api import (
     InjectedDocuments,
     InvalidRequest,
     IssueService,
+    RepresentationUnavailable,
     TenantView,
     ask_dian,
 )
@@ -141,7 +142,10 @@ async def _query(
         if record.status == DocumentStatus.PENDING:
             record, _ = await documents.refresh(tenant.id, stored.uuid)
         code = record.unique_code
-        found = await attachments.for_issued(record)
+        try:
+            found = await attachments.for_issued(record)
+        except RepresentationUnavailable:  # accepted without DIAN's ApplicationResponse
+            found = None
         attached = found[1] if found else b""
     body: dict[str, Any] = {
         "message": CONSULTED,
