@@ -174,20 +174,27 @@ async def _attached_by_name(
     name: str,
     number: str,
 ) -> bytes | None:
-    """``ad{NIT}000{yy}{number}.xml``: the document of that number whose container it is."""
+    """``ad{NIT}000{yy}{consecutive}.xml``: the consecutive is the number's last 8 digits
+    (or the whole number), so the candidates are the numbers of the company's ranges that end
+    with it; the one whose container has this name is it."""
+    tail, width = int(number), 10 ** len(number)
     records = await documents.ranges.list_ranges(tenant.id, tenant.environment, retired=True)
-    for prefix in sorted({r.range.prefix for r in records}):
-        stored = await documents.documents.find_by_number(
-            tenant.id, tenant.environment, prefix, int(number)
-        )
-        if stored is None:
-            continue
-        try:
-            found_name, xml = await attachments.attached_document(tenant.id, stored.uuid)
-        except (NotFound, RepresentationUnavailable):
-            continue
-        if found_name == f"{name}.xml":
-            return xml
+    for found in (r.range for r in records):
+        base = found.from_number - found.from_number % width
+        for candidate in (base + tail, base + width + tail):
+            if not found.from_number <= candidate <= found.to_number:
+                continue
+            stored = await documents.documents.find_by_number(
+                tenant.id, tenant.environment, found.prefix, candidate
+            )
+            if stored is None:
+                continue
+            try:
+                found_name, xml = await attachments.attached_document(tenant.id, stored.uuid)
+            except (NotFound, RepresentationUnavailable):
+                continue
+            if found_name == f"{name}.xml":
+                return xml
     return None
 
 
