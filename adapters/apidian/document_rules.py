@@ -194,7 +194,15 @@ def _lines(name: str) -> dict[str, str]:
 
 
 def _common(lines: str, totals: str) -> dict[str, str]:
-    rules: dict[str, str] = {}
+    # the header first, as in APIDIAN's FormRequests: errors come back in rule order
+    rules: dict[str, str] = {
+        "type_document_id": "required|exists:type_documents",
+        "resolution_number": "nullable",
+        "prefix": "nullable|string",
+        "number": "required|integer",
+        "date": "nullable|date_format:Y-m-d",
+        "time": "nullable|date_format:H:i:s",
+    }
     for part in (
         _EXTRAS,
         _CUSTOMER,
@@ -207,8 +215,6 @@ def _common(lines: str, totals: str) -> dict[str, str]:
         _lines(lines),
     ):
         rules.update(part)
-    rules["number"] = "required|integer"
-    rules["date"] = "nullable|date_format:Y-m-d"
     rules["type_operation_id"] = "nullable|numeric|exists:type_operations"
     rules["payment_form"] = "nullable|array"
     return rules
