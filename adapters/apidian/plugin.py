@@ -11,6 +11,7 @@ from typing import Any
 
 from adapters.apidian import configuration, document_api, queries
 from adapters.apidian.auth import API_PREFIX, DIALECT
+from adapters.apidian.bench import BENCH
 from adapters.apidian.errors import SHAPE
 from core.api import Dialect, hookimpl
 
@@ -38,5 +39,6 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             credentials_for_demo=credentials_for_demo,
             version="ubl2.1",
             token_scheme="opaco",
+            bench=BENCH,
         )
     )
