@@ -238,8 +238,8 @@ async def issue(
 
 
 def _kept(body: dict[str, Any]) -> dict[str, Any]:
-    """What APIDIAN shows on the PDF and mail but not in the XML, kept with the document."""
-    keys = ("head_note", "foot_note", "seze", "sendmailtome", "atacheddocument_name_prefix")
+    """Fields APIDIAN uses outside the XML and the PDF texts, kept with the document."""
+    keys = ("seze", "sendmailtome", "atacheddocument_name_prefix", "establishment_name")
     return {key: body[key] for key in keys if body.get(key) is not None}
 
 

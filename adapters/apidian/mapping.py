@@ -120,6 +120,8 @@ def to_document(
         notes=_notes(body),
         point_of_sale=_point_of_sale(body) if kind == "20" else None,
         declared_totals=_declared(body.get(TOTALS[endpoint]) or {}),
+        header_note=as_text(body.get("head_note")),
+        footer_note=as_text(body.get("foot_note")),
     )
     return _with_rounding(document)
 

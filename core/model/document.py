@@ -232,6 +232,10 @@ class Document(Base, kw_only=True):
     point_of_sale: PointOfSale | None = None
     declared_totals: DeclaredTotals | None = None
     payable_rounding: Decimal = Decimal("0")  # PayableRoundingAmount (may be negative)
+    # free texts printed on the graphic representation only (never in the XML): above the
+    # document's blocks and after its observations
+    header_note: str | None = None
+    footer_note: str | None = None
 
     @property
     def full_number(self) -> str | None:

@@ -203,6 +203,9 @@ def draw(rep: Representation) -> bytes:
 
 
 def _first_page_blocks(sheet: Sheet, rep: Representation) -> None:
+    if rep.document.header_note:
+        sheet.text_line(rep.document.header_note)
+        sheet.ln(1)
     sheet.text_line(rep.counterparty_title, size=8, style="B")
     for line in content.party_lines(rep.counterparty):
         sheet.text_line(line)
@@ -294,6 +297,8 @@ def _closing(sheet: Sheet, rep: Representation) -> None:
     sheet.text_line(content.in_words(rep), size=7.5, style="B")
     if rep.document.notes:
         sheet.text_line("Observaciones: " + " ".join(rep.document.notes))
+    if rep.document.footer_note:
+        sheet.text_line(rep.document.footer_note)
     sheet.ln(2)
     qr_top = sheet.get_y()
     _qr(sheet, rep.qr(), MARGIN, qr_top)

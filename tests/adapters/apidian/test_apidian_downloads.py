@@ -4,9 +4,11 @@ to the company that issued them, refused to any other company's token."""
 from __future__ import annotations
 
 import base64
+import io
 
 import httpx
 from apidian_documents_support import OTHER_NIT, apidian_token, bearer, other_company, sample
+from pypdf import PdfReader
 
 from core.api import parse_xml
 from core.context import AppContext
@@ -68,3 +70,26 @@ async def test_files_of_an_invoice_for_its_company_only(
     )
     assert anonymous.status_code == 401
     assert anonymous.json() == {"message": "Unauthenticated."}
+
+
+async def test_head_and_foot_notes_are_printed_on_the_pdf_only(
+    client: httpx.AsyncClient, demo_tenant: DemoSetup, apidian_token: str
+) -> None:
+    body = sample(
+        "invoice",
+        number=990000302,
+        sendmail=False,
+        head_note="TEXTO LIBRE DEL ENCABEZADO",
+        foot_note="TEXTO LIBRE DEL PIE DE PAGINA",
+    )
+    issued = await client.post("/api/ubl2.1/invoice", json=body, headers=bearer(apidian_token))
+    answer = issued.json()
+    pdf = await client.get(
+        f"/api/invoice/{demo_tenant.tenant.nit}/{answer['urlinvoicepdf']}",
+        headers=bearer(apidian_token),
+    )
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "TEXTO LIBRE DEL ENCABEZADO" in text
+    assert "TEXTO LIBRE DEL PIE DE PAGINA" in text
+    xml = base64.b64decode(answer["invoicexml"])
+    assert b"TEXTO LIBRE" not in xml
