@@ -25,7 +25,7 @@ from lxml import etree
 
 from adapters.apidian import catalogs
 from adapters.apidian.response_dian import soap_to_json
-from core.api import DianExchange, DocumentRecord, DocumentStatus, parse_xml
+from core.api import DianExchange, DocumentRecord, DocumentStatus, UnsafeXml, parse_xml
 
 # DIAN type code -> APIDIAN's file prefix (the signed variant adds "S")
 FILE_PREFIXES = {"01": "FE", "91": "NC", "92": "ND", "20": "POS", "94": "NCQ", "93": "NDQ"}
@@ -72,9 +72,15 @@ def sent_zip(exchange: DianExchange | None) -> bytes | None:
 
 
 def response_dian(exchange: DianExchange | None) -> Any:
+    """DIAN's SOAP answer (a Fault included) as JSON; ``None`` when no SOAP came back (a
+    timeout, an HTML error page)."""
     if exchange is None or not exchange.response:
         return None
-    return soap_to_json(exchange.response)
+    try:
+        converted = soap_to_json(exchange.response)
+    except (UnsafeXml, ValueError):
+        return None
+    return converted if "Envelope" in converted else None
 
 
 def days_until(moment: dt.date | dt.datetime | None, today: dt.date) -> int | None:
@@ -100,7 +106,8 @@ def document_answer(
     """The body of a document endpoint (see the module docstring)."""
     kind = record.type_code
     accepted = record.status == DocumentStatus.ACCEPTED
-    answered = exchange is not None and bool(exchange.response)
+    dian = response_dian(exchange)
+    answered = dian is not None
     code_key = "cude" if kind in CUDE_KINDS else "cufe"
     files = {
         "invoicexml": b64(signed),
@@ -128,7 +135,7 @@ def document_answer(
         name = type_row.name if type_row else "Documento"
         return {
             "message": f"{name} #{record.full_number} generada con éxito",
-            "ResponseDian": response_dian(exchange),
+            "ResponseDian": dian,
             **files,
             **urls,
             **codes,
@@ -146,7 +153,7 @@ def document_answer(
             "send_email_date_time": mailed,
             **urls,
             **codes,
-            "ResponseDian": response_dian(exchange),
+            "ResponseDian": dian,
             "whatsapp_response": None,
             **files,
             "attacheddocument": b64(attached[1] if attached else None),
@@ -159,7 +166,7 @@ def document_answer(
             "message": message,
             "send_email_success": mailed,
             "send_email_date_time": mailed,
-            "ResponseDian": response_dian(exchange),
+            "ResponseDian": dian,
             **files,
             "attacheddocument": b64(attached[1] if attached else None),
             **urls,

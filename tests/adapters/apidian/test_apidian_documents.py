@@ -150,3 +150,29 @@ async def _portal_without(ctx: AppContext, demo: DemoSetup, range_id: int) -> No
             range_channels={k.range_type: k.software_channel for k in ctx.registry.document_types},
         ),
     )
+
+
+async def test_aiu_and_mandate_invoices_take_their_operation_types(
+    client: httpx.AsyncClient, apidian_token: str
+) -> None:
+    missing = await client.post(
+        "/api/ubl2.1/invoice-aiu",
+        json=sample("invoice", number=990000501),
+        headers=bearer(apidian_token),
+    )
+    assert missing.status_code == 422
+    assert missing.json()["errors"] == {"noteAIU": ["El campo noteAIU es obligatorio."]}
+    for route, number, operation in (
+        ("invoice-aiu", 990000502, "09"),
+        ("invoice-mandate", 990000503, "11"),
+    ):
+        body = sample("invoice", number=number, sendmail=False)
+        body["noteAIU"] = "Administración 10 %, imprevistos 5 %, utilidad 5 %"
+        response = await client.post(
+            f"/api/ubl2.1/{route}", json=body, headers=bearer(apidian_token)
+        )
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert result(answer)["IsValid"] == "true", result(answer)
+        root = parse_xml(base64.b64decode(answer["invoicexml"]))
+        assert root.findtext("{*}CustomizationID") == operation
