@@ -57,6 +57,7 @@ from core.dialects.fields import (
     parse_bounded_int,
     parse_iso_date,
 )
+from core.dian_queries import NumberingRangesAnswer, numbering_ranges
 from core.errors import (
     AuthenticationFailed,
     BodyTooLarge,
@@ -64,6 +65,7 @@ from core.errors import (
     ConfigurationError,
     DianUnavailable,
     DuplicateDocument,
+    InvalidLogo,
     InvalidRequest,
     NoNumberingRange,
     NotFound,
@@ -257,4 +259,7 @@ __all__ = [
     "run_with_context",
     "to_bogota",
     "validation_fields",
+    "NumberingRangesAnswer",
+    "numbering_ranges",
+    "InvalidLogo",
 ]

@@ -532,6 +532,14 @@ class IssueService:
             return stored.record(), response
         return await self._record_answer(stored, response), response
 
+    async def dian_client(self, tenant_id: int, environment_id: str) -> DianClient:
+        """The tenant's DIAN client in an environment, for queries that issue nothing."""
+        return (await self._client(environment_id, tenant_id))[0]
+
+    async def forget_identity(self, tenant_id: int) -> None:
+        """Drop the cached signing identity: the tenant's certificate was replaced."""
+        self._identities.pop(tenant_id, None)
+
     # ---------------------------------------------------------------- plumbing
 
     async def _identity(self, tenant_id: int) -> SigningIdentity:
