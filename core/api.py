@@ -59,6 +59,7 @@ from core.dialects.fields import (
 )
 from core.dian.exchanges import DianExchange, capture_exchanges
 from core.dian.queries import ask_dian
+from core.dian_queries import NumberingRangesAnswer, numbering_ranges
 from core.errors import (
     AuthenticationFailed,
     BodyTooLarge,
@@ -66,6 +67,7 @@ from core.errors import (
     ConfigurationError,
     DianUnavailable,
     DuplicateDocument,
+    InvalidLogo,
     InvalidRequest,
     NoNumberingRange,
     NotFound,
@@ -263,4 +265,7 @@ __all__ = [
     "ask_dian",
     "capture_exchanges",
     "compute_totals",
+    "NumberingRangesAnswer",
+    "numbering_ranges",
+    "InvalidLogo",
 ]

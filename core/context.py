@@ -137,6 +137,7 @@ class AppContext:
             jobs=jobs,
         )
         registry.jobs.register(documents.delivery_job)
+        tenancy.listeners.append(documents.forget_identity)
         # the AttachedDocument: built by a job stored with each acceptance
         attachments = AttachedDocuments(
             settings=settings,
@@ -206,6 +207,11 @@ class Tenancy:
 
         async def changed(tenant_id: int) -> None:
             await self.provisioner.provision(tenant_id)
+            for listener in self.listeners:
+                await listener(tenant_id)
+
+        # also told of every change (the issuing service drops a replaced certificate)
+        self.listeners: list[Callable[[int], Awaitable[None]]] = []
 
         self.database = database
         self.certificates = CertificateStore(database, box, on_change=changed)

@@ -65,7 +65,6 @@ from core.tenancy.certificates import CertificateStore
 from core.tenancy.quotas import count_quota
 from core.tenancy.ranges import NumberingRanges
 from core.tenancy.tenants import TenantService
-from core.ubl.packaging import document_file_names, zip_xml
 from core.validation.issue_date import issue_window_problem
 from core.verdicts import judge, stored_answer
 
@@ -353,7 +352,7 @@ class IssueService:
     ) -> DianResponse | None:
         document_type = self.registry.document_types.get(stored.type_code)
         if zip_bytes is None:
-            zip_bytes = _zip_of(stored, document_type, tenant)
+            zip_bytes = stored.package(document_type.file_prefix, tenant.nit)
         test_set_id = (stored.dialect_data or {}).get("test_set_id") or (
             environment.test_set_flow and tenant_software(tenant, document_type).test_set_id
         )
@@ -544,6 +543,14 @@ class IssueService:
             return stored.record(), response
         return await self._record_answer(stored, response), response
 
+    async def dian_client(self, tenant_id: int, environment_id: str) -> DianClient:
+        """The tenant's DIAN client in an environment, for queries that issue nothing."""
+        return (await self._client(environment_id, tenant_id))[0]
+
+    async def forget_identity(self, tenant_id: int) -> None:
+        """Drop the cached signing identity: the tenant's certificate was replaced."""
+        self._identities.pop(tenant_id, None)
+
     # ---------------------------------------------------------------- plumbing
 
     async def _identity(self, tenant_id: int) -> SigningIdentity:
@@ -590,11 +597,3 @@ def _describe(error: BaseException) -> str:
 
 def _timeout(settings: Settings) -> httpx.Timeout:
     return httpx.Timeout(settings.dian_timeout_s, connect=min(10.0, settings.dian_timeout_s))
-
-
-def _zip_of(stored: StoredDocument, document_type: DocumentType, tenant: TenantView) -> bytes:
-    """The ZIP sent to DIAN, rebuilt from the stored signed XML (names per §5 are derived
-    from the type, the issuer, the issue year and the number, so they come out the same)."""
-    year = (stored.issue_datetime or now_bogota()).year
-    xml_name, _ = document_file_names(document_type.file_prefix, tenant.nit, year, stored.number)
-    return zip_xml((stored.signed_xml or "").encode("utf-8"), xml_name)

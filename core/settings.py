@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,6 +31,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     disable_plugins   PASARELA_DISABLE_PLUGINS (entry-point names, comma-separated; ``*``: every
                       plugin not shipped with Pasarela)
     only_plugins      PASARELA_PLUGINS (load only these entry-point names)
+    open_registration PASARELA_OPEN_REGISTRATION (``1``/``true``): a dialect whose API lets a
+                      company register itself (and get its token) accepts it without the
+                      operator token; off by default
+    operator_token    PASARELA_OPERATOR_TOKEN: the Bearer token of the gateway's operator on
+                      routes a dialect reserves for the operator (e.g. registering companies
+                      while registration is closed); unset = nobody holds it. Never logged.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -46,6 +53,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     disable_plugins: str = ""  # PASARELA_DISABLE_PLUGINS: entry-point names, or "*"
     only_plugins: str = ""  # PASARELA_PLUGINS: load only these entry-point names
+    open_registration: bool = False
+    operator_token: str | None = msgspec.field(default=None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -73,10 +82,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["max_attempts"] = int(env["PASARELA_MAX_ATTEMPTS"])
         if env.get("PASARELA_JOB_LEASE"):
             values["job_lease_s"] = float(env["PASARELA_JOB_LEASE"])
+        if env.get("PASARELA_OPEN_REGISTRATION"):
+            flag = env["PASARELA_OPEN_REGISTRATION"].strip().lower()
+            values["open_registration"] = flag in ("1", "true", "yes", "si", "sí")
+        if env.get("PASARELA_OPERATOR_TOKEN"):
+            values["operator_token"] = env["PASARELA_OPERATOR_TOKEN"].strip()
         if env.get("PASARELA_DIAN_TIMEOUT"):
             values["dian_timeout_s"] = float(env["PASARELA_DIAN_TIMEOUT"])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    def is_operator_token(self, token: str | None) -> bool:
+        """Whether ``token`` is the operator's (constant-time; never true when unset)."""
+        if not self.operator_token or not token:
+            return False
+        return hmac.compare_digest(token.encode(), self.operator_token.encode())
 
     @property
     def plugin_selection(self) -> dict[str, str]:

@@ -24,9 +24,9 @@ from adapters.apidian import mapping, requests
 from adapters.apidian.auth import DIALECT, UBL_PREFIX, Tenant, token_router
 from adapters.apidian.document_rules import Endpoint
 from adapters.apidian.errors import json_response
+from adapters.apidian.form_rules import as_bool, as_text
 from adapters.apidian.paths import apidian_path
 from adapters.apidian.responses import document_answer
-from adapters.apidian.rules import as_bool, as_text
 from core.api import (
     AttachedDocuments,
     DianExchange,

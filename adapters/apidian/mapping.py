@@ -20,7 +20,7 @@ import msgspec
 
 from adapters.apidian import catalogs
 from adapters.apidian.document_rules import LINES, TOTALS, Endpoint
-from adapters.apidian.rules import as_bool, as_date, as_decimal, as_int, as_text, blank
+from adapters.apidian.form_rules import as_bool, as_date, as_decimal, as_int, as_text, blank
 from core.api import (
     Address,
     AllowanceCharge,

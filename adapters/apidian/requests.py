@@ -19,7 +19,7 @@ from typing import Any
 
 from adapters.apidian import catalogs
 from adapters.apidian.document_rules import RULES, Endpoint, payment_rules
-from adapters.apidian.rules import (
+from adapters.apidian.form_rules import (
     DIAN_DV,
     RESOLUTION_NOT_CONFIGURED,
     Errors,

@@ -24,7 +24,7 @@ from typing import Any
 from lxml import etree
 
 from adapters.apidian import catalogs
-from adapters.apidian.response_dian import soap_to_json
+from adapters.apidian.soap_json import response_dian as soap_to_json
 from core.api import DianExchange, DocumentRecord, DocumentStatus, UnsafeXml, parse_xml
 
 # DIAN type code -> APIDIAN's file prefix (the signed variant adds "S")

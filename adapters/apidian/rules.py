@@ -1,282 +1,268 @@
-"""A small Laravel-style validator: APIDIAN's FormRequest rules over the decoded JSON body.
+"""APIDIAN's request rules (its Laravel FormRequests) with its Spanish messages.
 
-APIDIAN validates with Laravel rule strings (``required|numeric``, ``nullable|exists:taxes,id``
-...) on dotted paths with ``*`` wildcards, and answers every failure under that path with the
-Spanish message of ``resources/lang/es/validation.php`` (research Appendix A and §2.3). This
-module evaluates the same strings on the same paths, so a client gets the messages and the
-field paths it already parses. Only the rules APIDIAN's document requests use are known:
-
-``required``, ``nullable``, ``required_if:field,value``, ``required_with:field``,
-``required_unless:field,v1,v2``, ``numeric``, ``integer``, ``boolean``, ``string``,
-``array``, ``email``, ``alpha_num``, ``date_format:Y-m-d`` / ``H:i:s``, ``exists:table``
-(an id of ``catalogs``), ``in:a,b``, ``digits:n``, ``digits_between:a,b``, ``size:n``,
-``max:n``, ``between:a,b``. Like Laravel, an absent or null optional value is not checked
-further; each field gets the message of its first failing rule.
+APIDIAN validates with Laravel rules and the messages of its ``resources/lang/es/
+validation.php``; the attribute in a message is the dotted field path, except the few names
+Laravel translates (``email`` -> "correo electrónico"). ``Rules`` checks one decoded JSON
+object, collects every finding by field path and raises ``InvalidRequest`` once, so the client
+sees all its mistakes in one 422, as Laravel answers.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from adapters.apidian import catalogs
-from core.api import is_email
+from core.api import BODY, DecodeLimits, InvalidRequest, check_digit, decode_json
 
-Errors = dict[str, list[str]]
-MISSING: Any = object()
+LIMITS = DecodeLimits(max_body_bytes=12 * 1024 * 1024)  # certificates and logos come in base64
 
-# resources/lang/es/validation.php (the messages APIDIAN answers with)
-MESSAGES = {
-    "required": "El campo {a} es obligatorio.",
-    "required_if": "El campo {a} es obligatorio cuando {other} es {value}.",
-    "required_with": "El campo {a} es obligatorio cuando {values} está presente.",
-    "required_unless": "El campo {a} es obligatorio a menos que {other} esté en {values}.",
-    "numeric": "{a} debe ser numérico.",
-    "integer": "{a} debe ser un número entero.",
-    "boolean": "El campo {a} debe tener un valor verdadero o falso.",
-    "string": "{a} debe ser una cadena de caracteres.",
-    "array": "{a} debe ser un conjunto.",
-    "email": "{a} no es un correo válido",
-    "alpha_num": "{a} sólo debe contener letras y números.",
-    "date_format": "{a} no corresponde al formato {format}.",
-    "exists": "{a} es inválido.",
-    "in": "{a} es inválido.",
-    "digits": "{a} debe tener {digits} dígitos.",
-    "digits_between": "{a} debe tener entre {min} y {max} dígitos.",
-    "size": "{a} debe contener {size} caracteres.",
-    "max": "{a} no debe ser mayor que {max} caracteres.",
-    "between": (
-        "{a} tiene que estar entre {min} - {max} o no se establecio el atributo que define el "
-        "minimo y maximo."
-    ),
-}
-# Attribute names validation.php translates (only exact keys, as Laravel does).
-ATTRIBUTES = {"date": "fecha", "time": "hora", "email": "correo electrónico"}
-DIAN_DV = "Error, el digito de verificacion no es valido para este NIT."
-RESOLUTION_NOT_CONFIGURED = "La resolución no está configurada."
-
-_FORMATS = {"Y-m-d": "%Y-%m-%d", "H:i:s": "%H:%M:%S"}
-_FORMAT_SHAPES = {
-    "Y-m-d": re.compile(r"\d{4}-\d{2}-\d{2}"),
-    "H:i:s": re.compile(r"\d{2}:\d{2}:\d{2}"),
-}
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMERIC = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
-_ALPHA_NUM = re.compile(r"[^\W_]+")
-_TRUE = (True, 1, "1", "true")
-_FALSE = (False, 0, "0", "false")
+ATTRIBUTES = {"email": "correo electrónico", "date": "fecha", "password": "contraseña"}
+DV_MESSAGE = "Error, el digito de verificacion no es valido para este NIT."
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DIGITS = re.compile(r"^[0-9]+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
 
-def message(rule: str, path: str, **values: object) -> str:
-    return MESSAGES[rule].format(a=ATTRIBUTES.get(path, path), **values)
+def decode_object(body: bytes) -> dict[str, Any]:
+    """The JSON object of a request body (an empty body is ``{}``, as Laravel reads it)."""
+    if not body.strip():
+        return {}
+    value = decode_json(body, dict, limits=LIMITS)
+    if not isinstance(value, dict):
+        raise InvalidRequest({BODY: ["El cuerpo de la petición debe ser un objeto JSON."]})
+    return value
 
 
-def lookup(data: Any, path: str) -> Any:
-    """The value at a dotted path (list indexes as numbers), or ``MISSING``."""
-    node = data
-    for part in path.split("."):
-        if isinstance(node, Mapping):
-            node = node.get(part, MISSING)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return MISSING
-        if node is MISSING:
-            return MISSING
-    return node
+def attribute(field: str) -> str:
+    return ATTRIBUTES.get(field, field.replace("_", " ") if "." not in field else field)
 
 
-def expand(data: Any, pattern: str) -> Iterator[str]:
-    """The concrete paths a pattern with ``*`` names in ``data``."""
-    head, star, tail = pattern.partition(".*")
-    if not star:
-        yield pattern
-        return
-    items = lookup(data, head)
-    if not isinstance(items, list):
-        return
-    for index in range(len(items)):
-        yield from expand(data, f"{head}.{index}{tail}")
+def present(value: Any) -> bool:
+    """Laravel's ``required``: not null, not an empty or blank string, not an empty array."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | dict):
+        return bool(value)
+    return True
 
 
-def blank(value: Any) -> bool:
-    return value is MISSING or value is None or (isinstance(value, str) and not value.strip())
-
-
-def as_decimal(value: Any) -> Decimal | None:
-    """A Laravel ``numeric`` value as ``Decimal`` (strings, integers and floats)."""
-    if isinstance(value, bool):
+def as_text(value: Any) -> str | None:
+    """A scalar as Laravel compares it (``12345`` and ``"12345"`` alike); ``None`` otherwise."""
+    if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, str) and _NUMERIC.fullmatch(value):
-        try:
-            return Decimal(value.strip())
-        except InvalidOperation:
-            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return value.strip()
     return None
 
 
 def as_int(value: Any) -> int | None:
-    """A Laravel ``integer`` value (``1355`` or ``"1355"``)."""
+    """Laravel's ``integer``: an int, or a string/float holding one."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-        return int(value.strip())
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float | Decimal) and value == int(value):
         return int(value)
+    if isinstance(value, str) and _INTEGER.match(value.strip()):
+        return int(value.strip())
     return None
 
 
-def as_bool(value: Any) -> bool | None:
-    if value in _TRUE and not isinstance(value, float):
-        return True
-    if value in _FALSE and not isinstance(value, float):
+def is_numeric(value: Any) -> bool:
+    text = as_text(value)
+    if text is None or not text:
         return False
-    return None
-
-
-def as_text(value: Any) -> str | None:
-    """Scalars as text (PHP casts numbers to strings where a string is expected)."""
-    if blank(value) or isinstance(value, dict | list):
-        return None
-    if isinstance(value, bool):
-        return "1" if value else ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def as_date(value: Any, fmt: str = "Y-m-d") -> dt.date | dt.time | None:
-    if not isinstance(value, str) or not _FORMAT_SHAPES[fmt].fullmatch(value):
-        return None
     try:
-        moment = dt.datetime.strptime(value, _FORMATS[fmt])
-    except ValueError:
-        return None
-    return moment.date() if fmt == "Y-m-d" else moment.time()
-
-
-def _required_if(data: Any, args: list[str], path: str) -> bool:
-    other = _sibling(args[0], path)
-    expected = [a for a in args[1:] if a != "="]
-    found = lookup(data, other)
-    if blank(found):
+        number = Decimal(text)
+    except InvalidOperation:
         return False
-    text = as_text(found)
-    if isinstance(found, bool):
-        text = "true" if found else "false"
-    return text in expected
+    return number.is_finite()
 
 
-def _sibling(pattern: str, path: str) -> str:
-    """``lines.*.x`` referenced from ``lines.3.y`` -> ``lines.3.x``."""
-    if "*" not in pattern:
-        return pattern
-    indexes = re.findall(r"\.(\d+)(?=\.|$)", path)
-    for index in indexes:
-        pattern = pattern.replace("*", index, 1)
-    return pattern
+class Rules:
+    """Collects findings about one request object, by field path, in Laravel's wording."""
 
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.errors: dict[str, list[str]] = {}
 
-def _exists(table: str, value: Any) -> bool:
-    number = as_int(value)
-    return number is not None and catalogs.row(table, number) is not None
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
 
+    def has(self, field: str) -> bool:
+        return present(self.data.get(field))
 
-def check_value(rule: str, args: list[str], value: Any) -> bool:
-    """Whether a present value passes one (non-presence) rule."""
-    match rule:
-        case "numeric":
-            return as_decimal(value) is not None
-        case "integer":
-            return as_int(value) is not None
-        case "boolean":
-            return as_bool(value) is not None
-        case "string":
-            return isinstance(value, str)
-        case "array":
-            return isinstance(value, dict | list)
-        case "email":
-            return isinstance(value, str) and is_email(value)
-        case "alpha_num":
-            text = as_text(value)
-            return text is not None and bool(_ALPHA_NUM.fullmatch(text))
-        case "date_format":
-            return as_date(value, args[0]) is not None
-        case "exists":
-            return _exists(args[0], value)
-        case "in":
-            return as_text(value) in [a.strip() for a in args]
-        case "digits" | "digits_between":
-            text = as_text(value) or ""
-            low, high = (int(args[0]), int(args[0])) if rule == "digits" else map(int, args)
-            return text.isdigit() and low <= len(text) <= high
-        case "size":
-            return isinstance(value, str) and len(value) == int(args[0])
-        case "max":  # lenient: a phone sent as a number is measured as its digits
-            text = as_text(value)
-            return text is not None and len(text) <= int(args[0])
-        case "between":
-            number = as_decimal(value)
-            return number is not None and Decimal(args[0]) <= number <= Decimal(args[1])
-    return True
+    def failed(self, field: str) -> bool:
+        return field in self.errors
 
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InvalidRequest(self.errors)
 
-def _failure(rule: str, args: list[str], path: str) -> str:
-    values: dict[str, object] = {}
-    if rule == "date_format":
-        values["format"] = args[0]
-    elif rule == "digits" or rule == "size":
-        values["digits" if rule == "digits" else "size"] = args[0]
-    elif rule in ("digits_between", "between"):
-        values.update(min=args[0], max=args[1])
-    elif rule == "max":
-        values["max"] = args[0]
-    return message(rule, path, **values)
+    # --------------------------------------------------------------- presence
 
+    def required(self, field: str) -> bool:
+        """``required``; whether the field is there."""
+        if self.has(field):
+            return True
+        self.add(field, f"El campo {attribute(field)} es obligatorio.")
+        return False
 
-def validate(data: Any, rules: Mapping[str, str | Sequence[str]], errors: Errors) -> None:
-    """Check ``data`` against ``{pattern: "rule|rule:args"}``; failures go into ``errors``."""
-    for pattern, spec in rules.items():
-        parts = spec.split("|") if isinstance(spec, str) else list(spec)
-        for path in expand(data, pattern):
-            if path in errors:
-                continue
-            failed = _check(data, path, parts)
-            if failed:
-                errors[path] = [failed]
+    def required_with(self, field: str, others: tuple[str, ...]) -> None:
+        if not self.has(field) and any(self.has(o) for o in others):
+            values = " / ".join(o for o in others if self.has(o))
+            self.add(
+                field, f"El campo {attribute(field)} es obligatorio cuando {values} está presente."
+            )
 
+    def required_if(self, field: str, other: str, value: str) -> bool:
+        if as_text(self.data.get(other)) == value and not self.has(field):
+            self.add(
+                field, f"El campo {attribute(field)} es obligatorio cuando {other} es {value}."
+            )
+            return False
+        return True
 
-def _check(data: Any, path: str, parts: Sequence[str]) -> str | None:
-    value = lookup(data, path)
-    parsed = [(p.partition(":")[0], p.partition(":")[2].split(",")) for p in parts]
-    if blank(value):  # Laravel turns "" into null before validating
-        for rule, args in parsed:
-            if rule == "required":
-                return message("required", path)
-            if rule == "required_if" and _required_if(data, args, path):
-                other, shown = args[0], [a for a in args[1:] if a != "="][0]
-                return message("required_if", path, other=other, value=shown)
-            if rule == "required_with" and not blank(lookup(data, _sibling(args[0], path))):
-                return message("required_with", path, values=args[0])
-            if rule == "required_unless":
-                found = as_text(lookup(data, _sibling(args[0], path)))
-                if found not in args[1:]:
-                    return message(
-                        "required_unless", path, other=args[0], values=", ".join(args[1:])
-                    )
+    # ------------------------------------------------------------------ types
+
+    def string(self, field: str, *, max_length: int | None = None) -> str | None:
+        value = self.data.get(field)
+        if not present(value):
+            return None
+        if not isinstance(value, str):
+            self.add(field, f"El campo {attribute(field)} debe ser una cadena de caracteres.")
+            return None
+        if max_length is not None and len(value) > max_length:
+            self.add(field, f"{attribute(field)} no debe ser mayor que {max_length} caracteres.")
+            return None
+        return value.strip()
+
+    def integer(self, field: str, *, minimum: int | None = None) -> int | None:
+        value = self.data.get(field)
+        if not present(value):
+            return None
+        number = as_int(value)
+        if number is None:
+            self.add(field, f"{attribute(field)} debe ser un número entero.")
+            return None
+        if minimum is not None and number < minimum:
+            self.add(field, f"El tamaño de {attribute(field)} debe ser de al menos {minimum}.")
+            return None
+        return number
+
+    def numeric(self, field: str) -> str | None:
+        value = self.data.get(field)
+        if not present(value):
+            return None
+        if not is_numeric(value):
+            self.add(field, f"{attribute(field)} debe ser numérico.")
+            return None
+        return as_text(value)
+
+    def digits(self, field: str, count: int) -> str | None:
+        text = self.numeric(field)
+        if text is None:
+            return None
+        if not _DIGITS.match(text) or len(text) != count:
+            self.add(field, f"{attribute(field)} debe tener {count} dígitos.")
+            return None
+        return text
+
+    def digits_between(self, field: str, low: int, high: int) -> str | None:
+        text = self.numeric(field)
+        if text is None:
+            return None
+        if not _DIGITS.match(text) or not low <= len(text) <= high:
+            self.add(field, f"{attribute(field)} debe tener entre {low} y {high} dígitos.")
+            return None
+        return text
+
+    def email(self, field: str) -> str | None:
+        text = self.string(field)
+        if text is not None and not _EMAIL.match(text):
+            self.add(field, f"{attribute(field)} no es un correo válido")
+            return None
+        return text
+
+    def url(self, field: str) -> str | None:
+        text = self.string(field)
+        if text is not None and not _URL.match(text):
+            self.add(field, f"El formato {attribute(field)} es inválido.")
+            return None
+        return text
+
+    def boolean(self, field: str) -> bool | None:
+        value = self.data.get(field)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        if as_text(value) in ("1", "0", "true", "false"):
+            return as_text(value) in ("1", "true")
+        self.add(field, f"El campo {attribute(field)} debe tener un valor verdadero o falso.")
         return None
-    for rule, args in parsed:
-        if rule in ("required", "nullable", "required_if", "required_with", "required_unless"):
-            continue
-        if not check_value(rule, args, value):
-            return _failure(rule, args, path)
-    return None
+
+    def date(self, field: str) -> dt.date | None:
+        """``date_format:Y-m-d``."""
+        text = self.string(field)
+        if text is None:
+            return None
+        try:
+            if len(text) != 10:
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.add(field, f"{attribute(field)} no corresponde al formato Y-m-d.")
+            return None
+
+    def base64(self, field: str) -> bytes | None:
+        text = self.string(field)
+        if text is None:
+            return None
+        try:
+            return base64.b64decode("".join(text.split()), validate=True)
+        except (binascii.Error, ValueError):
+            self.add(field, "The base64 encoding is not valid.")
+            return None
+
+    # ------------------------------------------------------------- catalogs
+
+    def exists(
+        self, field: str, table: str, *, message: str | None = None
+    ) -> catalogs.CatalogRow | None:
+        """``exists:<table>,id``: the row of the id given, or ``None`` (and a finding)."""
+        value = self.data.get(field)
+        if not present(value):
+            return None
+        number = as_int(value)
+        found = None if number is None else catalogs.row(table, number)
+        if found is None:
+            self.add(field, message or f"{attribute(field)} es inválido.")
+        return found
+
+    def nit_and_dv(self, nit: str, dv: str | None) -> None:
+        """The URL's ``nit`` (``numeric|digits_between:1,15``) and ``dv``
+        (``numeric|digits:1|dian_dv``), checked as APIDIAN checks them."""
+        path = Rules({"nit": nit, "dv": dv})
+        nit_text = path.digits_between("nit", 1, 15) if path.required("nit") else None
+        dv_text = path.digits("dv", 1) if path.required("dv") else None
+        if nit_text is not None and dv_text is not None and check_digit(nit_text) != dv_text:
+            path.add("dv", DV_MESSAGE)
+        for field, messages in path.errors.items():
+            for message in messages:
+                self.add(field, message)

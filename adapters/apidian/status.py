@@ -20,10 +20,10 @@ from litestar.params import FromPath
 from adapters.apidian.auth import UBL_PREFIX, Tenant, token_router
 from adapters.apidian.documents import certificate_days_left
 from adapters.apidian.errors import json_response
+from adapters.apidian.form_rules import Errors, validate
 from adapters.apidian.requests import decode
-from adapters.apidian.response_dian import soap_to_json
 from adapters.apidian.responses import DIAN_DOWN, b64
-from adapters.apidian.rules import Errors, validate
+from adapters.apidian.soap_json import response_dian as soap_to_json
 from core.api import (
     AttachedDocuments,
     DianUnavailable,

@@ -27,7 +27,7 @@ async def ask_dian(
     track_id: str,
 ) -> DianExchange:
     """One ``operation`` call with ``trackId`` = ``track_id`` (a CUFE/CUDE or a ZipKey)."""
-    client, _ = await service._client(environment, tenant_id)
+    client = await service.dian_client(tenant_id, environment)
     with capture_exchanges() as exchanges:
         await client.call(operation, {"trackId": track_id})
     return exchanges[-1]

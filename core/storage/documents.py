@@ -29,6 +29,7 @@ from core.model import Document, DocumentRecord, DocumentStatus
 from core.storage.database import database_for
 from core.storage.numbering import allocate_number, allocate_owned_number
 from core.storage.tables import DocumentRow, Resolution
+from core.ubl.packaging import document_file_names, zip_xml
 
 _DOCUMENTS: Final = DocumentRow.__table__  # Core statements: RETURNING whole rows, no ORM load
 # Built once: constructing a statement costs more than running it on SQLite. The columns an
@@ -131,6 +132,13 @@ class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
     def record(self) -> DocumentRecord:
         """The view dialects render (missing totals read as zero, a missing code as "")."""
         return _record(self)
+
+    def package(self, file_prefix: str, issuer_nit: str) -> bytes:
+        """The ZIP sent to DIAN, rebuilt from the stored signed XML (names per §5 derive from
+        the type, the issuer, the issue year and the number, so they come out the same)."""
+        year = (self.issue_datetime or now_bogota()).year
+        xml_name, _ = document_file_names(file_prefix, issuer_nit, year, self.number)
+        return zip_xml((self.signed_xml or "").encode("utf-8"), xml_name)
 
 
 class DocumentRepository:

@@ -68,8 +68,8 @@ class TenantService:
         *,
         nit: str,
         dv: str,
-        software_id: str,
-        software_pin: str,
+        software_id: str | None = None,
+        software_pin: str | None = None,
         name: str | None = None,
         party: Party | None = None,
         environment: str = "habilitacion",
@@ -84,12 +84,15 @@ class TenantService:
         uuid: str | None = None,
     ) -> TenantRecord:
         """Register a company with the software of one channel (``channel``; add others with
-        ``update_tenant(channel=...)``). Give ``party`` (full data) or at least ``name``.
+        ``update_tenant(channel=...)``), or with none yet (neither id nor PIN: it cannot issue
+        until one is registered). Give ``party`` (full data) or at least ``name``.
 
         ``provider_nit``/``provider_dv`` default to the tenant's own (software propio);
         ``permissions`` defaults to every permission the installed document kinds declare.
         """
         nit, dv = nit.strip(), dv.strip()
+        if (software_id is None) != (software_pin is None):
+            raise ConfigurationError("indique el id y el PIN del software, o ninguno de los dos")
         party = _party_for(nit, dv, party, name)
         self._check_environment(environment)
         granted = self.permissions if permissions is None else self._known(permissions)
@@ -101,9 +104,9 @@ class TenantService:
             "name": party.name,
             "party": msgspec.to_builtins(party),
             "environment": environment,
-            "software": {
-                channel: software_entry(self._box, software_id, software_pin, test_set_id)
-            },
+            "software": {}
+            if software_id is None or software_pin is None
+            else {channel: software_entry(self._box, software_id, software_pin, test_set_id)},
             "provider_nit": provider_nit or nit,
             "provider_dv": provider_dv or dv,
             "permissions": sorted(granted),

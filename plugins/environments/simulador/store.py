@@ -154,6 +154,14 @@ class SimulatorStore:
                 )
                 for r in provisioning.ranges
             }
+            # ranges filed under a software the tenant no longer uses go (DIAN moves a range
+            # to the software it is associated with)
+            current = sorted({s.id for s in tenant.software.values()})
+            conn.execute(
+                delete(_RANGES).where(
+                    _RANGES.c.issuer_nit == tenant.nit, _RANGES.c.software_id.not_in(current)
+                )
+            )
             for software in {s.id: s for s in tenant.software.values()}.values():
                 _put(
                     conn,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from adapters.apidian.response_dian import soap_to_json
+from adapters.apidian.soap_json import response_dian as soap_to_json
 
 SOAP = """<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"
  xmlns:a="http://www.w3.org/2005/08/addressing"
