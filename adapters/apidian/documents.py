@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cryptography import x509
 from litestar import Controller, Request, Response, post
 from litestar.params import FromPath
 
@@ -29,11 +28,14 @@ from adapters.apidian.paths import apidian_path
 from adapters.apidian.responses import document_answer
 from core.api import (
     AttachedDocuments,
+    CertificateError,
+    ConfigurationError,
     DianExchange,
     InjectedAttachments,
     InjectedDocuments,
     InvalidRequest,
     IssueService,
+    NotFound,
     NumberingRange,
     TenantView,
     ValidationFailed,
@@ -254,11 +256,13 @@ async def _ranges(documents: IssueService, tenant: TenantView, kind: str) -> lis
 
 
 async def certificate_days_left(documents: IssueService, tenant: TenantView) -> int | None:
-    """Days until the tenant's certificate expires (APIDIAN's ``certificate_days_left``)."""
-    der = await documents.certificate_store.certificate_der(tenant.id)
-    if not der:
+    """Days until the tenant's certificate expires (APIDIAN's ``certificate_days_left``); the
+    certificate is parsed once, by the signing identities' cache."""
+    try:
+        pkcs12, password = await documents.certificate_store.load_certificate(tenant.id)
+    except (NotFound, ConfigurationError, CertificateError):
         return None
-    expires = x509.load_der_x509_certificate(der).not_valid_after_utc
+    expires = documents.certificates.get(pkcs12, password).certificate.not_valid_after_utc
     return (expires - dt.datetime.now(dt.UTC)).days
 
 
