@@ -25,12 +25,13 @@ from adapters.apidian.document_rules import Endpoint
 from adapters.apidian.errors import json_response
 from adapters.apidian.form_rules import as_bool, as_text
 from adapters.apidian.paths import apidian_path
-from adapters.apidian.responses import document_answer
+from adapters.apidian.responses import CUDE_KINDS, document_answer
 from core.api import (
     AttachedDocuments,
     CertificateError,
     ConfigurationError,
     DianExchange,
+    DuplicateDocument,
     InjectedAttachments,
     InjectedDocuments,
     InvalidRequest,
@@ -45,6 +46,7 @@ from core.api import (
 )
 
 SEND_OPERATIONS = frozenset({"SendBillSync", "SendTestSetAsync"})
+ALREADY_SENT = "Este documento ya fue enviado anteriormente, se registra en la base de datos."
 TestSetId = FromPath[str]
 
 
@@ -216,6 +218,8 @@ async def issue(
             )
     except ValidationFailed as failed:
         raise InvalidRequest(validation_fields(failed.problems, apidian_path(endpoint))) from None
+    except DuplicateDocument as duplicate:
+        return await _already_sent(documents, tenant, duplicate)
     attached = await attachments.for_issued(record)
     signed = None
     if record.unique_code:
@@ -237,6 +241,20 @@ async def issue(
         test_set=test_set_id is not None,
     )
     return json_response(answer)
+
+
+async def _already_sent(
+    documents: IssueService, tenant: TenantView, duplicate: DuplicateDocument
+) -> Response[bytes]:
+    """APIDIAN's answer to a number it already sent (``VALIDATE_BEFORE_SENDING``): HTTP 200
+    with the stored document's customer, code and total; nothing is sent again."""
+    body: dict[str, Any] = {"success": False, "message": ALREADY_SENT}
+    if duplicate.existing_uuid is not None:
+        record = await documents.get(tenant.id, duplicate.existing_uuid)
+        key = "cude" if record.type_code in CUDE_KINDS else "cufe"
+        body.update({"customer": record.customer_id, key: record.unique_code})
+        body["sale"] = record.payable
+    return json_response(body)
 
 
 def _kept(body: dict[str, Any]) -> dict[str, Any]:

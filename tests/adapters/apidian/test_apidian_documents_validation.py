@@ -115,3 +115,19 @@ async def test_unauthenticated(client: httpx.AsyncClient) -> None:
     )
     assert response.status_code == 401
     assert response.json() == {"message": "Unauthenticated."}
+
+
+async def test_a_number_sent_twice_is_not_sent_again(
+    client: httpx.AsyncClient, apidian_token: str
+) -> None:
+    body = sample("invoice", number=990000601, sendmail=False)
+    first = (await _post(client, apidian_token, body)).json()
+    again = await _post(client, apidian_token, body)
+    assert again.status_code == 200
+    assert again.json() == {
+        "success": False,
+        "message": "Este documento ya fue enviado anteriormente, se registra en la base de datos.",
+        "customer": "89008003",
+        "cufe": first["cufe"],
+        "sale": 1000000,
+    }
