@@ -6,7 +6,9 @@ GetXmlByDocumentKey) with the company's certificate on its environment, and answ
 DIAN's SOAP answer converted as APIDIAN does (``ResponseDian``) and the exchange in base64
 (``reqzip``/``rptazip``). When the track id is one of the company's pending documents, its
 verdict is recorded too (a test-set document becomes accepted or rejected here, as in
-APIDIAN), and an accepted document's AttachedDocument comes in ``attacheddocument``.
+APIDIAN), and an accepted document's AttachedDocument comes in ``attacheddocument``. A track
+id of another company's document is answered 404 without asking DIAN; an id the gateway does
+not know (a document sent before the company moved here) is asked about.
 ``GuardarEn`` (a server path chosen by the client) is accepted and ignored.
 """
 
@@ -39,6 +41,7 @@ from core.api import (
 
 TrackId = FromPath[str]
 CONSULTED = "Consulta generada con éxito"
+NOT_FOUND = "No se encontro el documento: {}"
 ONLY_ONE = "Debe especificar un solo documento a validar NOMINA o DOCUMENTO EQUIVALENTE, no ambos."
 STATUS_RULES = {
     "is_payroll": "nullable|boolean",
@@ -90,6 +93,8 @@ class StatusController(Controller):
     ) -> Response[bytes]:
         """GetXmlByDocumentKey: the document DIAN holds for a CUFE/CUDE."""
         await _flags(request)
+        if await _foreign(documents, tenant, track_id):
+            return _not_found(track_id)
         try:
             exchange = await ask_dian(
                 documents, tenant.id, tenant.environment, "GetXmlByDocumentKey", track_id
@@ -104,6 +109,16 @@ class StatusController(Controller):
                 "rptaxml": b64(exchange.response),
             }
         )
+
+
+async def _foreign(documents: IssueService, tenant: TenantView, track_id: str) -> bool:
+    """Whether the track id is a document of another company of this gateway."""
+    owners = await documents.documents.tenants_of_track_id(track_id.strip())
+    return bool(owners) and tenant.id not in owners
+
+
+def _not_found(track_id: str) -> Response[bytes]:
+    return json_response({"success": False, "message": NOT_FOUND.format(track_id)}, 404)
 
 
 async def _flags(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -126,6 +141,8 @@ async def _query(
     operation: Literal["GetStatus", "GetStatusZip"],
     track_id: str,
 ) -> Response[bytes]:
+    if await _foreign(documents, tenant, track_id):
+        return _not_found(track_id)
     try:
         exchange = await ask_dian(documents, tenant.id, tenant.environment, operation, track_id)
     except DianUnavailable:

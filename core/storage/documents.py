@@ -297,6 +297,14 @@ class DocumentRepository:
         """The tenant's document DIAN gave this ZipKey (a test-set upload)."""
         return await self._one(_DOCUMENTS.c.tenant_id == tenant_id, _DOCUMENTS.c.zip_key == zip_key)
 
+    async def tenants_of_track_id(self, track_id: str) -> set[int]:
+        """The tenants with a document of this ZipKey or CUFE/CUDE (so a dialect that relays
+        DIAN's answers never relays one about another tenant's document)."""
+        query = select(_DOCUMENTS.c.tenant_id).where(
+            (_DOCUMENTS.c.zip_key == track_id) | (_DOCUMENTS.c.unique_code == track_id.lower())
+        )
+        return {row[0] for row in await self._db.all(query)}
+
     async def find_by_reference(self, tenant_id: int, reference: str) -> StoredDocument | None:
         """The tenant's latest document carrying the client's own reference."""
         return await self._one(

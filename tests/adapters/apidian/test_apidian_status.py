@@ -8,7 +8,7 @@ import base64
 import uuid
 
 import httpx
-from apidian_documents_support import SAMPLES, apidian_token, bearer, result, sample
+from apidian_documents_support import SAMPLES, apidian_token, bearer, other_company, result, sample
 
 from core.api import DocumentStatus, parse_xml
 from core.context import AppContext
@@ -73,3 +73,28 @@ async def test_status_flags_are_checked(client: httpx.AsyncClient, apidian_token
     assert response.json()["errors"] == {
         "is_payroll": ["El campo is_payroll debe tener un valor verdadero o falso."]
     }
+
+
+async def test_another_companys_documents_are_not_queried(
+    client: httpx.AsyncClient, ctx: AppContext, apidian_token: str
+) -> None:
+    body = sample("invoice", number=990000202, sendmail=False)
+    answer = (
+        await client.post("/api/ubl2.1/invoice", json=body, headers=bearer(apidian_token))
+    ).json()
+    other = await other_company(ctx)
+    for path in (
+        f"/api/ubl2.1/status/document/{answer['cufe']}",
+        f"/api/ubl2.1/xml/document/{answer['cufe']}",
+    ):
+        refused = await client.post(path, headers=bearer(other))
+        assert refused.status_code == 404, path
+        assert refused.json() == {
+            "success": False,
+            "message": f"No se encontro el documento: {answer['cufe']}",
+        }
+    own = await client.post(
+        f"/api/ubl2.1/xml/document/{answer['cufe']}", headers=bearer(apidian_token)
+    )
+    assert own.status_code == 200
+    assert own.json()["message"] == "Consulta generada con éxito"
