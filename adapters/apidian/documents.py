@@ -14,6 +14,7 @@ exchange with DIAN captured while issuing (``ResponseDian``, ``reqfe``, ``rptafe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from litestar import Controller, Request, Response, post
@@ -45,6 +46,7 @@ from core.api import (
     validation_fields,
 )
 
+_TEST_SET_ID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 SEND_OPERATIONS = frozenset({"SendBillSync", "SendTestSetAsync"})
 ALREADY_SENT = "Este documento ya fue enviado anteriormente, se registra en la base de datos."
 TestSetId = FromPath[str]
@@ -195,6 +197,10 @@ async def issue(
     request: Request[Any, Any, Any],
 ) -> Response[bytes]:
     """Read, number, issue and answer one document (see the module docstring)."""
+    if test_set_id is not None and not _TEST_SET_ID.fullmatch(test_set_id):
+        # DIAN's test-set ids are GUIDs; anything else (APIDIAN's ``/invoice/preeliminar-view``,
+        # not offered here) is no route, and no number is spent on it
+        return json_response({"message": "The route could not be found."}, 404)
     body = requests.read(await request.body(), endpoint)
     kind = requests.dian_type(body) or ""
     numbering = requests.choose_range(body, await _ranges(documents, tenant, kind))

@@ -98,3 +98,13 @@ async def test_another_companys_documents_are_not_queried(
     )
     assert own.status_code == 200
     assert own.json()["message"] == "Consulta generada con éxito"
+
+
+async def test_a_test_set_id_is_a_guid(client: httpx.AsyncClient, apidian_token: str) -> None:
+    response = await client.post(
+        "/api/ubl2.1/invoice/preeliminar-view",
+        json=sample("invoice"),
+        headers=bearer(apidian_token),
+    )
+    assert response.status_code == 404
+    assert response.json() == {"message": "The route could not be found."}
