@@ -41,7 +41,8 @@ def decode_object(body: bytes) -> dict[str, Any]:
 
 
 def attribute(field: str) -> str:
-    return ATTRIBUTES.get(field, field.replace("_", " ") if "." not in field else field)
+    """Laravel's displayable attribute: a translated name, else the path without ``_``."""
+    return ATTRIBUTES.get(field, field.replace("_", " "))
 
 
 def present(value: Any) -> bool:
@@ -125,7 +126,7 @@ class Rules:
 
     def required_with(self, field: str, others: tuple[str, ...]) -> None:
         if not self.has(field) and any(self.has(o) for o in others):
-            values = " / ".join(o for o in others if self.has(o))
+            values = " / ".join(attribute(o) for o in others if self.has(o))
             self.add(
                 field, f"El campo {attribute(field)} es obligatorio cuando {values} está presente."
             )
@@ -133,7 +134,8 @@ class Rules:
     def required_if(self, field: str, other: str, value: str) -> bool:
         if as_text(self.data.get(other)) == value and not self.has(field):
             self.add(
-                field, f"El campo {attribute(field)} es obligatorio cuando {other} es {value}."
+                field,
+                f"El campo {attribute(field)} es obligatorio cuando {attribute(other)} es {value}.",
             )
             return False
         return True
