@@ -17,7 +17,6 @@ from core.settings import Settings
 from core.signing.testcerts import generate_test_pkcs12
 from core.testing import make_test_settings
 from core.validation.nit import check_digit
-from core.web.app import create_app
 from tests.adapters.apidian.apidian_config_support import (
     COMPANY,
     DV,
@@ -25,6 +24,7 @@ from tests.adapters.apidian.apidian_config_support import (
     OPERATOR_TOKEN,
     RESOLUTION_INVOICE,
     bearer,
+    gateway,
     register_company,
 )
 
@@ -59,30 +59,21 @@ async def test_open_registration_lets_a_company_register_itself(
     tmp_path: Path, plugin_manager: PluginHooks
 ) -> None:
     settings = make_test_settings(tmp_path, plugin_manager=plugin_manager, open_registration=True)
-    app = create_app(settings, plugin_manager=plugin_manager)
-    ctx: AppContext = app.state.ctx
-    await ctx.start()
-    try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=settings.public_url) as http:
-            answer = await http.post(f"/api/ubl2.1/config/{NIT}/{DV}", json=COMPANY)
-            assert answer.status_code == 200, answer.text
-            token = answer.json()["token"]
-            # nobody else may then rewrite it: updating needs its token
-            again = await http.post(f"/api/ubl2.1/config/{NIT}/{DV}", json=COMPANY)
-            assert again.status_code == 403
-            assert again.json()["message"] == (
-                "La empresa ya existe: para actualizarla envíe su token."
-            )
-            renamed = {**COMPANY, "business_name": "OBANDO LONDONO SAS"}
-            mine = await http.post(
-                f"/api/ubl2.1/config/{NIT}/{DV}", json=renamed, headers=bearer(token)
-            )
-            assert mine.status_code == 200, mine.text
-            assert mine.json()["token"] == token  # the token it presented, still valid
-            assert (await ctx.tenants.get_tenant(NIT)).name == "OBANDO LONDONO SAS"
-    finally:
-        await ctx.close()
+    async with gateway(settings) as (http, ctx):
+        answer = await http.post(f"/api/ubl2.1/config/{NIT}/{DV}", json=COMPANY)
+        assert answer.status_code == 200, answer.text
+        token = answer.json()["token"]
+        # nobody else may then rewrite it: updating needs its token
+        again = await http.post(f"/api/ubl2.1/config/{NIT}/{DV}", json=COMPANY)
+        assert again.status_code == 403
+        assert again.json()["message"] == "La empresa ya existe: para actualizarla envíe su token."
+        renamed = {**COMPANY, "business_name": "OBANDO LONDONO SAS"}
+        mine = await http.post(
+            f"/api/ubl2.1/config/{NIT}/{DV}", json=renamed, headers=bearer(token)
+        )
+        assert mine.status_code == 200, mine.text
+        assert mine.json()["token"] == token  # the token it presented, still valid
+        assert (await ctx.tenants.get_tenant(NIT)).name == "OBANDO LONDONO SAS"
 
 
 async def test_another_company_cannot_update_this_one(

@@ -21,6 +21,7 @@ from tests.adapters.apidian.apidian_config_support import (
     RESOLUTION_INVOICE,
     bearer,
     configure_for_simulator,
+    gateway,
     invoice,
     register_company,
 )
@@ -144,3 +145,47 @@ def test_every_listing_model_has_its_catalog() -> None:
     assert set(TABLES.values()) <= set(catalogs.tables())
     assert TABLES["TypeCurrency"] == "type_currencies"
     assert TABLES["CreditNoteDiscrepancyResponse"] == "credit_note_discrepancy_responses"
+
+
+async def test_dian_unreachable_is_apidian_s_message(
+    tmp_path: Path, plugin_manager: PluginHooks
+) -> None:
+    # the simulator environment pointed at a port nobody listens on
+    settings = make_test_settings(
+        tmp_path,
+        plugin_manager=plugin_manager,
+        operator_token=OPERATOR_TOKEN,
+        simulator_url="http://127.0.0.1:9",
+    )
+    async with gateway(settings) as (http, _):
+        token, software_id = await configure_for_simulator(http)
+        answer = await http.post(
+            "/api/ubl2.1/numbering-range", json={"IDSoftware": software_id}, headers=bearer(token)
+        )
+    assert (answer.status_code, answer.json()) == (
+        503,
+        {
+            "success": False,
+            "message": "El servicio DIAN no se encuentra disponible en el momento, "
+            "reintente mas tarde...",
+        },
+    )
+
+
+async def test_every_company_route_needs_a_token(client: httpx.AsyncClient) -> None:
+    for method, path in (
+        ("PUT", "/api/ubl2.1/config/software"),
+        ("PUT", "/api/ubl2.1/config/softwareeqdocs"),
+        ("PUT", "/api/ubl2.1/config/softwaresupportdocument"),
+        ("PUT", "/api/ubl2.1/config/softwarepayroll"),
+        ("PUT", "/api/ubl2.1/config/certificate"),
+        ("PUT", "/api/ubl2.1/config/resolution"),
+        ("PUT", "/api/ubl2.1/config/environment"),
+        ("PUT", "/api/ubl2.1/config/logo"),
+        ("POST", "/api/ubl2.1/numbering-range"),
+        ("POST", "/api/ubl2.1/next-consecutive"),
+        ("GET", "/api/ubl2.1/invoice/current_number/1"),
+        ("GET", "/api/ubl2.1/invoice/current_number/1/SETP"),
+    ):
+        answer = await client.request(method, path, json={})
+        assert (answer.status_code, answer.json()) == (401, {"message": "Unauthenticated."}), path
