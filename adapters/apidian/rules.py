@@ -20,7 +20,8 @@ from typing import Any
 from adapters.apidian import catalogs
 from core.api import BODY, DecodeLimits, InvalidRequest, check_digit, decode_json
 
-LIMITS = DecodeLimits(max_body_bytes=12 * 1024 * 1024)  # certificates and logos come in base64
+# A logo may be 1 MB, sent in base64 (4/3 of it) inside JSON: bodies up to 2 MiB.
+LIMITS = DecodeLimits(max_body_bytes=2 * 1024 * 1024)
 
 ATTRIBUTES = {"email": "correo electrónico", "date": "fecha", "password": "contraseña"}
 DV_MESSAGE = "Error, el digito de verificacion no es valido para este NIT."

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
+from io import BytesIO
 from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 from core.context import AppContext
 from core.plugins import PluginHooks
@@ -242,10 +245,6 @@ async def test_certificate_password_is_never_echoed_nor_logged(
 async def test_logo_is_stored_for_the_pdf(
     client: httpx.AsyncClient, ctx: AppContext, token: str
 ) -> None:
-    from io import BytesIO
-
-    from PIL import Image
-
     buffer = BytesIO()
     Image.new("RGB", (40, 20), (200, 30, 30)).save(buffer, format="PNG")
     put = "/api/ubl2.1/config/logo"
@@ -263,3 +262,19 @@ async def test_logo_is_stored_for_the_pdf(
     )
     assert answer.status_code == 422
     assert list(answer.json()["errors"]) == ["logo"]
+
+
+async def test_a_logo_near_the_limit_fits_in_a_base64_body(
+    client: httpx.AsyncClient, ctx: AppContext, token: str
+) -> None:
+    buffer = BytesIO()  # noise does not compress: the PNG is about 900 KB, 1.2 MB in base64
+    Image.frombytes("RGB", (550, 550), os.urandom(550 * 550 * 3)).save(buffer, format="PNG")
+    image = buffer.getvalue()
+    assert 850_000 < len(image) < 1_000_000
+    answer = await client.put(
+        "/api/ubl2.1/config/logo",
+        json={"logo": base64.b64encode(image).decode()},
+        headers=bearer(token),
+    )
+    assert answer.status_code == 200, answer.text
+    assert await ctx.tenants.logo((await ctx.tenants.get_tenant(NIT)).id) == image
