@@ -45,6 +45,7 @@ MAIL_FIELDS = ("mail_host", "mail_port", "mail_username", "mail_password", "mail
 # Laravel's mail_encryption -> core's SMTP security ("tls" is STARTTLS on 587 in Laravel)
 SECURITY = {"tls": "starttls", "starttls": "starttls", "ssl": "tls", "": "none", "none": "none"}
 NIT_TYPE = "31"
+LABEL_LENGTH = 200  # credentials.label
 LANGUAGE_ES, COUNTRY_CO, CURRENCY_COP, OPERATION_STANDARD = 79, 46, 35, 10
 
 
@@ -100,7 +101,7 @@ async def configure_company(
     await _configure_mail(ctx, record.id, data)
     if existing is None or operator:
         issued = await ctx.credentials.issue_credential(
-            record.id, DIALECT, data.get("business_name"), scheme="opaco"
+            record.id, DIALECT, record.name[:LABEL_LENGTH], scheme="opaco"
         )
         token = issued.token
     body = {

@@ -27,6 +27,9 @@ _ENCODER = msgspec.json.Encoder(decimal_format="number")
 UNAUTHENTICATED = "Unauthenticated."
 INVALID_DATA = "The given data was invalid."
 REGISTRATION_DISABLED = "Access to this route is disabled."
+DIAN_UNAVAILABLE = (
+    "El servicio DIAN no se encuentra disponible en el momento, reintente mas tarde..."
+)
 
 # ApiError.kind -> Laravel's message for it (HTTP exceptions rendered by its handler).
 _LARAVEL_MESSAGES = {
@@ -86,7 +89,8 @@ def render(error: ApiError) -> Response[bytes]:
         if error.reference is not None:
             body["reference"] = error.reference
         return json_response(body, error.status, headers)
-    return json_response({"success": False, "message": error.message}, error.status, headers)
+    message = DIAN_UNAVAILABLE if error.kind == "dian_unavailable" else error.message
+    return json_response({"success": False, "message": message}, error.status, headers)
 
 
 SHAPE = ErrorShape(render=render)

@@ -13,6 +13,7 @@ from adapters.apidian import configuration, document_api, queries
 from adapters.apidian.auth import API_PREFIX, DIALECT
 from adapters.apidian.bench import BENCH
 from adapters.apidian.errors import SHAPE
+from adapters.apidian.rules import LIMITS
 from core.api import Dialect, hookimpl
 
 ROUTE_HANDLERS: list[Any] = [
@@ -36,6 +37,7 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             route_handlers=ROUTE_HANDLERS,
             path_prefix=API_PREFIX,
             errors=SHAPE,
+            limits=LIMITS,
             credentials_for_demo=credentials_for_demo,
             version="ubl2.1",
             token_scheme="opaco",

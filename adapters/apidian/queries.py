@@ -77,6 +77,8 @@ def table_of(model: str) -> str:
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", model).lower()
     if snake.endswith("y"):
         return snake[:-1] + "ies"
+    if snake.endswith(("s", "x", "ch", "sh")):
+        return snake + "es"
     return snake + "s"
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from adapters.apidian.rules import Rules
+from adapters.apidian.rules import Rules, attribute
 from core.api import AppContext, ConfigurationError, InvalidRequest, NumberingRange, TenantView
 
 # Validity of a range whose resolution gives no dates (notes need no DIAN authorization).
@@ -66,13 +66,13 @@ def check_resolution(ctx: AppContext, data: dict[str, Any]) -> CheckedResolution
         needed += ["technical_key"] if kind.needs_technical_key else []
         for field in needed:
             if not rules.has(field):
-                rules.add(field, f"El campo {field} es obligatorio para {row.name}.")
+                rules.add(field, f"El campo {attribute(field)} es obligatorio para {row.name}.")
     resolution = rules.string("resolution")
     technical_key = rules.string("technical_key")
     resolution_date = rules.date("resolution_date")
     date_from, date_to = rules.date("date_from"), rules.date("date_to")
     if date_from and date_to and date_to <= date_from:
-        rules.add("date_to", "date to debe ser una fecha posterior a date_from.")
+        rules.add("date_to", "date to debe ser una fecha posterior a date from.")
     first = rules.integer("from") if rules.required("from") else None
     last = None
     if rules.required("to"):

@@ -20,7 +20,8 @@ from typing import Any
 from adapters.apidian import catalogs
 from core.api import BODY, DecodeLimits, InvalidRequest, check_digit, decode_json
 
-LIMITS = DecodeLimits(max_body_bytes=12 * 1024 * 1024)  # certificates and logos come in base64
+# A logo may be 1 MB, sent in base64 (4/3 of it) inside JSON: bodies up to 2 MiB.
+LIMITS = DecodeLimits(max_body_bytes=2 * 1024 * 1024)
 
 ATTRIBUTES = {"email": "correo electrónico", "date": "fecha", "password": "contraseña"}
 DV_MESSAGE = "Error, el digito de verificacion no es valido para este NIT."
@@ -41,7 +42,8 @@ def decode_object(body: bytes) -> dict[str, Any]:
 
 
 def attribute(field: str) -> str:
-    return ATTRIBUTES.get(field, field.replace("_", " ") if "." not in field else field)
+    """Laravel's displayable attribute: a translated name, else the path without ``_``."""
+    return ATTRIBUTES.get(field, field.replace("_", " "))
 
 
 def present(value: Any) -> bool:
@@ -125,7 +127,7 @@ class Rules:
 
     def required_with(self, field: str, others: tuple[str, ...]) -> None:
         if not self.has(field) and any(self.has(o) for o in others):
-            values = " / ".join(o for o in others if self.has(o))
+            values = " / ".join(attribute(o) for o in others if self.has(o))
             self.add(
                 field, f"El campo {attribute(field)} es obligatorio cuando {values} está presente."
             )
@@ -133,7 +135,8 @@ class Rules:
     def required_if(self, field: str, other: str, value: str) -> bool:
         if as_text(self.data.get(other)) == value and not self.has(field):
             self.add(
-                field, f"El campo {attribute(field)} es obligatorio cuando {other} es {value}."
+                field,
+                f"El campo {attribute(field)} es obligatorio cuando {attribute(other)} es {value}.",
             )
             return False
         return True

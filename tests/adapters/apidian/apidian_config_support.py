@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
+from core.context import AppContext
 from core.model import Document, Line, Party, Tax
+from core.settings import Settings
 from core.signing.testcerts import generate_test_pkcs12
+from core.web.app import create_app
 
 OPERATOR_TOKEN = "operador-de-pruebas-" + "x" * 24
 NIT, DV = "89008003", "2"
@@ -128,3 +133,18 @@ async def configure_for_simulator(
         answer = await client.put(f"/api/ubl2.1/config/{path}", json=body, headers=bearer(token))
         assert answer.status_code == 200, (path, answer.text)
     return token, software_id
+
+
+@asynccontextmanager
+async def gateway(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, AppContext]]:
+    """A client on a gateway built from ``settings`` (for tests that need other settings than
+    the module's), started and closed in the test's event loop."""
+    app = create_app(settings)
+    ctx: AppContext = app.state.ctx
+    await ctx.start()
+    try:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=settings.public_url) as http:
+            yield http, ctx
+    finally:
+        await ctx.close()
