@@ -39,6 +39,7 @@ from core.api import (
     IssueService,
     NotFound,
     NumberingRange,
+    SignedXmlUnavailable,
     TenantView,
     ValidationFailed,
     capture_exchanges,
@@ -231,7 +232,7 @@ async def issue(
     if record.unique_code:
         try:
             signed = await documents.signed_xml(tenant.id, record.uuid)
-        except Exception:  # failed before it was signed: the answer says so
+        except SignedXmlUnavailable:  # failed before it was signed: the answer says so
             signed = None
     environment = documents.registry.environments.get(record.environment)
     answer = document_answer(
