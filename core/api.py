@@ -116,10 +116,12 @@ from core.model import (
 from core.model.status import FINAL_STATUSES, DocumentStatus
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
+from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenancy.credentials import Authenticated, TokenScheme
 from core.totals import round_money
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
+from core.ubl.packaging import document_file_names
 from core.validation.nit import check_digit, is_valid_nit
 from core.web.auth import BearerAuth, bearer_token
 from core.xml_parsing import UnsafeXml, parse_xml
@@ -257,4 +259,7 @@ __all__ = [
     "run_with_context",
     "to_bogota",
     "validation_fields",
+    "DocumentRepository",
+    "StoredDocument",
+    "document_file_names",
 ]

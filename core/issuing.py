@@ -142,9 +142,13 @@ class IssueService:
         dialect_data: dict[str, Any] | None = None,
         now: dt.datetime | None = None,
         deliver_email: bool | None = None,
+        reference: str | None = None,
+        range_id: int | None = None,
     ) -> DocumentRecord:
         """Issue one document and return it with DIAN's verdict (or "pendiente").
         ``deliver_email``: e-mail it to the buyer once accepted (``None``: the tenant's default).
+        ``reference``: the client's own id for it (default: the referenced document's number);
+        ``range_id``: number it from this range of the tenant (default: the active one).
 
         Raises ``PermissionDenied``, ``ValidationFailed`` (pre-flight errors, before any number
         is spent), ``QuotaExceeded``, ``NumberingExhausted`` or ``NoNumberingRange``.
@@ -161,9 +165,12 @@ class IssueService:
         facts = issue_facts(document, now)
         document, moment = facts.document, facts.issued_at
         range_key = (tenant.id, document_type.range_type, tenant.environment, moment.date())
-        numbering_range = await self.ranges.active_range(
-            *range_key, max_age_s=ACTIVE_RANGE_MAX_AGE_S
-        )
+        if range_id is not None:
+            numbering_range = await self.ranges.chosen_range(range_id, *range_key)
+        else:
+            numbering_range = await self.ranges.active_range(
+                *range_key, max_age_s=ACTIVE_RANGE_MAX_AGE_S
+            )
         attempt = functools.partial(
             self._issue_in_range,
             tenant,
@@ -176,10 +183,13 @@ class IssueService:
             dialect_data=dialect_data,
             now=now,
             deliver_email=deliver_email,
+            reference=reference,
         )
         try:
             return await attempt(numbering_range)
         except NumberingExhausted:
+            if range_id is not None:
+                raise
             # the cached range ran out: ask again (the next range, or the definitive error)
             self.ranges.forget_active_range(*range_key)
             fresh = await self.ranges.active_range(*range_key)
@@ -201,6 +211,7 @@ class IssueService:
         dialect_data: dict[str, Any] | None,
         now: dt.datetime | None,
         deliver_email: bool | None,
+        reference: str | None = None,
     ) -> DocumentRecord:
         problems = validate_document(
             document,
@@ -241,7 +252,8 @@ class IssueService:
             issue_datetime=moment,
             customer_id=document.customer.id_number,
             customer_name=document.customer.name,
-            reference=document.billing_reference.number if document.billing_reference else None,
+            reference=reference
+            or (document.billing_reference.number if document.billing_reference else None),
             request_payload=request_payload,
             dialect_data={
                 "canonical": msgspec.to_builtins(document),

@@ -52,4 +52,3 @@ class TenantView(msgspec.Struct, frozen=True, kw_only=True):
     software: dict[str, Software]  # by channel (core.contracts.CHANNEL_*)
     permissions: frozenset[str] = frozenset()
     status: str = "activo"
-

@@ -14,12 +14,23 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import uuid as uuid_module
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -305,33 +316,35 @@ class DocumentRepository:
         number: int | None = None,
         customer_id: str | None = None,
         reference: str | None = None,
+        dialect: str | None = None,
+        statuses: Collection[str] | None = None,
+        full_number: str | None = None,
+        customer_name_contains: str | None = None,
     ) -> tuple[builtins.list[DocumentRecord], int]:
         """One page of the tenant's documents, newest first, and the total matching.
 
         ``date_from``/``date_to`` are inclusive calendar days (Bogota) of the issue date.
         """
-        columns = _DOCUMENTS.c
-        conditions: builtins.list[ColumnElement[bool]] = [columns.tenant_id == tenant_id]
-        if status is not None:
-            conditions.append(columns.status == str(status))
-        if date_from is not None:
-            conditions.append(columns.issue_datetime >= _day_start(date_from))
-        if date_to is not None:
-            conditions.append(columns.issue_datetime < _day_start(date_to + dt.timedelta(days=1)))
-        for column, value in (
-            (columns.type_code, type_code),
-            (columns.prefix, prefix),
-            (columns.number, number),
-            (columns.customer_id, customer_id),
-            (columns.reference, reference),
-        ):
-            if value is not None:
-                conditions.append(column == value)
+        conditions = _conditions(
+            tenant_id,
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            type_code=type_code,
+            prefix=prefix,
+            number=number,
+            customer_id=customer_id,
+            reference=reference,
+            dialect=dialect,
+            statuses=statuses,
+            full_number=full_number,
+            customer_name_contains=customer_name_contains,
+        )
         page, per_page = max(1, page), max(1, min(per_page, 500))
         query = (
             select(*_RECORD_COLUMNS)
             .where(*conditions)
-            .order_by(columns.created_at.desc(), columns.id.desc())
+            .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
             .offset((page - 1) * per_page)
             .limit(per_page)
         )
@@ -343,10 +356,100 @@ class DocumentRepository:
         total, rows = await self._db.run(read_page)
         return [_record(row) for row in rows], int(total or 0)
 
+    async def list_stored(
+        self, tenant_id: int, page: int = 1, per_page: int = 20, **filters: Any
+    ) -> tuple[builtins.list[StoredDocument], int]:
+        """As ``list`` (same filters), with whole rows: for dialects that render what they
+        stored with each document (``dialect_data``)."""
+        conditions = _conditions(tenant_id, **filters)
+        page, per_page = max(1, page), max(1, min(per_page, 500))
+        query = (
+            select(_DOCUMENTS)
+            .where(*conditions)
+            .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        counting = select(func.count()).select_from(_DOCUMENTS).where(*conditions)
+
+        def read_page(conn: Connection) -> tuple[Any, builtins.list[Any]]:
+            return conn.execute(counting).scalar(), conn.execute(query).all()
+
+        total, rows = await self._db.run(read_page)
+        return [_stored(row) for row in rows], int(total or 0)
+
+    async def get_by_id(self, tenant_id: int, document_id: int) -> StoredDocument:
+        """One document of this tenant by its row id; ``NotFound`` when absent or another
+        tenant's."""
+        found = await self._one(_DOCUMENTS.c.tenant_id == tenant_id, _DOCUMENTS.c.id == document_id)
+        if found is None:
+            raise NotFound(f"el documento {document_id} no existe")
+        return found
+
+    async def delete_unaccepted(self, tenant_id: int, uuid: str) -> bool:
+        """Delete one of the tenant's documents that DIAN has not accepted (a rejected,
+        failed or pending one, which the client corrects and issues again); its number stays
+        spent. ``False`` when there is no such document (absent, another tenant's, accepted)."""
+        statement = delete(_DOCUMENTS).where(
+            _DOCUMENTS.c.tenant_id == tenant_id,
+            _DOCUMENTS.c.uuid == uuid,
+            _DOCUMENTS.c.status != DocumentStatus.ACCEPTED.value,
+        )
+
+        def remove(conn: Connection) -> int:
+            return conn.execute(statement).rowcount
+
+        return bool(await self._db.run(remove, write=True))
+
     async def _one(self, *conditions: ColumnElement[bool]) -> StoredDocument | None:
         query = select(_DOCUMENTS).where(*conditions).order_by(_DOCUMENTS.c.id.desc()).limit(1)
         row = await self._db.first(query)
         return None if row is None else _stored(row)
+
+
+def _conditions(
+    tenant_id: int,
+    *,
+    status: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    type_code: str | None = None,
+    prefix: str | None = None,
+    number: int | None = None,
+    customer_id: str | None = None,
+    reference: str | None = None,
+    dialect: str | None = None,
+    statuses: Collection[str] | None = None,
+    full_number: str | None = None,
+    customer_name_contains: str | None = None,
+) -> builtins.list[ColumnElement[bool]]:
+    """The WHERE clauses of a listing: every filter given, always scoped to the tenant."""
+    columns = _DOCUMENTS.c
+    conditions: builtins.list[ColumnElement[bool]] = [columns.tenant_id == tenant_id]
+    if status is not None:
+        conditions.append(columns.status == str(status))
+    if statuses is not None:
+        conditions.append(columns.status.in_([str(s) for s in statuses]))
+    if date_from is not None:
+        conditions.append(columns.issue_datetime >= _day_start(date_from))
+    if date_to is not None:
+        conditions.append(columns.issue_datetime < _day_start(date_to + dt.timedelta(days=1)))
+    for column, value in (
+        (columns.type_code, type_code),
+        (columns.prefix, prefix),
+        (columns.number, number),
+        (columns.customer_id, customer_id),
+        (columns.reference, reference),
+        (columns.dialect, dialect),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if full_number is not None:
+        conditions.append(columns.prefix + cast(columns.number, String) == full_number)
+    if customer_name_contains is not None:
+        needle = customer_name_contains.lower()
+        conditions.append(func.lower(columns.customer_name).contains(needle, autoescape=True))
+    return conditions
 
 
 def _execute_one_or_none(conn: Connection, statement: Any, parameters: Any) -> Any:

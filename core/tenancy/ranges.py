@@ -195,6 +195,33 @@ class NumberingRanges:
         self._active[key] = (found, time.monotonic())
         return found
 
+    async def chosen_range(
+        self,
+        range_id: int,
+        tenant_id: int,
+        document_type: str,
+        environment: str,
+        on_date: dt.date,
+    ) -> NumberingRange:
+        """The tenant's range ``range_id`` when it may number a ``document_type`` document on
+        ``on_date`` (the client picked it): ``NoNumberingRange`` when it is another tenant's,
+        of another type or environment, retired or not valid that day; ``NumberingExhausted``
+        when it has no numbers left."""
+        for record in await self.list_ranges(tenant_id, environment):
+            found = record.range
+            if found.id != range_id:
+                continue
+            if found.document_type == document_type and (
+                found.valid_from <= on_date <= found.valid_to
+            ):
+                if record.remaining <= 0:
+                    raise NumberingExhausted(
+                        f"la resolución {found.resolution_number} agotó su rango para el tipo "
+                        f"de documento {document_type}: registre una nueva"
+                    )
+                return found
+        raise NoNumberingRange(document_type, environment, on_date)
+
     def forget_active_range(
         self, tenant_id: int, document_type: str, environment: str, on_date: dt.date
     ) -> None:
