@@ -67,7 +67,7 @@ async def test_running_the_demo_again_adds_nothing_but_fresh_credentials(ctx, de
     for dialect_id, issued in again.credentials.items():
         assert issued.token != demo_tenant.credentials[dialect_id].token
         for token in (issued.token, demo_tenant.credentials[dialect_id].token):
-            found = await ctx.credentials.authenticate(dialect_id, token)
+            found = await ctx.credentials.authenticate(dialect_id, token, (issued.scheme,))
             assert found.tenant.nit == DEMO_NIT
 
 

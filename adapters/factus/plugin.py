@@ -1,0 +1,52 @@
+"""Registers the Factus API v1 dialect (Halltec's ``/oauth/token`` and ``/v1/...``).
+
+``V1_HANDLERS`` lists the controllers mounted under ``/v1``: each is authenticated by an
+OAuth access token (handlers take the ``auth`` / ``tenant`` dependencies of ``auth``) and
+counted against the user's rate limit. A module adds its controller with one line there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from litestar import Router
+
+from adapters.factus.auth import DEPENDENCIES, DIALECT
+from adapters.factus.errors import SHAPE
+from adapters.factus.rate_limit import rate_limit_middleware
+from core.api import Dialect, hookimpl
+
+API_PREFIX = "/v1"
+
+V1_HANDLERS: list[Any] = []
+
+v1_router = Router(
+    API_PREFIX,
+    route_handlers=V1_HANDLERS,
+    dependencies=DEPENDENCIES,
+    middleware=[rate_limit_middleware],
+)
+
+ROUTE_HANDLERS: list[Any] = [v1_router]
+
+
+def credentials_for_demo(credential: Mapping[str, Any]) -> Mapping[str, Any]:
+    """What ``serve --demo`` writes for Factus."""
+    return {"token": credential["token"]}
+
+
+@hookimpl
+def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
+    register(
+        Dialect(
+            id=DIALECT,
+            title="Factus API v1",
+            route_handlers=ROUTE_HANDLERS,
+            path_prefix=API_PREFIX,
+            errors=SHAPE,
+            credentials_for_demo=credentials_for_demo,
+            version="v1",
+            token_scheme="oauth",
+        )
+    )
