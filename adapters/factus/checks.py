@@ -52,7 +52,10 @@ FIELD_ORDER = (
     "allowance_charges",
 )
 NOTE_TITLES = {"credit_note": "nota crédito", "debit_note": "nota débito"}
-CUSTOMIZATIONS = {"credit_note": "credit_note_customization_ids", "debit_note": "debit_note_customization_ids"}
+CUSTOMIZATIONS = {
+    "credit_note": "credit_note_customization_ids",
+    "debit_note": "debit_note_customization_ids",
+}
 CONCEPTS = {
     "credit_note": "credit_note_correction_concepts",
     "debit_note": "debit_note_correction_concepts",
@@ -117,7 +120,7 @@ class Checked(msgspec.Struct, kw_only=True):
     numbering_range_id: int | None
     observation: str | None
     payment_method_code: str
-    send_email: bool
+    send_email: bool | None  # None: not sent (the tenant's default; shown as 0)
     customer: CheckedCustomer | None
     items: list[CheckedItem]
     allowance_charges: list[CheckedCharge]
@@ -195,7 +198,9 @@ class _Checker:
             self.add(path, f"El campo {path} es obligatorio.")
         return out
 
-    def catalog_id(self, path: str, value: object, table: str, *, required: bool = True) -> int | None:
+    def catalog_id(
+        self, path: str, value: object, table: str, *, required: bool = True
+    ) -> int | None:
         if text(value) is None:
             if required:
                 self.add(path, f"El campo {path} es obligatorio.")
@@ -207,7 +212,12 @@ class _Checker:
         return number
 
     def amount(
-        self, path: str, value: object, *, minimum: Decimal = Decimal(0), maximum: Decimal | None = None
+        self,
+        path: str,
+        value: object,
+        *,
+        minimum: Decimal = Decimal(0),
+        maximum: Decimal | None = None,
     ) -> Decimal | None:
         if text(value) is None:
             self.add(path, f"El campo {path} es obligatorio.")
@@ -258,7 +268,9 @@ def _customer(c: _Checker, customer: Customer | None, *, required: bool) -> Chec
     )
     company, names = text(customer.company) or "", text(customer.names) or ""
     if legal == 1 and not company:
-        c.add("customer.company", "El campo customer.company es obligatorio para personas jurídicas.")
+        c.add(
+            "customer.company", "El campo customer.company es obligatorio para personas jurídicas."
+        )
     if legal == 2 and not names and not company:
         c.add("customer.names", "El campo customer.names es obligatorio para personas naturales.")
     email = text(customer.email)
@@ -361,8 +373,8 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
         method = "10"  # Factus' default: efectivo
     elif catalogs.by_code("payment_methods", method) is None:
         c.add("payment_method_code", "El campo payment method code es inválido.")
-    send_email = _flag(payload.send_email, True)
-    if send_email is None:
+    send_email = _flag(payload.send_email, False) if payload.send_email is not None else None
+    if payload.send_email is not None and send_email is None:
         c.add("send_email", "El campo send_email debe ser verdadero o falso.")
     period = None
     if payload.billing_period is not None:
@@ -433,7 +445,7 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
         "numbering_range_id": range_id,
         "observation": observation,
         "payment_method_code": method,
-        "send_email": bool(send_email),
+        "send_email": send_email,
         "billing_period": period,
         "establishment": establishment,
         "items": items,

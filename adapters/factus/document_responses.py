@@ -9,7 +9,6 @@ NIT; ``status`` is 1 once DIAN validated the document, else 0.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -262,7 +261,7 @@ def document_data(
         "number": stored.full_number,
         "reference_code": checked.reference_code,
         "status": 1 if ok else 0,
-        "send_email": int(checked.send_email),
+        "send_email": int(bool(checked.send_email)),
         "qr": qr_url,
         ("cufe" if checked.kind == "bill" else "cude"): code,
         "validated": factus_time(stored.updated_at) if ok else None,
@@ -382,8 +381,7 @@ def created_message(checked: Checked, stored: StoredDocument) -> str:
             "pendiente por validar en la DIAN"
         )
     return (
-        f"Documento con el código de referencia {ref} registrado; "
-        "la DIAN no lo validó (ver errors)"
+        f"Documento con el código de referencia {ref} registrado; la DIAN no lo validó (ver errors)"
     )
 
 
@@ -407,7 +405,7 @@ def list_row(stored: StoredDocument, checked: Checked | None, api_client_name: s
         "total": money(amounts_of(checked).total) if checked else money(stored.payable or 0),
         "status": 1 if validated(stored) else 0,
         "errors": errors_of(stored),
-        "send_email": int(checked.send_email) if checked else 0,
+        "send_email": int(bool(checked.send_email)) if checked else 0,
     }
     if kind == "bill":
         row |= {

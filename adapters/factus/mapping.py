@@ -34,10 +34,12 @@ from core.api import (
     StandardItemId,
     Tax,
     Withholding,
-    catalogs as core_catalogs,
     check_digit,
     parse_iso_date,
     to_bogota,
+)
+from core.api import (
+    catalogs as core_catalogs,
 )
 
 BOGOTA_OFFSET = dt.timezone(dt.timedelta(hours=-5))

@@ -16,7 +16,7 @@ import msgspec
 Short = Annotated[str, msgspec.Meta(max_length=100)]
 Text = Annotated[str, msgspec.Meta(max_length=5000)]
 Id = Short | int  # ids and codes: 70 or "70"
-Amount = Decimal | Short  # 80000, 80000.5 or "80000.00"
+Amount = Decimal  # 80000, 80000.5 or "80000.00" (msgspec reads both into a Decimal)
 Flag = bool | Id  # send_email: true / 1 / "1"
 
 
@@ -99,9 +99,7 @@ class DocumentPayload(msgspec.Struct, kw_only=True):
     establishment: Establishment | None = None
     customer: Customer | None = None
     items: Items | None = None
-    allowance_charges: Annotated[list[AllowanceChargeIn], msgspec.Meta(max_length=20)] | None = (
-        None
-    )
+    allowance_charges: Annotated[list[AllowanceChargeIn], msgspec.Meta(max_length=20)] | None = None
 
 
 class BillPayload(DocumentPayload, kw_only=True):
@@ -120,3 +118,10 @@ class NotePayload(DocumentPayload, kw_only=True):
     correction_concept_code: Id | None = None
     customization_id: Id | None = None
     bill_id: Id | None = None
+
+
+class EmailPayload(msgspec.Struct, kw_only=True):
+    """Body of ``POST …/send-email/{number}``: where to (default: the customer's address)."""
+
+    email: Short | None = None
+    pdf_base_64_encoded: Annotated[str, msgspec.Meta(max_length=4_000_000)] | None = None

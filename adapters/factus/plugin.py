@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar import Router
 
+from adapters.factus import document_routes
 from adapters.factus.auth import DEPENDENCIES, DIALECT
 from adapters.factus.errors import SHAPE
 from adapters.factus.rate_limit import rate_limit_middleware
@@ -19,7 +20,9 @@ from core.api import Dialect, hookimpl
 
 API_PREFIX = "/v1"
 
-V1_HANDLERS: list[Any] = []
+V1_HANDLERS: list[Any] = [
+    *document_routes.HANDLERS,
+]
 
 v1_router = Router(
     API_PREFIX,

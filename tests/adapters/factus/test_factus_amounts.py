@@ -74,7 +74,11 @@ def test_withholdings_are_summed_per_code_across_items() -> None:
 
 def test_excluded_item_is_untaxed() -> None:
     item = item_amounts(
-        price=D("40000"), quantity=1, discount_rate=D("0"), tax_rate=D("0.00"), is_excluded=True,
+        price=D("40000"),
+        quantity=1,
+        discount_rate=D("0"),
+        tax_rate=D("0.00"),
+        is_excluded=True,
         withholdings=[("06", D("3.50"))],
     )
     assert (item.gross_value, item.taxable_amount, item.tax_amount) == (
