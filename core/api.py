@@ -57,6 +57,8 @@ from core.dialects.fields import (
     parse_bounded_int,
     parse_iso_date,
 )
+from core.dian.responses import NumberRangeResponse, NumberRangeResponseList
+from core.dian_ranges import numbering_ranges_at_dian
 from core.errors import (
     AuthenticationFailed,
     BodyTooLarge,
@@ -118,6 +120,7 @@ from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
 from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenancy.credentials import Authenticated, TokenScheme
+from core.tenancy.records import IssuedCredential, RangeRecord
 from core.totals import round_money
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
@@ -262,4 +265,9 @@ __all__ = [
     "DocumentRepository",
     "StoredDocument",
     "document_file_names",
+    "NumberRangeResponse",
+    "NumberRangeResponseList",
+    "numbering_ranges_at_dian",
+    "RangeRecord",
+    "IssuedCredential",
 ]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from core.model import Document, NumberingRange, Problem, TenantView
     from core.settings import Settings
+    from core.tenancy.records import IssuedCredential
 
 UniqueCode = Literal["CUFE", "CUDE", "CUDS"]
 TenantRole = Literal["supplier", "buyer"]
@@ -101,6 +102,13 @@ class Dialect:
     ``serve --demo`` and ``pasarela credentials create`` issue for it (an ``oauth`` dialect
     gets an ``opaco`` client credential, to which it grants access tokens).
 
+    ``complete_credential(ctx, issued)``: for a dialect whose clients sign in with more than
+    one token (an OAuth client id and secret plus a user and password), awaited with the
+    ``AppContext`` right after core issued a credential for it (``serve --demo``,
+    ``pasarela credentials create``): it stores what its sign-in needs, hashed, and returns
+    the fields its clients configure, shown once (``IssuedCredential.details``: printed by
+    the CLI, handed to ``credentials_for_demo``).
+
     ``path_prefix`` and ``errors``: every error under the prefix — an unknown route or method
     there included — is answered in this ``ErrorShape``. ``limits`` bound its request bodies
     (the app stops reading at ``max_body_bytes``; ``decode_json`` applies the rest).
@@ -116,6 +124,9 @@ class Dialect:
     path_prefix: str | None = None
     errors: ErrorShape | None = None
     limits: DecodeLimits = DEFAULT_LIMITS
+    complete_credential: Callable[[Any, IssuedCredential], Awaitable[Mapping[str, str]]] | None = (
+        None
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

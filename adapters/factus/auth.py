@@ -13,6 +13,8 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.params import SkipValidation
 
+from adapters.factus.rate_limit import count_request
+from adapters.factus.settings import settings_for
 from core.api import Authenticated, BearerAuth, TenantView
 
 DIALECT = "factus"
@@ -24,8 +26,12 @@ bearer_auth = BearerAuth(DIALECT, schemes=("oauth",))
 
 
 async def authenticate(request: Request[Any, Any, Any]) -> Authenticated:
-    """Dependency ``auth``."""
-    return await bearer_auth(request)
+    """Dependency ``auth``: the bearer's credential, counted against its user's limit."""
+    auth = await bearer_auth(request)
+    ctx = request.app.state.ctx
+    user_id = auth.parent_id if auth.parent_id is not None else auth.credential_id
+    await count_request(ctx, user_id, settings_for(ctx).rate_limit)
+    return auth
 
 
 def authenticated_tenant(auth: Auth) -> TenantView:

@@ -14,14 +14,18 @@ from litestar import Router
 
 from adapters.factus import document_routes
 from adapters.factus.auth import DEPENDENCIES, DIALECT
+from adapters.factus.catalog_routes import CatalogController
 from adapters.factus.errors import SHAPE
+from adapters.factus.oauth import complete_credential
+from adapters.factus.oauth_routes import issue_token
 from adapters.factus.rate_limit import rate_limit_middleware
-from core.api import Dialect, hookimpl
+from core.api import Dialect, MigrationTree, hookimpl
 
 API_PREFIX = "/v1"
 
 V1_HANDLERS: list[Any] = [
     *document_routes.HANDLERS,
+    CatalogController,
 ]
 
 v1_router = Router(
@@ -31,12 +35,15 @@ v1_router = Router(
     middleware=[rate_limit_middleware],
 )
 
-ROUTE_HANDLERS: list[Any] = [v1_router]
+ROUTE_HANDLERS: list[Any] = [issue_token, v1_router]
+
+MIGRATIONS = MigrationTree(name="factus", location="adapters.factus:migrations")
 
 
 def credentials_for_demo(credential: Mapping[str, Any]) -> Mapping[str, Any]:
-    """What ``serve --demo`` writes for Factus."""
-    return {"token": credential["token"]}
+    """What ``serve --demo`` writes for Factus: the OAuth client and user to sign in with."""
+    details = credential["details"]
+    return {key: details[key] for key in ("client_id", "client_secret", "username", "password")}
 
 
 @hookimpl
@@ -51,5 +58,11 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             credentials_for_demo=credentials_for_demo,
             version="v1",
             token_scheme="oauth",
+            complete_credential=complete_credential,
         )
     )
+
+
+@hookimpl
+def pasarela_register_migrations(register: Callable[[MigrationTree], None]) -> None:
+    register(MIGRATIONS)

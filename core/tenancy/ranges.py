@@ -142,6 +142,42 @@ class NumberingRanges:
             await self._on_change(row.id)
         return _record(found)
 
+    async def set_next_number(self, tenant_id: int, range_id: int, next_number: int) -> RangeRecord:
+        """Continue a range from ``next_number`` (numbers were used outside the gateway). It
+        never goes back: a number already handed out would be issued twice. ``NotFound`` for
+        another tenant's or a retired range; ``ConfigurationError`` out of the range."""
+
+        def move(conn: Connection) -> tuple[Any, Any]:
+            row = tenant_row(conn, tenant_id)
+            columns = RESOLUTIONS.c
+            found = conn.execute(
+                select(RESOLUTIONS).where(
+                    columns.id == range_id,
+                    columns.tenant_id == row.id,
+                    columns.retired_at.is_(None),
+                )
+            ).first()
+            if found is None:
+                raise NotFound(f"la empresa no tiene el rango de numeración {range_id}")
+            if not found.from_number <= next_number <= found.to_number + 1:
+                raise ConfigurationError("el siguiente número debe estar dentro del rango")
+            moved = conn.execute(
+                update(RESOLUTIONS)
+                .where(columns.id == range_id, columns.next_number <= next_number)
+                .values(next_number=next_number)
+            )
+            if moved.rowcount != 1:
+                raise ConfigurationError(
+                    "el consecutivo no puede retroceder: esos números ya fueron usados"
+                )
+            return row, conn.execute(select(RESOLUTIONS).where(columns.id == range_id)).one()
+
+        row, found = await self._db.run(move, write=True)
+        self._active.clear()
+        if found.environment == row.environment and self._on_change is not None:
+            await self._on_change(row.id)
+        return _record(found)
+
     async def list_ranges(
         self, tenant_id: int, environment: str | None = None, *, retired: bool = False
     ) -> list[RangeRecord]:

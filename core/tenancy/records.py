@@ -93,6 +93,9 @@ class IssuedCredential(msgspec.Struct, frozen=True, kw_only=True):
     scheme: str
     token: str
     expires_at: dt.datetime | None = None
+    # What the dialect's clients configure besides (or instead of) ``token``, shown once:
+    # filled by ``Dialect.complete_credential`` (e.g. client id and secret, user, password).
+    details: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class QuotaStatus(msgspec.Struct, frozen=True, kw_only=True):
