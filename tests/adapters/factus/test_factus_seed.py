@@ -78,10 +78,9 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
 
-async def factus_token(ctx: AppContext, setup: DemoSetup) -> str:
-    """An access token granted to the demo tenant's Factus credential."""
-    credential = setup.credentials["factus"]
-    granted = await ctx.credentials.grant_access_token(credential.id, dt.timedelta(hours=1))
+async def granted_token(ctx: AppContext, credential_id: int) -> str:
+    """An access token granted to a Factus credential (a tenant other than the demo's)."""
+    granted = await ctx.credentials.grant_access_token(credential_id, dt.timedelta(hours=1))
     return granted.token
 
 
@@ -93,8 +92,9 @@ async def range_id(ctx: AppContext, tenant_id: int, type_code: str) -> int:
 
 
 @pytest.fixture
-async def token(ctx: AppContext, demo_tenant: DemoSetup) -> str:
-    return await factus_token(ctx, demo_tenant)
+async def token(factus_token: dict[str, Any]) -> str:
+    """The demo tenant's access token, from ``POST /oauth/token`` (the password grant)."""
+    return str(factus_token["access_token"])
 
 
 async def create_bill(
