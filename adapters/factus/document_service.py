@@ -62,6 +62,18 @@ PER_PAGE = 10
 MAX_PAGE = 1_000_000
 NOT_VALIDATED = (DocumentStatus.PENDING, DocumentStatus.REJECTED, DocumentStatus.FAILED)
 _LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
+_LOCKS_LOOP: list[asyncio.AbstractEventLoop | None] = [None]
+
+
+def _issuing_lock(tenant_id: int, kind: Kind) -> asyncio.Lock:
+    """One ``validate`` of a kind per tenant at a time in this process, so two requests do
+    not both pass the reference-code and pending-document checks (an ``asyncio.Lock``
+    serves one event loop: the table starts again on another)."""
+    loop = asyncio.get_running_loop()
+    if _LOCKS_LOOP[0] is not loop:
+        _LOCKS.clear()
+        _LOCKS_LOOP[0] = loop
+    return _LOCKS.setdefault((tenant_id, kind), asyncio.Lock())
 
 
 def repository(ctx: AppContext) -> DocumentRepository:
@@ -178,8 +190,7 @@ async def validate(
             bill = None
     if errors or checked is None:
         raise InvalidRequest(ordered(errors))
-    lock = _LOCKS.setdefault((tenant.id, kind), asyncio.Lock())
-    async with lock:
+    async with _issuing_lock(tenant.id, kind):
         return await _issue(ctx, tenant, kind, checked, bill, body)
 
 
