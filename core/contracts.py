@@ -60,20 +60,26 @@ class BenchScenario:
     An answer counts as a success when its HTTP status is ``success_status``, the JSON value
     at ``status_path`` is one of ``success_states`` and, when ``unique_code_path`` is given,
     the value there is a non-empty string (the CUFE/CUDE the gateway computed).
+    ``prepare(base_url, credentials)``, when given, runs once before the first request and
+    returns the credentials ``request`` is given from then on (a dialect whose clients sign in
+    first, as with OAuth, fetches its token there, once).
     """
 
     request: Callable[[Mapping[str, Any], int], BenchRequest]
     status_path: JsonPath
-    success_states: frozenset[str]
+    success_states: frozenset[str | int]  # strings, or numbers as some dialects answer
     success_status: int = 201
     unique_code_path: JsonPath | None = None
+    prepare: Callable[[str, Mapping[str, Any]], Awaitable[Mapping[str, Any]]] | None = None
 
     def succeeded(self, status_code: int, answer: Any) -> bool:
         """Whether one answer (HTTP status, decoded JSON body) is an issued document."""
         if status_code != self.success_status:
             return False
         state = _value_at(answer, self.status_path)
-        if not isinstance(state, str) or state not in self.success_states:
+        if not isinstance(state, str | int) or isinstance(state, bool):
+            return False
+        if state not in self.success_states:
             return False
         if self.unique_code_path is None:
             return True

@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import msgspec
@@ -61,19 +63,26 @@ Ctx = NamedDependency[SkipValidation[AppContext]]
 PER_PAGE = 10
 MAX_PAGE = 1_000_000
 NOT_VALIDATED = (DocumentStatus.PENDING, DocumentStatus.REJECTED, DocumentStatus.FAILED)
-_LOCKS: dict[tuple[int, str], asyncio.Lock] = {}
-_LOCKS_LOOP: list[asyncio.AbstractEventLoop | None] = [None]
+_LOCKS: dict[tuple[int, str, str], list[Any]] = {}  # key -> [lock, users]
 
 
-def _issuing_lock(tenant_id: int, kind: Kind) -> asyncio.Lock:
-    """One ``validate`` of a kind per tenant at a time in this process, so two requests do
-    not both pass the reference-code and pending-document checks (an ``asyncio.Lock``
-    serves one event loop: the table starts again on another)."""
-    loop = asyncio.get_running_loop()
-    if _LOCKS_LOOP[0] is not loop:
-        _LOCKS.clear()
-        _LOCKS_LOOP[0] = loop
-    return _LOCKS.setdefault((tenant_id, kind), asyncio.Lock())
+@asynccontextmanager
+async def _one_at_a_time(tenant_id: int, kind: Kind, reference: str) -> AsyncIterator[None]:
+    """One ``validate`` of a tenant's reference code at a time in this process, so a retry
+    sent while the first request is still running gets that document, not a second one.
+    Different codes go in parallel. (Gateway processes do not share this lock.)"""
+    key = (tenant_id, kind, reference)
+    entry = _LOCKS.get(key)
+    if entry is None:
+        entry = _LOCKS[key] = [asyncio.Lock(), 0]
+    entry[1] += 1
+    try:
+        async with entry[0]:
+            yield
+    finally:
+        entry[1] -= 1
+        if entry[1] == 0:
+            _LOCKS.pop(key, None)
 
 
 def repository(ctx: AppContext) -> DocumentRepository:
@@ -190,7 +199,7 @@ async def validate(
             bill = None
     if errors or checked is None:
         raise InvalidRequest(ordered(errors))
-    async with _issuing_lock(tenant.id, kind):
+    async with _one_at_a_time(tenant.id, kind, checked.reference_code):
         return await _issue(ctx, tenant, kind, checked, bill, body)
 
 

@@ -14,6 +14,7 @@ from litestar import Router
 
 from adapters.factus import document_routes
 from adapters.factus.auth import DEPENDENCIES, DIALECT
+from adapters.factus.bench import BENCH
 from adapters.factus.catalog_routes import CatalogController
 from adapters.factus.errors import SHAPE
 from adapters.factus.oauth import complete_credential
@@ -58,6 +59,7 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             credentials_for_demo=credentials_for_demo,
             version="v1",
             token_scheme="oauth",
+            bench=BENCH,
             complete_credential=complete_credential,
         )
     )
