@@ -62,7 +62,8 @@ CONCEPTS = {
 }
 WITHOUT_REFERENCE = {"22", "32"}  # notes that correct no electronic invoice
 IVA_TRIBUTE_ID = 1
-MAX_AMOUNT = Decimal("1e15")
+MAX_AMOUNT = Decimal("1e15")  # the store keeps 16 digits before the point
+MAX_QUANTITY = Decimal("1e9")
 _TIME = re.compile(r"^\d{2}:\d{2}:\d{2}$")
 
 
@@ -308,6 +309,8 @@ def _item(c: _Checker, index: int, item: Item) -> CheckedItem | None:
         number = as_decimal(item.quantity)
         if number is None or number != number.to_integral_value() or number < 1:
             c.add(f"{p}.quantity", f"El campo {p}.quantity debe ser un número entero.")
+        elif number >= MAX_QUANTITY:
+            c.add(f"{p}.quantity", f"El campo {p}.quantity es demasiado grande.")
         else:
             quantity = int(number)
     discount = c.amount(f"{p}.discount_rate", item.discount_rate, maximum=Decimal(100))
@@ -333,6 +336,9 @@ def _item(c: _Checker, index: int, item: Item) -> CheckedItem | None:
         )
         if w_code is not None and rate is not None:
             held.append((w_code.zfill(2), rate))
+    if quantity is not None and price is not None and price * quantity >= MAX_AMOUNT:
+        c.add(f"{p}.price", f"El valor del item {p} (precio × cantidad) es demasiado grande.")
+        price = None
     values = (code, name, quantity, discount, price, tax_rate, unit, standard, tribute, excluded)
     if any(v is None for v in values):
         return None
@@ -417,6 +423,8 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
         checked = _item(c, index, item)
         if checked is not None:
             items.append(checked)
+    if sum((i.price * i.quantity for i in items), Decimal(0)) >= MAX_AMOUNT:
+        c.add("items", "El valor del documento es demasiado grande.")
     charges: list[CheckedCharge] = []
     for index, charge in enumerate(payload.allowance_charges or ()):
         p = f"allowance_charges.{index}"
@@ -429,6 +437,9 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
         reason = c.required(f"{p}.reason", charge.reason)
         base = c.amount(f"{p}.base_amount", charge.base_amount)
         amount = c.amount(f"{p}.amount", charge.amount)
+        if amount is not None and amount >= MAX_AMOUNT / 10:
+            c.add(f"{p}.amount", f"El campo {p}.amount es demasiado grande.")
+            amount = None
         if concept and surcharge is not None and reason and base is not None and amount is not None:
             charges.append(
                 CheckedCharge(
