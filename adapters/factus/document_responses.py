@@ -88,6 +88,13 @@ def bill_info(stored: StoredDocument) -> dict[str, Any]:
     return ((stored.dialect_data or {}).get("dialect") or {}).get("bill") or {}
 
 
+def notes_of(stored: StoredDocument, kind: str) -> list[dict[str, Any]]:
+    """``credit_notes`` / ``debit_notes`` of a bill: ``[{id, number}]`` of the notes issued on
+    it (kept with the bill as they are issued, dropped when deleted)."""
+    found = ((stored.dialect_data or {}).get("dialect") or {}).get("notes") or []
+    return [{"id": n["id"], "number": n["number"]} for n in found if n.get("kind") == kind]
+
+
 def company(tenant: TenantView) -> dict[str, Any]:
     party = tenant.party
     address = party.address
@@ -415,5 +422,8 @@ def list_row(stored: StoredDocument, checked: Checked | None, api_client_name: s
         }
     row["created_at"] = factus_time(stored.created_at)
     if kind == "bill":
-        row |= {"credit_notes": [], "debit_notes": []}
+        row |= {
+            "credit_notes": notes_of(stored, "credit_note"),
+            "debit_notes": notes_of(stored, "debit_note"),
+        }
     return row

@@ -37,6 +37,7 @@ from adapters.factus.document_responses import (
     document_data,
     encode,
     list_row,
+    notes_of,
 )
 from adapters.factus.errors import conflict, json_response, message_body, not_found
 from adapters.factus.listing import pagination
@@ -140,8 +141,8 @@ async def render(
     assert checked is not None
     environment = ctx.registry.environments.get(stored.environment)
     numbering_range = None
-    credit_notes: list[dict[str, Any]] = []
-    debit_notes: list[dict[str, Any]] = []
+    credit_notes = notes_of(stored, "credit_note")
+    debit_notes = notes_of(stored, "debit_note")
     if checked.kind == "bill":
         try:
             numbering_range = await ctx.ranges.range_of(
@@ -259,6 +260,8 @@ async def _issue(
     except ValidationFailed as failed:
         raise InvalidRequest(ordered(_factus_fields(failed))) from None
     stored = await repository(ctx).get(tenant.id, record.uuid)
+    if bill is not None:
+        await _link_note(ctx, tenant, bill.id, stored, kind, add=True)
     return answer(
         {
             "status": "Created",
@@ -355,6 +358,31 @@ def _factus_fields(failed: ValidationFailed) -> dict[str, list[str]]:
     return fields or {"items": ["El documento no es válido."]}
 
 
+async def _link_note(
+    ctx: AppContext,
+    tenant: TenantView,
+    bill_id: int,
+    note: StoredDocument,
+    kind: Kind,
+    *,
+    add: bool,
+) -> None:
+    """Keep the bill's list of its notes (``credit_notes`` / ``debit_notes``) with it."""
+    async with _one_at_a_time(tenant.id, "bill", f"notes-of-{bill_id}"):
+        try:
+            bill = await repository(ctx).get_by_id(tenant.id, bill_id)
+        except NotFound:
+            return
+        data = dict(bill.dialect_data or {})
+        own = dict(data.get("dialect") or {})
+        notes = [n for n in own.get("notes") or [] if n.get("id") != note.id]
+        if add:
+            notes.append({"id": note.id, "number": note.full_number, "kind": kind})
+        own["notes"] = notes
+        data["dialect"] = own
+        await repository(ctx).update(bill.uuid, dialect_data=data)
+
+
 # ------------------------------------------------------------------------------ reading
 
 
@@ -448,6 +476,10 @@ async def delete(
             409,
             current_headers(),
         )
+    checked = checked_of(stored)
+    bill_id = checked.bill_id if checked is not None else None
+    if bill_id is not None:
+        await _link_note(ctx, tenant, bill_id, stored, kind, add=False)
     return answer(
         {
             "status": OK,

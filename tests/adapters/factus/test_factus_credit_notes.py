@@ -142,12 +142,19 @@ async def test_rejected_note_is_answered_blocks_and_can_be_deleted(
     }
     listed = await client.get("/v1/credit-notes", headers=bearer(token))
     assert listed.json()["data"]["data"] == []
+    shown = await client.get(f"/v1/bills/show/{bill['number']}", headers=bearer(token))
+    assert shown.json()["data"]["credit_notes"] == []
     # unblocked; the deleted note's number stays spent
     await ctx.documents.documents.update(stored.uuid, unique_code=bill["cufe"])
     fresh = await client.post("/v1/credit-notes/validate", json=other, headers=bearer(token))
     assert fresh.status_code == 201, fresh.text
     note = fresh.json()["data"]["credit_note"]
     assert note["status"] == 1 and note["number"] != rejected["number"]
+    shown = await client.get(f"/v1/bills/show/{bill['number']}", headers=bearer(token))
+    assert shown.json()["data"]["credit_notes"] == [{"id": note["id"], "number": note["number"]}]
+    rows = (await client.get("/v1/bills", headers=bearer(token))).json()["data"]["data"]
+    assert rows[0]["credit_notes"] == [{"id": note["id"], "number": note["number"]}]
+    assert rows[0]["debit_notes"] == []
     # a validated note cannot be deleted
     kept = await client.delete("/v1/credit-notes/reference/6", headers=bearer(token))
     assert kept.status_code == 409
