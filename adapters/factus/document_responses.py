@@ -21,7 +21,17 @@ from adapters.factus import catalogs
 from adapters.factus.amounts import DocumentAmounts
 from adapters.factus.checks import Checked, CheckedCustomer
 from adapters.factus.mapping import amounts_of, display_name
-from core.api import DocumentStatus, NumberingRange, Party, StoredDocument, TenantView, to_bogota
+from core.api import (
+    BOGOTA,
+    DocumentStatus,
+    NumberingRange,
+    Party,
+    StoredDocument,
+    TenantView,
+    UnsafeXml,
+    parse_xml,
+    to_bogota,
+)
 
 OK, SUCCESS = "OK", "Solicitud exitosa"
 DATA_KEYS = {"bill": "bill", "credit_note": "credit_note", "debit_note": "debit_note"}
@@ -232,6 +242,23 @@ def validated(stored: StoredDocument) -> bool:
     return stored.status == DocumentStatus.ACCEPTED
 
 
+_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+
+
+def validated_at(stored: StoredDocument) -> dt.datetime | None:
+    """When DIAN validated the document: its ApplicationResponse's issue date and time (the
+    row's last change when there is none to read)."""
+    if not validated(stored):
+        return None
+    try:
+        root = parse_xml((stored.application_response or "").encode("utf-8"))
+        day = root.findtext(f"{{{_CBC}}}IssueDate") or ""
+        time = (root.findtext(f"{{{_CBC}}}IssueTime") or "")[:8]
+        return dt.datetime.fromisoformat(f"{day}T{time}").replace(tzinfo=BOGOTA)
+    except (UnsafeXml, ValueError, TypeError, SyntaxError):
+        return stored.updated_at
+
+
 def errors_of(stored: StoredDocument) -> list[str]:
     """DIAN's messages (rejections and notifications); the gateway's own error when DIAN
     never answered."""
@@ -271,7 +298,7 @@ def document_data(
         "send_email": int(bool(checked.send_email)),
         "qr": qr_url,
         ("cufe" if checked.kind == "bill" else "cude"): code,
-        "validated": factus_time(stored.updated_at) if ok else None,
+        "validated": factus_time(validated_at(stored)),
     }
     if checked.kind != "bill":
         head |= {"discount_rate": "0.00", "discount": money(amounts.discount_amount)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import httpx
@@ -145,6 +146,10 @@ async def test_seed_credit_note_after_its_bill(
     assert note["number"].startswith("NC") and len(note["cude"]) == 96
     assert note["qr"].endswith(note["cude"])
     assert note["qr_image"].startswith("data:image/png;base64, iVBOR")
+    assert re.fullmatch(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2} [AP]M", note["validated"])
+    # the bill keeps the moment DIAN validated it, though its row changed since
+    shown = await client.get(f"/v1/bills/show/{bill['number']}", headers=bearer(token))
+    assert shown.json()["data"]["bill"]["validated"] == bill["validated"]
     company = body["data"]["company"]
     assert (company["nit"], company["dv"]) == (demo_tenant.tenant.nit, demo_tenant.tenant.dv)
 
