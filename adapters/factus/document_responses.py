@@ -29,6 +29,7 @@ from core.api import (
     StoredDocument,
     TenantView,
     UnsafeXml,
+    check_digit,
     parse_xml,
     to_bogota,
 )
@@ -69,6 +70,11 @@ def qr_image(url: str) -> str:
     """``data:image/png;base64, <png>`` (Factus writes a space after the comma)."""
     png = segno.make_qr(url, error="m").png_data_uri(scale=4)
     return "data:image/png;base64, " + png.split(",", 1)[1]
+
+
+def _check_digit(identification: str) -> str | None:
+    digits = identification.replace("-", "")
+    return check_digit(digits) if digits.isdigit() else None
 
 
 def _entry(table: str, key: int | str | None) -> dict[str, Any] | None:
@@ -134,7 +140,7 @@ def customer(checked: CheckedCustomer | None, party: Party | None) -> dict[str, 
         nit = doc is not None and doc.code == "31"
         return {
             "identification": checked.identification,
-            "dv": checked.dv if nit else None,
+            "dv": (checked.dv or _check_digit(checked.identification)) if nit else None,
             "graphic_representation_name": display_name(checked),
             "trade_name": checked.trade_name,
             "company": checked.company,

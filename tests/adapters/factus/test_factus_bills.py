@@ -247,3 +247,45 @@ async def test_invalid_bill_is_422_with_factus_messages_and_stores_nothing(
     }
     _, total = await ctx.documents.list(demo_tenant.tenant.id)
     assert total == 0
+
+
+async def test_company_customer_with_nit(
+    client: httpx.AsyncClient, ctx: AppContext, demo_tenant: DemoSetup, token: str
+) -> None:
+    customer = {
+        "identification_document_id": "6",
+        "identification": "900373115",
+        "company": "OTRA EMPRESA SAS",
+        "trade_name": "Otra",
+        "legal_organization_id": 1,
+        "tribute_id": 18,
+        "municipality_id": 169,
+        "email": "compras@otra.co",
+    }
+    body = await example(ctx, demo_tenant, customer=customer, reference_code="nit-1")
+    data = (await create_bill(client, token, body))["data"]
+
+    assert data["bill"]["status"] == 1, data["bill"]["errors"]
+    assert data["customer"] == {
+        "identification": "900373115",
+        "dv": "3",
+        "graphic_representation_name": "OTRA EMPRESA SAS",
+        "trade_name": "Otra",
+        "company": "OTRA EMPRESA SAS",
+        "names": "",
+        "address": None,
+        "email": "compras@otra.co",
+        "phone": None,
+        "legal_organization": {"id": 1, "code": "1", "name": "Persona Jurídica"},
+        "tribute": {"id": 18, "code": "01", "name": "IVA"},
+        "municipality": {"id": 169, "code": "11001", "name": "Localidad Antonio Nariño"},
+    }
+    stored = await ctx.documents.documents.get_by_id(demo_tenant.tenant.id, data["bill"]["id"])
+    party = stored.canonical().customer
+    assert (party.id_type, party.id_number, party.dv, party.organization_type) == (
+        "31",
+        "900373115",
+        "3",
+        "1",
+    )
+    assert (party.tax_scheme, party.address.municipality_code) == ("01", "11001")
