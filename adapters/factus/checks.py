@@ -524,9 +524,7 @@ def check_note(payload: NotePayload, kind: Kind) -> tuple[Errors, Checked | None
         c.add("bill_id", "El campo bill id es obligatorio.")
     if customization in WITHOUT_REFERENCE and payload.billing_period is None:
         c.add("billing_period", "El campo billing period es obligatorio.")
-    customer = _customer(
-        c, payload.customer, required=customization in WITHOUT_REFERENCE or bill_id is None
-    )
+    customer = _customer(c, payload.customer, required=bill_id is None)
     if c.errors:
         return ordered(c.errors), None
     return {}, Checked(

@@ -18,7 +18,7 @@ from typing import Any
 from adapters.factus import catalogs
 from adapters.factus.amounts import ZERO, DocumentAmounts, ItemAmounts, item_amounts, round2
 from adapters.factus.amounts import document_amounts as sum_amounts
-from adapters.factus.checks import Checked, CheckedCustomer, CheckedItem
+from adapters.factus.checks import WITHOUT_REFERENCE, Checked, CheckedCustomer, CheckedItem
 from core.api import (
     Address,
     AllowanceCharge,
@@ -87,7 +87,7 @@ def to_document(
     assert customer is not None
     billing_reference = discrepancy = None
     if checked.kind != "bill":
-        if bill is not None:
+        if bill is not None and checked.customization_id not in WITHOUT_REFERENCE:
             billing_reference = BillingReference(
                 number=str(bill["number"]),
                 uuid=str(bill["cufe"]),

@@ -4,6 +4,7 @@ list and show."""
 
 from __future__ import annotations
 
+import base64
 import copy
 from typing import Any
 
@@ -184,3 +185,29 @@ async def test_list_rows(
         "status": 1,
     }
     assert "document" not in row and "credit_notes" not in row
+
+
+async def test_note_without_reference_may_name_a_bill_for_its_customer(
+    client: httpx.AsyncClient, ctx: AppContext, demo_tenant: DemoSetup, token: str
+) -> None:
+    bill = (await create_bill(client, token))["data"]
+    body = await note_body(
+        ctx,
+        demo_tenant,
+        bill["bill"]["id"],
+        customization_id=22,
+        customer=None,
+        billing_period={"start_date": "2026-01-01", "end_date": "2026-01-31"},
+    )
+
+    answer = await client.post("/v1/credit-notes/validate", json=body, headers=bearer(token))
+
+    assert answer.status_code == 201, answer.text
+    data = answer.json()["data"]
+    assert data["credit_note"]["status"] == 1, data["credit_note"]["errors"]
+    assert data["customer"] == bill["customer"]
+    xml = await client.get(
+        f"/v1/credit-notes/download-xml/{data['credit_note']['number']}", headers=bearer(token)
+    )
+    content = base64.b64decode(xml.json()["data"]["xml_base_64_encoded"])
+    assert b"BillingReference" not in content and b"InvoicePeriod" in content
