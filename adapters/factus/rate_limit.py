@@ -139,7 +139,7 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         state = RateState()
-        _state.set(state)
+        token = _state.set(state)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start" and state.headers:
@@ -152,6 +152,9 @@ def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await app(scope, receive, send_with_headers)
+        try:
+            await app(scope, receive, send_with_headers)
+        finally:
+            _state.reset(token)
 
     return middleware
