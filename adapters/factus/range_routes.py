@@ -143,14 +143,17 @@ class NumberingRangeController(Controller):
         if next_number > terms["to_number"]:
             message = "El campo consecutivo actual debe estar dentro del rango de numeración."
             return validation_error({"current": [message]})
-        added = await ctx.ranges.add_resolution(
-            auth.tenant.id,
-            document_type=shapes.CORE_TYPES[code],
-            resolution_number=resolution,
-            prefix=prefix,
-            next_number=next_number,
-            **terms,
-        )
+        try:
+            added = await ctx.ranges.add_resolution(
+                auth.tenant.id,
+                document_type=shapes.CORE_TYPES[code],
+                resolution_number=resolution,
+                prefix=prefix,
+                next_number=next_number,
+                **terms,
+            )
+        except ConfigurationError as refused:  # e.g. DIAN gave no technical key
+            return validation_error({"document": [_sentence(str(refused))]})
         record = await _one(request, auth, added.id)
         return json_response(
             {

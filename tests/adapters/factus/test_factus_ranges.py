@@ -308,3 +308,29 @@ async def test_ranges_need_a_token(client, factus_login):
     assert (
         await client.get("/v1/numbering-ranges", headers=bearer(token["access_token"]))
     ).status_code == 200
+
+
+async def test_an_invoice_resolution_without_technical_key_is_refused(
+    client, ctx, demo_tenant, factus_headers
+):
+    tenant = demo_tenant.tenant
+    values = {
+        "issuer_nit": tenant.nit,
+        "software_id": tenant.software_for("facturacion").id,
+        "document_type": "01",
+        "resolution_number": "18764000001111",
+        "prefix": "SINK",
+        "from_number": 1,
+        "to_number": 10,
+        "valid_from": dt.date(2026, 1, 1),
+        "valid_to": dt.date(2027, 1, 1),
+        "technical_key": None,
+    }
+    await ctx.database.run(
+        lambda conn: conn.execute(insert(SimRange.__table__).values(**values)), write=True
+    )
+    body = {"document": "21", "prefix": "SINK", "resolution_number": "18764000001111"}
+    answer = await client.post("/v1/numbering-ranges", headers=factus_headers, json=body)
+    assert answer.status_code == 422
+    assert "clave técnica" in answer.json()["errors"]["document"][0]
+    assert all(r.range.prefix != "SINK" for r in await ctx.ranges.list_ranges(tenant.id))
