@@ -19,6 +19,7 @@ from adapters.factus.catalog_routes import CatalogController
 from adapters.factus.errors import SHAPE
 from adapters.factus.oauth import complete_credential
 from adapters.factus.oauth_routes import issue_token
+from adapters.factus.range_routes import NumberingRangeController
 from adapters.factus.rate_limit import rate_limit_middleware
 from core.api import Dialect, MigrationTree, hookimpl
 
@@ -27,6 +28,7 @@ API_PREFIX = "/v1"
 V1_HANDLERS: list[Any] = [
     *document_routes.HANDLERS,
     CatalogController,
+    NumberingRangeController,
 ]
 
 v1_router = Router(

@@ -131,25 +131,30 @@ async def count_request(ctx: Any, user_id: int, limit: int) -> None:
 
 
 def rate_limit_middleware(app: ASGIApp) -> ASGIApp:
-    """Adds the request's rate-limit headers to its answer. Errors are answered outside the
-    middleware by the error shape, which reads the same state (``current_headers``)."""
+    """Adds the request's rate-limit headers to its answer (unless the answer has them: the
+    error shape writes them too, for an error answered outside this middleware)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
         state = RateState()
-        _state.set(state)
+        token = _state.set(state)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start" and state.headers:
+                present = {bytes(name).lower() for name, _ in message.get("headers", [])}
                 extra: list[Any] = [
                     (name.lower().encode("latin-1"), value.encode("latin-1"))
                     for name, value in state.headers.items()
+                    if name.lower().encode("latin-1") not in present
                 ]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await app(scope, receive, send_with_headers)
+        try:
+            await app(scope, receive, send_with_headers)
+        finally:
+            _state.reset(token)
 
     return middleware

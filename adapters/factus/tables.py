@@ -13,7 +13,7 @@ BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 CLIENTS = sa.Table(
     "factus_clients",
     metadata,
-    sa.Column("credential_id", BIG_ID, primary_key=True),
+    sa.Column("credential_id", BIG_ID, primary_key=True, autoincrement=False),
     sa.Column("client_id", sa.String(64), nullable=False, unique=True),
     sa.Column("username", sa.String(200), nullable=False, unique=True),
     sa.Column("password_hash", sa.String(64), nullable=False),
@@ -31,6 +31,7 @@ REFRESH_TOKENS = sa.Table(
     sa.Column("expires_at", sa.BigInteger(), nullable=False),
     sa.Column("used_at", sa.BigInteger(), nullable=True),
     sa.Column("created_at", sa.BigInteger(), nullable=False),
+    sa.Index("ix_factus_refresh_tokens_credential", "credential_id"),
 )
 
 # Requests per API user in each one-minute window (epoch seconds of the window's start).

@@ -308,5 +308,8 @@ def read_ranges(
 
 def _record(row: Any) -> RangeRecord:
     return RangeRecord(
-        range=numbering_range(row), next_number=row.next_number, retired_at=row.retired_at
+        range=numbering_range(row),
+        next_number=row.next_number,
+        retired_at=row.retired_at,
+        created_at=row.created_at,
     )

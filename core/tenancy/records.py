@@ -66,6 +66,7 @@ class RangeRecord(msgspec.Struct, frozen=True, kw_only=True):
     range: NumberingRange
     next_number: int
     retired_at: dt.datetime | None = None
+    created_at: dt.datetime | None = None
 
     @property
     def remaining(self) -> int:

@@ -28,7 +28,9 @@ def test_fixtures_are_available_to_a_foreign_test_suite(tmp_path):
                 tenants = await ctx.tenants.list_tenants()
                 assert [t.nit for t in tenants] == ["900373076"]
                 for dialect_id, issued in demo_tenant.credentials.items():
-                    view = (await ctx.credentials.authenticate(dialect_id, issued.token)).tenant
+                    schemes = (issued.scheme,)
+                    found = await ctx.credentials.authenticate(dialect_id, issued.token, schemes)
+                    view = found.tenant
                     assert view.id == demo_tenant.tenant.id
             """
         )

@@ -1,8 +1,10 @@
 """The Factus dialect's tables: OAuth clients (user and password of a credential), refresh
 tokens, and the per-user request counters of the rate limit.
 
-Secrets are stored as SHA-256 hex (they are long random strings). Times are epoch seconds:
-the same on SQLite and PostgreSQL, compared as numbers.
+``credential_id`` is the id of a core credential (the OAuth client), without a foreign key so
+the tree stands alone: a revoked credential fails the client authentication every grant starts
+with, so its rows sign nobody in. Secrets are stored as SHA-256 hex (long random strings).
+Times are epoch seconds: the same on SQLite and PostgreSQL, compared as numbers.
 
 Revision ID: factus_0001
 Revises:
@@ -17,7 +19,7 @@ from alembic import op
 revision = "factus_0001"
 down_revision = None
 branch_labels = ("factus",)
-depends_on = "0001"  # references core's credentials
+depends_on = None  # ``credential_id`` names a core credential by id, without a foreign key
 
 BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -25,12 +27,7 @@ BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 def upgrade() -> None:
     op.create_table(
         "factus_clients",
-        sa.Column(
-            "credential_id",
-            BIG_ID,
-            sa.ForeignKey("credentials.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        sa.Column("credential_id", BIG_ID, primary_key=True, autoincrement=False),
         sa.Column("client_id", sa.String(64), nullable=False, unique=True),
         sa.Column("username", sa.String(200), nullable=False, unique=True),
         sa.Column("password_hash", sa.String(64), nullable=False),
@@ -39,12 +36,7 @@ def upgrade() -> None:
     op.create_table(
         "factus_refresh_tokens",
         sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
-        sa.Column(
-            "credential_id",
-            BIG_ID,
-            sa.ForeignKey("credentials.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
+        sa.Column("credential_id", BIG_ID, nullable=False),
         sa.Column("access_token_id", BIG_ID, nullable=True),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("expires_at", sa.BigInteger(), nullable=False),
