@@ -20,6 +20,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request, Response
@@ -424,7 +425,8 @@ async def listing(
     name = tenant.party.trade_name or tenant.party.name
     data = [list_row(stored, checked_of(stored), name) for stored in rows]
     base = str(request.url).split("?", 1)[0]
-    kept = [(k, v) for k, v in params.multi_items() if k != "page"]
+    sent = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"))
+    kept = [(k, v) for k, v in sent if k != "page"]  # in the client's order
     return answer(
         {
             "status": OK,
