@@ -58,8 +58,13 @@ from core.dialects.fields import (
     parse_iso_date,
 )
 from core.dian.exchanges import DianExchange, capture_exchanges
-from core.dian.queries import ask_dian
-from core.dian_queries import NumberingRangesAnswer, numbering_ranges
+from core.dian.queries import (
+    NumberingRangesAnswer,
+    ask_dian,
+    numbering_ranges,
+    numbering_ranges_at_dian,
+)
+from core.dian.responses import NumberRangeResponse, NumberRangeResponseList
 from core.errors import (
     AuthenticationFailed,
     BodyTooLarge,
@@ -120,10 +125,13 @@ from core.model import (
 from core.model.status import FINAL_STATUSES, DocumentStatus
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
+from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenancy.credentials import Authenticated, TokenScheme
+from core.tenancy.records import IssuedCredential, RangeRecord
 from core.totals import compute_totals, round_money
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
+from core.ubl.packaging import document_file_names
 from core.validation.nit import check_digit, is_valid_nit
 from core.web.auth import BearerAuth, bearer_token
 from core.xml_parsing import UnsafeXml, parse_xml
@@ -268,4 +276,12 @@ __all__ = [
     "NumberingRangesAnswer",
     "numbering_ranges",
     "InvalidLogo",
+    "DocumentRepository",
+    "StoredDocument",
+    "document_file_names",
+    "NumberRangeResponse",
+    "NumberRangeResponseList",
+    "numbering_ranges_at_dian",
+    "RangeRecord",
+    "IssuedCredential",
 ]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from core.model import Document, NumberingRange, Problem, TenantView
     from core.settings import Settings
+    from core.tenancy.records import IssuedCredential
 
 UniqueCode = Literal["CUFE", "CUDE", "CUDS"]
 TenantRole = Literal["supplier", "buyer"]
@@ -59,20 +60,26 @@ class BenchScenario:
     An answer counts as a success when its HTTP status is ``success_status``, the JSON value
     at ``status_path`` is one of ``success_states`` and, when ``unique_code_path`` is given,
     the value there is a non-empty string (the CUFE/CUDE the gateway computed).
+    ``prepare(base_url, credentials)``, when given, runs once before the first request and
+    returns the credentials ``request`` is given from then on (a dialect whose clients sign in
+    first, as with OAuth, fetches its token there, once).
     """
 
     request: Callable[[Mapping[str, Any], int], BenchRequest]
     status_path: JsonPath
-    success_states: frozenset[str]
+    success_states: frozenset[str | int]  # strings, or numbers as some dialects answer
     success_status: int = 201
     unique_code_path: JsonPath | None = None
+    prepare: Callable[[str, Mapping[str, Any]], Awaitable[Mapping[str, Any]]] | None = None
 
     def succeeded(self, status_code: int, answer: Any) -> bool:
         """Whether one answer (HTTP status, decoded JSON body) is an issued document."""
         if status_code != self.success_status:
             return False
         state = _value_at(answer, self.status_path)
-        if not isinstance(state, str) or state not in self.success_states:
+        if not isinstance(state, str | int) or isinstance(state, bool):
+            return False
+        if state not in self.success_states:
             return False
         if self.unique_code_path is None:
             return True
@@ -101,6 +108,13 @@ class Dialect:
     ``serve --demo`` and ``pasarela credentials create`` issue for it (an ``oauth`` dialect
     gets an ``opaco`` client credential, to which it grants access tokens).
 
+    ``complete_credential(ctx, issued)``: for a dialect whose clients sign in with more than
+    one token (an OAuth client id and secret plus a user and password), awaited with the
+    ``AppContext`` right after core issued a credential for it (``serve --demo``,
+    ``pasarela credentials create``): it stores what its sign-in needs, hashed, and returns
+    the fields its clients configure, shown once (``IssuedCredential.details``: printed by
+    the CLI, handed to ``credentials_for_demo``).
+
     ``path_prefix`` and ``errors``: every error under the prefix — an unknown route or method
     there included — is answered in this ``ErrorShape``. ``limits`` bound its request bodies
     (the app stops reading at ``max_body_bytes``; ``decode_json`` applies the rest).
@@ -116,6 +130,9 @@ class Dialect:
     path_prefix: str | None = None
     errors: ErrorShape | None = None
     limits: DecodeLimits = DEFAULT_LIMITS
+    complete_credential: Callable[[Any, IssuedCredential], Awaitable[Mapping[str, str]]] | None = (
+        None
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

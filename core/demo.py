@@ -131,9 +131,7 @@ async def ensure_demo(ctx: AppContext) -> DemoSetup:
         await add_demo_range(ctx.ranges, tenant.id, kind)
         existing.add((kind.range_type, wanted.prefix))
     credentials = {
-        dialect.id: await ctx.credentials.issue_credential(
-            tenant.id, dialect.id, DEMO_CREDENTIAL_LABEL, scheme=credential_scheme(dialect)
-        )
+        dialect.id: await issue_for_dialect(ctx, tenant.id, dialect, DEMO_CREDENTIAL_LABEL)
         for dialect in sorted(ctx.registry.dialects, key=lambda d: d.id)
     }
     return DemoSetup(tenant=await tenants.get_tenant(tenant.id), credentials=credentials)
@@ -143,6 +141,20 @@ def credential_scheme(dialect: Dialect) -> TokenScheme:
     """The scheme of the credential issued for a dialect's clients (an OAuth dialect's
     clients get an opaque client credential; access tokens are granted to it)."""
     return "opaco" if dialect.token_scheme == "oauth" else dialect.token_scheme
+
+
+async def issue_for_dialect(
+    ctx: AppContext, tenant_id: int, dialect: Dialect, label: str | None = None
+) -> IssuedCredential:
+    """A new credential for a dialect's clients, completed by the dialect when it signs its
+    clients in with more than the token (``Dialect.complete_credential``: ``details``)."""
+    issued = await ctx.credentials.issue_credential(
+        tenant_id, dialect.id, label, scheme=credential_scheme(dialect)
+    )
+    if dialect.complete_credential is not None:
+        details = await dialect.complete_credential(ctx, issued)
+        issued = msgspec.structs.replace(issued, details=dict(details))
+    return issued
 
 
 def _demo_pin() -> str:

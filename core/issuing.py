@@ -20,7 +20,6 @@ pre-flight and to the pipeline.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import logging
@@ -59,7 +58,8 @@ from core.pipeline import (
 from core.plugins import PluginHooks
 from core.registry import Registry
 from core.settings import Settings
-from core.signing.certificates import CertificateCache, SigningIdentity
+from core.signing.certificates import CertificateCache
+from core.signing.tenant_identities import TenantIdentities
 from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenancy.certificates import CertificateStore
 from core.tenancy.quotas import count_quota
@@ -76,7 +76,6 @@ PENDING, ACCEPTED, REJECTED, FAILED = (
     DocumentStatus.REJECTED,
     DocumentStatus.FAILED,
 )
-IDENTITY_TTL = dt.timedelta(minutes=5)  # a replaced certificate is picked up within this
 ACTIVE_RANGE_MAX_AGE_S = 30.0  # a range registered by another process is used within this
 DELIVERY_JOB: Final = "dian.deliver"  # payload: {"tenant_id": int, "uuid": str}
 
@@ -108,9 +107,7 @@ class IssueService:
         self.jobs = jobs
         self.pool = pool or DianClientPool(timeout=_timeout(settings))
         self.certificates = certificates or CertificateCache()
-        self._identities: dict[int, tuple[SigningIdentity, dt.datetime]] = {}
-        self._identity_locks: dict[int, asyncio.Lock] = {}
-        self._identity_locks_loop: asyncio.AbstractEventLoop | None = None
+        self.identities = TenantIdentities(certificates_store, self.certificates)
         self._endpoints: dict[str, tuple[str, Any]] = {}
         self.delivery_job = JobKind(
             id=DELIVERY_JOB,
@@ -142,9 +139,13 @@ class IssueService:
         now: dt.datetime | None = None,
         deliver_email: bool | None = None,
         test_set_id: str | None = None,  # SendTestSetAsync to this DIAN test set
+        reference: str | None = None,
+        range_id: int | None = None,
     ) -> DocumentRecord:
         """Issue one document and return it with DIAN's verdict (or "pendiente").
         ``deliver_email``: e-mail it to the buyer once accepted (``None``: the tenant's default).
+        ``reference``: the client's own id for it (default: the referenced document's number);
+        ``range_id``: number it from this range of the tenant (default: the active one).
 
         Raises ``PermissionDenied``, ``ValidationFailed`` (pre-flight errors, before any number
         is spent), ``QuotaExceeded``, ``NumberingExhausted`` or ``NoNumberingRange``.
@@ -161,12 +162,12 @@ class IssueService:
         facts = issue_facts(document, now)
         document, moment = facts.document, facts.issued_at
         range_key = (tenant.id, document_type.range_type, tenant.environment, moment.date())
-        numbering_range = await (
-            self.ranges.active_range(*range_key, max_age_s=ACTIVE_RANGE_MAX_AGE_S)
-            if document.number is None  # else numbered by the client: the range holding it
-            else self.ranges.range_of(
-                tenant.id, tenant.environment, range_key[1], document.prefix or "", document.number
-            )
+        numbering_range = await self.ranges.range_for_issue(
+            *range_key,
+            document.prefix,
+            document.number,
+            range_id=range_id,
+            max_age_s=ACTIVE_RANGE_MAX_AGE_S,
         )
         attempt = functools.partial(
             self._issue_in_range,
@@ -177,17 +178,22 @@ class IssueService:
             totals=facts.totals,
             dialect=dialect,
             request_payload=request_payload,
-            dialect_data=dialect_data,
+            # stored with the document: core.delivery and _send (the test set) read them
+            stored_data={
+                "dialect": dialect_data,
+                "deliver_email": deliver_email,
+                "test_set_id": test_set_id,
+            },
             now=now,
-            deliver_email=deliver_email,
-            test_set_id=test_set_id,
+            reference=reference,
         )
         try:
             return await attempt(numbering_range)
         except NumberingExhausted:
+            if range_id is not None:
+                raise
             # the cached range ran out: ask again (the next range, or the definitive error)
-            self.ranges.forget_active_range(*range_key)
-            fresh = await self.ranges.active_range(*range_key)
+            fresh = await self.ranges.active_range(*range_key, forget_cached=True)
             if fresh == numbering_range:
                 raise
             return await attempt(fresh)
@@ -203,10 +209,9 @@ class IssueService:
         totals: Totals | None,
         dialect: str,
         request_payload: bytes | None,
-        dialect_data: dict[str, Any] | None,
+        stored_data: dict[str, Any],
         now: dt.datetime | None,
-        deliver_email: bool | None,
-        test_set_id: str | None = None,
+        reference: str | None = None,
     ) -> DocumentRecord:
         problems = validate_document(
             document,
@@ -249,14 +254,10 @@ class IssueService:
             issue_datetime=moment,
             customer_id=document.customer.id_number,
             customer_name=document.customer.name,
-            reference=document.billing_reference.number if document.billing_reference else None,
+            reference=reference
+            or (document.billing_reference.number if document.billing_reference else None),
             request_payload=request_payload,
-            dialect_data={
-                "canonical": msgspec.to_builtins(document),
-                "dialect": dialect_data,
-                "deliver_email": deliver_email,  # core.delivery reads it once accepted
-                "test_set_id": test_set_id,  # _send: SendTestSetAsync to this test set
-            },
+            dialect_data={"canonical": msgspec.to_builtins(document), **stored_data},
             before=count_and_enqueue,
         )
         job = held[0]
@@ -290,7 +291,7 @@ class IssueService:
     ) -> tuple[StoredDocument, bytes]:
         """Build, sign and zip; persist the signed XML. Returns the row and the ZIP to send."""
         environment = self.registry.environments.get(stored.environment)
-        identity = await self._identity(tenant.id)
+        identity = await self.identities.get(tenant.id)
         prepared = prepare_document(
             document,
             document_type=document_type,
@@ -549,30 +550,9 @@ class IssueService:
 
     async def forget_identity(self, tenant_id: int) -> None:
         """Drop the cached signing identity: the tenant's certificate was replaced."""
-        self._identities.pop(tenant_id, None)
+        self.identities.forget(tenant_id)
 
     # ---------------------------------------------------------------- plumbing
-
-    async def _identity(self, tenant_id: int) -> SigningIdentity:
-        """The tenant's signing identity, parsed once and kept for ``IDENTITY_TTL``."""
-        cached = self._identities.get(tenant_id)
-        if cached is not None and now_bogota() - cached[1] < IDENTITY_TTL:
-            return cached[0]
-        # one load per tenant at a time: a burst of first requests would otherwise each parse
-        # the PKCS#12 (tens of milliseconds of CPU apiece) before the first one is cached
-        loop = asyncio.get_running_loop()
-        if self._identity_locks_loop is not loop:  # an asyncio.Lock serves one loop
-            self._identity_locks, self._identity_locks_loop = {}, loop
-        lock = self._identity_locks.setdefault(tenant_id, asyncio.Lock())
-        async with lock:
-            cached = self._identities.get(tenant_id)
-            now = now_bogota()
-            if cached is not None and now - cached[1] < IDENTITY_TTL:
-                return cached[0]
-            pkcs12, password = await self.certificate_store.load_certificate(tenant_id)
-            identity = self.certificates.get(pkcs12, password)
-            self._identities[tenant_id] = (identity, now)
-            return identity
 
     async def _client(self, environment_id: str, tenant_id: int) -> tuple[DianClient, Environment]:
         environment = self.registry.environments.get(environment_id)
@@ -580,7 +560,7 @@ class IssueService:
         if endpoint is None:
             endpoint = self._endpoints[environment_id] = environment.endpoint(self.settings)
         url, transport = endpoint
-        identity = await self._identity(tenant_id)
+        identity = await self.identities.get(tenant_id)
         return self.pool.client(url, identity, transport=transport), environment
 
 

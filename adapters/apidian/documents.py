@@ -32,8 +32,11 @@ from core.api import (
     CertificateError,
     ConfigurationError,
     DianExchange,
+    DocumentStatus,
     DuplicateDocument,
+    EmailDeliveries,
     InjectedAttachments,
+    InjectedDeliveries,
     InjectedDocuments,
     InvalidRequest,
     IssueService,
@@ -61,10 +64,11 @@ class DocumentsController(Controller):
         self,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("invoice", None, documents, attachments, tenant, request)
+        return await issue("invoice", None, documents, attachments, deliveries, tenant, request)
 
     @post("/invoice/{test_set_id:str}", summary="Factura electrónica (SendTestSetAsync)")
     async def invoice_test_set(
@@ -72,20 +76,24 @@ class DocumentsController(Controller):
         test_set_id: TestSetId,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("invoice", test_set_id, documents, attachments, tenant, request)
+        return await issue(
+            "invoice", test_set_id, documents, attachments, deliveries, tenant, request
+        )
 
     @post("/invoice-aiu", summary="Factura AIU (SendBillSync)")
     async def invoice_aiu(
         self,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("invoice-aiu", None, documents, attachments, tenant, request)
+        return await issue("invoice-aiu", None, documents, attachments, deliveries, tenant, request)
 
     @post("/invoice-aiu/{test_set_id:str}", summary="Factura AIU (SendTestSetAsync)")
     async def invoice_aiu_test_set(
@@ -93,20 +101,26 @@ class DocumentsController(Controller):
         test_set_id: TestSetId,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("invoice-aiu", test_set_id, documents, attachments, tenant, request)
+        return await issue(
+            "invoice-aiu", test_set_id, documents, attachments, deliveries, tenant, request
+        )
 
     @post("/invoice-mandate", summary="Factura de mandato (SendBillSync)")
     async def invoice_mandate(
         self,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("invoice-mandate", None, documents, attachments, tenant, request)
+        return await issue(
+            "invoice-mandate", None, documents, attachments, deliveries, tenant, request
+        )
 
     @post("/invoice-mandate/{test_set_id:str}", summary="Factura de mandato (SendTestSetAsync)")
     async def invoice_mandate_test_set(
@@ -114,20 +128,24 @@ class DocumentsController(Controller):
         test_set_id: TestSetId,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("invoice-mandate", test_set_id, documents, attachments, tenant, request)
+        return await issue(
+            "invoice-mandate", test_set_id, documents, attachments, deliveries, tenant, request
+        )
 
     @post("/credit-note", summary="Nota crédito (4) o nota de ajuste crédito (26) (SendBillSync)")
     async def credit_note(
         self,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("credit-note", None, documents, attachments, tenant, request)
+        return await issue("credit-note", None, documents, attachments, deliveries, tenant, request)
 
     @post(
         "/credit-note/{test_set_id:str}",
@@ -138,20 +156,24 @@ class DocumentsController(Controller):
         test_set_id: TestSetId,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("credit-note", test_set_id, documents, attachments, tenant, request)
+        return await issue(
+            "credit-note", test_set_id, documents, attachments, deliveries, tenant, request
+        )
 
     @post("/debit-note", summary="Nota débito (5) o nota de ajuste débito (25) (SendBillSync)")
     async def debit_note(
         self,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("debit-note", None, documents, attachments, tenant, request)
+        return await issue("debit-note", None, documents, attachments, deliveries, tenant, request)
 
     @post(
         "/debit-note/{test_set_id:str}",
@@ -162,20 +184,24 @@ class DocumentsController(Controller):
         test_set_id: TestSetId,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("debit-note", test_set_id, documents, attachments, tenant, request)
+        return await issue(
+            "debit-note", test_set_id, documents, attachments, deliveries, tenant, request
+        )
 
     @post("/eqdoc", summary="Documento equivalente POS (15) (SendBillSync)")
     async def eqdoc(
         self,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("eqdoc", None, documents, attachments, tenant, request)
+        return await issue("eqdoc", None, documents, attachments, deliveries, tenant, request)
 
     @post("/eqdoc/{test_set_id:str}", summary="Documento equivalente POS (15) (SendTestSetAsync)")
     async def eqdoc_test_set(
@@ -183,10 +209,13 @@ class DocumentsController(Controller):
         test_set_id: TestSetId,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
+        deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("eqdoc", test_set_id, documents, attachments, tenant, request)
+        return await issue(
+            "eqdoc", test_set_id, documents, attachments, deliveries, tenant, request
+        )
 
 
 async def issue(
@@ -194,6 +223,7 @@ async def issue(
     test_set_id: str | None,
     documents: IssueService,
     attachments: AttachedDocuments,
+    deliveries: EmailDeliveries,
     tenant: TenantView,
     request: Request[Any, Any, Any],
 ) -> Response[bytes]:
@@ -228,6 +258,11 @@ async def issue(
     except DuplicateDocument as duplicate:
         return await _already_sent(documents, tenant, duplicate)
     attached = await attachments.for_issued(record)
+    copy_to = tenant.party.contact.email if tenant.party.contact else None
+    accepted = record.status == DocumentStatus.ACCEPTED
+    if as_bool(body.get("sendmailtome")) and accepted and copy_to:
+        # APIDIAN's ``sendmailtome``: the company gets a copy of the buyer's e-mail
+        await deliveries.send_to(tenant.id, record.uuid, copy_to)
     signed = None
     if record.unique_code:
         try:

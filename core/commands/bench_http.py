@@ -79,7 +79,10 @@ async def run_http_bench(
 ) -> BenchResult:
     """Send ``docs`` documents with ``concurrency`` requests in flight, each on its own
     keep-alive connection; the ``warmup`` first ones (sent concurrently) don't count.
-    ``credentials`` is the dialect's entry of the credentials file."""
+    ``credentials`` is the dialect's entry of the credentials file (handed to the scenario's
+    ``prepare`` first, when it has one)."""
+    if scenario.prepare is not None:
+        credentials = await scenario.prepare(base_url, credentials)
     connections = [KeepAliveConnection(base_url, timeout_s) for _ in range(max(1, concurrency))]
     idle = asyncio.Queue[KeepAliveConnection]()
     for connection in connections:

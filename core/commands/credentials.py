@@ -17,7 +17,7 @@ import msgspec
 from core.commands import run_with_context
 from core.context import AppContext
 from core.contracts import Command
-from core.demo import credential_scheme
+from core.demo import issue_for_dialect
 from core.errors import ConfigurationError
 
 
@@ -57,11 +57,16 @@ def handle_create(args: argparse.Namespace) -> int:
     async def work(ctx: AppContext) -> Any:
         dialect = ctx.registry.dialects.get(args.dialect)  # NotFound for one nobody installed
         tenant = await ctx.tenants.get_tenant(args.tenant.strip())
-        return await ctx.credentials.issue_credential(
-            tenant.id, dialect.id, args.label, scheme=credential_scheme(dialect)
-        )
+        return await issue_for_dialect(ctx, tenant.id, dialect, args.label)
 
     issued = run_with_context(work)
+    if issued.details:  # the dialect's clients configure several values: one JSON object
+        sys.stderr.write(
+            f"credential {issued.id} for dialect {issued.dialect}; "
+            "these values are shown only this time\n"
+        )
+        sys.stdout.write(msgspec.json.encode(issued.details).decode() + "\n")
+        return 0
     sys.stderr.write(
         f"credential {issued.id} for dialect {issued.dialect}; the token is shown only this time\n"
     )

@@ -30,6 +30,7 @@ from core.contracts import JobContext, JobKind, JobOutcome
 from core.delivery.message import AttachmentTooLarge, compose, delivery_zip, subject
 from core.errors import NotFound, RepresentationUnavailable
 from core.jobs import enqueue
+from core.model import TenantView
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
 from core.settings import Settings
@@ -88,6 +89,32 @@ class EmailDeliveries:
         another tenant's document."""
         return delivery_of(await self.documents.get(tenant_id, uuid))
 
+    async def send_to(self, tenant_id: int, uuid: str, address: str | None = None) -> None:
+        """Send an accepted document's e-mail again, to ``address`` (default: the buyer's), in
+        a job as on acceptance. ``NotFound`` for an unknown or another tenant's document;
+        ``RepresentationUnavailable`` until DIAN accepts it."""
+        stored = await self.documents.get(tenant_id, uuid)
+        if stored.status != "aceptado":
+            raise RepresentationUnavailable(stored.status, "correo")
+        payload: dict[str, Any] = {"tenant_id": tenant_id, "uuid": uuid, "again": True}
+        if address:
+            payload["to"] = address
+
+        def store(conn: Connection) -> None:
+            enqueue(conn, EMAIL_JOB, payload)
+
+        await self.documents.update(
+            uuid, before=store, delivery_status=PENDING, delivery_error=None
+        )
+
+    async def content(self, tenant_id: int, uuid: str) -> tuple[str, bytes]:
+        """``(subject, zip)`` of the e-mail an accepted document is sent with, for clients
+        that send it themselves; ``RepresentationUnavailable`` until DIAN accepts it."""
+        stored = await self.documents.get(tenant_id, uuid)
+        tenant = await self.tenants.tenant_view(tenant_id)
+        _, zip_bytes = await self._zip(stored)
+        return _subject(tenant, stored), zip_bytes
+
     def on_accepted(self, conn: Connection, stored: StoredDocument) -> None:
         """In the transaction recording ``stored``'s acceptance: store its e-mail job, or
         mark it ``sin_correo``, when delivery was asked for (or is the tenant's default)."""
@@ -112,9 +139,9 @@ class EmailDeliveries:
             stored = await self.documents.get(int(payload["tenant_id"]), str(payload["uuid"]))
         except NotFound:
             return JobOutcome.failed(f"el documento {payload.get('uuid')} no existe")
-        if stored.delivery_status == SENT:
+        if stored.delivery_status == SENT and not payload.get("again"):
             return JobOutcome.done()
-        address = buyer_email(stored)
+        address = payload.get("to") or buyer_email(stored)
         smtp = await self.smtp.settings(stored.tenant_id)
         if address is None:
             await self.documents.update(stored.uuid, delivery_status=NO_ADDRESS)
@@ -154,28 +181,27 @@ class EmailDeliveries:
         self, stored: StoredDocument, smtp: SmtpSettings, address: str
     ) -> EmailMessage:
         tenant = await self.tenants.tenant_view(stored.tenant_id)
-        attached_name, attached = await self.attachments.attached_document(
-            stored.tenant_id, stored.uuid
-        )
-        pdf_name, pdf = await self.pdfs.pdf(stored.tenant_id, stored.uuid)
-        zip_name = attached_name.removesuffix(".xml") + ".zip"
+        zip_name, zip_bytes = await self._zip(stored)
         return compose(
             sender=smtp.view.from_address,
             recipient=address,
-            subject_line=subject(
-                nit=tenant.nit,
-                name=tenant.party.name,
-                number=stored.full_number,
-                type_code=stored.type_code,
-                trade_name=tenant.party.trade_name,
-            ),
+            subject_line=_subject(tenant, stored),
             issuer_name=tenant.party.name,
             buyer_name=stored.customer_name or "",
             number=stored.full_number,
             unique_code=stored.unique_code or "",
             zip_name=zip_name,
-            zip_bytes=delivery_zip([(attached_name, attached), (pdf_name, pdf)]),
+            zip_bytes=zip_bytes,
         )
+
+    async def _zip(self, stored: StoredDocument) -> tuple[str, bytes]:
+        """The AttachedDocument and the PDF in one ZIP (the e-mail's attachment)."""
+        attached_name, attached = await self.attachments.attached_document(
+            stored.tenant_id, stored.uuid
+        )
+        pdf_name, pdf = await self.pdfs.pdf(stored.tenant_id, stored.uuid)
+        zip_name = attached_name.removesuffix(".xml") + ".zip"
+        return zip_name, delivery_zip([(attached_name, attached), (pdf_name, pdf)])
 
     async def _send(self, message: EmailMessage, smtp: SmtpSettings) -> None:
         view = smtp.view
@@ -205,6 +231,16 @@ class EmailDeliveries:
         log.warning("e-mail delivery failed", extra={"uuid": stored.uuid, "error": error})
         await self.documents.update(stored.uuid, delivery_status=FAILED, delivery_error=error)
         return JobOutcome.failed(error)
+
+
+def _subject(tenant: TenantView, stored: StoredDocument) -> str:
+    return subject(
+        nit=tenant.nit,
+        name=tenant.party.name,
+        number=stored.full_number,
+        type_code=stored.type_code,
+        trade_name=tenant.party.trade_name,
+    )
 
 
 def delivery_of(stored: StoredDocument) -> Delivery:

@@ -1,20 +1,33 @@
-"""Ask DIAN about a document for a tenant and keep its raw SOAP answer.
+"""Questions to DIAN that issue nothing, asked with a tenant's certificate in its environment
+(DIAN's web service or the simulator).
+
 
 Dialects whose clients query DIAN through the gateway (GetStatus, GetStatusZip,
 GetXmlByDocumentKey by track id) relay what DIAN says, whatever the gateway knows about the
 document: ``ask_dian`` makes the call with the tenant's certificate on the tenant's
 environment (the simulator included) and returns the exchange (``core.dian.exchanges``).
 Transport trouble raises ``DianUnavailable``; a SOAP Fault raises ``SoapFaultError``.
+
+``numbering_ranges`` is GetNumberingRange: the ranges (and technical keys) DIAN's portal holds
+for the tenant and one of its software ids, parsed and as the SOAP envelope DIAN sent (for
+dialects that show DIAN's answer as it came); ``numbering_ranges_at_dian`` asks it for the
+tenant's software of one channel.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+import msgspec
+
+from core.contracts import CHANNEL_INVOICES
 from core.dian.exchanges import DianExchange, capture_exchanges
+from core.dian.responses import NumberRangeResponseList, parse_number_range_response_list
+from core.errors import SoftwareNotRegistered
 
 if TYPE_CHECKING:
     from core.issuing import IssueService
+    from core.model import TenantView
 
 TrackOperation = Literal["GetStatus", "GetStatusZip", "GetXmlByDocumentKey"]
 
@@ -31,3 +44,37 @@ async def ask_dian(
     with capture_exchanges() as exchanges:
         await client.call(operation, {"trackId": track_id})
     return exchanges[-1]
+
+
+class NumberingRangesAnswer(msgspec.Struct, frozen=True, kw_only=True):
+    """GetNumberingRange's answer: parsed, and the SOAP envelope as received."""
+
+    answer: NumberRangeResponseList
+    soap: bytes
+
+
+async def numbering_ranges(
+    documents: IssueService, tenant: TenantView, software_id: str
+) -> NumberingRangesAnswer:
+    """GetNumberingRange for the tenant's NIT and ``software_id`` (the software provider's NIT
+    as ``accountCodeT``)."""
+    client = await documents.dian_client(tenant.id, tenant.environment)
+    provider = next(
+        (s.provider_nit for s in tenant.software.values() if s.id == software_id), tenant.nit
+    )
+    params = {"accountCode": tenant.nit, "accountCodeT": provider, "softwareCode": software_id}
+    soap = await client.call("GetNumberingRange", params)
+    return NumberingRangesAnswer(
+        answer=parse_number_range_response_list(soap, "GetNumberingRange"), soap=soap
+    )
+
+
+async def numbering_ranges_at_dian(
+    documents: IssueService, tenant: TenantView, channel: str = CHANNEL_INVOICES
+) -> NumberRangeResponseList:
+    """DIAN's answer for the tenant's software of ``channel``: ``operation_code`` ``"100"``
+    with the ranges, or DIAN's code and description. ``SoftwareNotRegistered`` without one."""
+    software = tenant.software.get(channel)
+    if software is None:
+        raise SoftwareNotRegistered(tenant.nit, channel, "rangos de numeración")
+    return (await numbering_ranges(documents, tenant, software.id)).answer

@@ -14,22 +14,32 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import uuid as uuid_module
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-import msgspec
-from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import BOGOTA, now_bogota
 from core.errors import DuplicateDocument, NotFound
-from core.model import Document, DocumentRecord, DocumentStatus
+from core.model import DocumentRecord, DocumentStatus
 from core.storage.database import database_for
 from core.storage.numbering import allocate_number, allocate_owned_number
+from core.storage.stored_documents import StoredDocument, record_of, stored_from_row
 from core.storage.tables import DocumentRow, Resolution
-from core.ubl.packaging import document_file_names, zip_xml
 
 _DOCUMENTS: Final = DocumentRow.__table__  # Core statements: RETURNING whole rows, no ORM load
 # Built once: constructing a statement costs more than running it on SQLite. The columns an
@@ -71,74 +81,6 @@ _UPDATABLE: Final = frozenset(
         "delivery_error",
     }
 )
-
-
-class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
-    """A whole ``documents`` row. Money is ``Decimal``; times are Bogota-aware."""
-
-    id: int
-    uuid: str
-    tenant_id: int
-    dialect: str
-    type_code: str
-    environment: str
-    prefix: str
-    number: int
-    reference: str | None
-    issue_datetime: dt.datetime | None
-    customer_id: str | None
-    customer_name: str | None
-    subtotal: Decimal | None
-    taxes: Decimal | None
-    tax_breakdown: dict[str, Decimal]
-    payable: Decimal | None
-    unique_code: str | None
-    prehash: str | None
-    status: DocumentStatus
-    signed_xml: str | None
-    zip_name: str | None
-    zip_key: str | None
-    dian_status_code: str | None
-    dian_status_description: str | None
-    dian_message: str | None
-    dian_errors: tuple[str, ...]
-    application_response: str | None
-    request_payload: bytes | None
-    dialect_data: dict[str, Any] | None
-    attempts: int
-    last_error: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    attached_document: str | None = None  # the signed AttachedDocument, once built
-    attached_at: dt.datetime | None = None
-    delivery_status: str | None = None  # the e-mail to the buyer (core.delivery)
-    delivery_sent_at: dt.datetime | None = None
-    delivery_sent_to: str | None = None
-    delivery_error: str | None = None
-
-    @property
-    def full_number(self) -> str:
-        return f"{self.prefix}{self.number}"
-
-    def canonical(self) -> Document | None:
-        """The canonical document the row was issued from (kept to rebuild and to render),
-        numbered as the row is; ``None`` for a row stored without it."""
-        canonical = (self.dialect_data or {}).get("canonical")
-        if canonical is None:
-            return None
-        document = msgspec.convert(canonical, Document, strict=False)
-        return msgspec.structs.replace(document, prefix=self.prefix, number=self.number)
-
-    def record(self) -> DocumentRecord:
-        """The view dialects render (missing totals read as zero, a missing code as "")."""
-        return _record(self)
-
-    def package(self, file_prefix: str, issuer_nit: str) -> bytes:
-        """The ZIP sent to DIAN, rebuilt from the stored signed XML (names per §5 derive from
-        the type, the issuer, the issue year and the number, so they come out the same)."""
-        year = (self.issue_datetime or now_bogota()).year
-        xml_name, _ = document_file_names(file_prefix, issuer_nit, year, self.number)
-        return zip_xml((self.signed_xml or "").encode("utf-8"), xml_name)
 
 
 class DocumentRepository:
@@ -233,7 +175,7 @@ class DocumentRepository:
             raise DuplicateDocument(
                 values["prefix"], values["number"] or 0, existing.uuid if existing else None
             ) from None
-        return _stored(row)
+        return stored_from_row(row)
 
     async def update(
         self, uuid: str, *, before: Callable[[Connection], object] | None = None, **changes: Any
@@ -268,7 +210,7 @@ class DocumentRepository:
             row = await self._db.run(update_after, write=True)
         if row is None:
             raise NotFound(f"el documento {uuid} no existe")
-        return _stored(row)
+        return stored_from_row(row)
 
     async def get(self, tenant_id: int, uuid: str) -> StoredDocument:
         """One document of this tenant; ``NotFound`` when absent or another tenant's."""
@@ -325,33 +267,35 @@ class DocumentRepository:
         number: int | None = None,
         customer_id: str | None = None,
         reference: str | None = None,
+        dialect: str | None = None,
+        statuses: Collection[str] | None = None,
+        full_number: str | None = None,
+        customer_name_contains: str | None = None,
     ) -> tuple[builtins.list[DocumentRecord], int]:
         """One page of the tenant's documents, newest first, and the total matching.
 
         ``date_from``/``date_to`` are inclusive calendar days (Bogota) of the issue date.
         """
-        columns = _DOCUMENTS.c
-        conditions: builtins.list[ColumnElement[bool]] = [columns.tenant_id == tenant_id]
-        if status is not None:
-            conditions.append(columns.status == str(status))
-        if date_from is not None:
-            conditions.append(columns.issue_datetime >= _day_start(date_from))
-        if date_to is not None:
-            conditions.append(columns.issue_datetime < _day_start(date_to + dt.timedelta(days=1)))
-        for column, value in (
-            (columns.type_code, type_code),
-            (columns.prefix, prefix),
-            (columns.number, number),
-            (columns.customer_id, customer_id),
-            (columns.reference, reference),
-        ):
-            if value is not None:
-                conditions.append(column == value)
+        conditions = _conditions(
+            tenant_id,
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            type_code=type_code,
+            prefix=prefix,
+            number=number,
+            customer_id=customer_id,
+            reference=reference,
+            dialect=dialect,
+            statuses=statuses,
+            full_number=full_number,
+            customer_name_contains=customer_name_contains,
+        )
         page, per_page = max(1, page), max(1, min(per_page, 500))
         query = (
             select(*_RECORD_COLUMNS)
             .where(*conditions)
-            .order_by(columns.created_at.desc(), columns.id.desc())
+            .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
             .offset((page - 1) * per_page)
             .limit(per_page)
         )
@@ -361,12 +305,102 @@ class DocumentRepository:
             return conn.execute(counting).scalar(), conn.execute(query).all()
 
         total, rows = await self._db.run(read_page)
-        return [_record(row) for row in rows], int(total or 0)
+        return [record_of(row) for row in rows], int(total or 0)
+
+    async def list_stored(
+        self, tenant_id: int, page: int = 1, per_page: int = 20, **filters: Any
+    ) -> tuple[builtins.list[StoredDocument], int]:
+        """As ``list`` (same filters), with whole rows: for dialects that render what they
+        stored with each document (``dialect_data``)."""
+        conditions = _conditions(tenant_id, **filters)
+        page, per_page = max(1, page), max(1, min(per_page, 500))
+        query = (
+            select(_DOCUMENTS)
+            .where(*conditions)
+            .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        counting = select(func.count()).select_from(_DOCUMENTS).where(*conditions)
+
+        def read_page(conn: Connection) -> tuple[Any, builtins.list[Any]]:
+            return conn.execute(counting).scalar(), conn.execute(query).all()
+
+        total, rows = await self._db.run(read_page)
+        return [stored_from_row(row) for row in rows], int(total or 0)
+
+    async def get_by_id(self, tenant_id: int, document_id: int) -> StoredDocument:
+        """One document of this tenant by its row id; ``NotFound`` when absent or another
+        tenant's."""
+        found = await self._one(_DOCUMENTS.c.tenant_id == tenant_id, _DOCUMENTS.c.id == document_id)
+        if found is None:
+            raise NotFound(f"el documento {document_id} no existe")
+        return found
+
+    async def delete_unaccepted(self, tenant_id: int, uuid: str) -> bool:
+        """Delete one of the tenant's documents that DIAN has not accepted (a rejected,
+        failed or pending one, which the client corrects and issues again); its number stays
+        spent. ``False`` when there is no such document (absent, another tenant's, accepted)."""
+        statement = delete(_DOCUMENTS).where(
+            _DOCUMENTS.c.tenant_id == tenant_id,
+            _DOCUMENTS.c.uuid == uuid,
+            _DOCUMENTS.c.status != DocumentStatus.ACCEPTED.value,
+        )
+
+        def remove(conn: Connection) -> int:
+            return conn.execute(statement).rowcount
+
+        return bool(await self._db.run(remove, write=True))
 
     async def _one(self, *conditions: ColumnElement[bool]) -> StoredDocument | None:
         query = select(_DOCUMENTS).where(*conditions).order_by(_DOCUMENTS.c.id.desc()).limit(1)
         row = await self._db.first(query)
-        return None if row is None else _stored(row)
+        return None if row is None else stored_from_row(row)
+
+
+def _conditions(
+    tenant_id: int,
+    *,
+    status: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    type_code: str | None = None,
+    prefix: str | None = None,
+    number: int | None = None,
+    customer_id: str | None = None,
+    reference: str | None = None,
+    dialect: str | None = None,
+    statuses: Collection[str] | None = None,
+    full_number: str | None = None,
+    customer_name_contains: str | None = None,
+) -> builtins.list[ColumnElement[bool]]:
+    """The WHERE clauses of a listing: every filter given, always scoped to the tenant."""
+    columns = _DOCUMENTS.c
+    conditions: builtins.list[ColumnElement[bool]] = [columns.tenant_id == tenant_id]
+    if status is not None:
+        conditions.append(columns.status == str(status))
+    if statuses is not None:
+        conditions.append(columns.status.in_([str(s) for s in statuses]))
+    if date_from is not None:
+        conditions.append(columns.issue_datetime >= _day_start(date_from))
+    if date_to is not None:
+        conditions.append(columns.issue_datetime < _day_start(date_to + dt.timedelta(days=1)))
+    for column, value in (
+        (columns.type_code, type_code),
+        (columns.prefix, prefix),
+        (columns.number, number),
+        (columns.customer_id, customer_id),
+        (columns.reference, reference),
+        (columns.dialect, dialect),
+    ):
+        if value is not None:
+            conditions.append(column == value)
+    if full_number is not None:
+        conditions.append(columns.prefix + cast(columns.number, String) == full_number)
+    if customer_name_contains is not None:
+        needle = customer_name_contains.lower()
+        conditions.append(func.lower(columns.customer_name).contains(needle, autoescape=True))
+    return conditions
 
 
 def _execute_one_or_none(conn: Connection, statement: Any, parameters: Any) -> Any:
@@ -394,51 +428,6 @@ def _breakdown_json(breakdown: Mapping[str, Decimal] | None) -> dict[str, str] |
     if breakdown is None:
         return None
     return {scheme: str(amount) for scheme, amount in breakdown.items()}
-
-
-def _stored(row: Any) -> StoredDocument:
-    """From a result row of every ``documents`` column."""
-    return StoredDocument(
-        id=row.id,
-        uuid=row.uuid,
-        tenant_id=row.tenant_id,
-        dialect=row.dialect,
-        type_code=row.type_code,
-        environment=row.environment,
-        prefix=row.prefix,
-        number=row.number,
-        reference=row.reference,
-        issue_datetime=row.issue_datetime,
-        customer_id=row.customer_id,
-        customer_name=row.customer_name,
-        subtotal=row.subtotal,
-        taxes=row.taxes,
-        tax_breakdown={k: Decimal(v) for k, v in (row.tax_breakdown or {}).items()},
-        payable=row.payable,
-        unique_code=row.unique_code,
-        prehash=row.prehash,
-        status=DocumentStatus(row.status),
-        signed_xml=row.signed_xml,
-        zip_name=row.zip_name,
-        zip_key=row.zip_key,
-        dian_status_code=row.dian_status_code,
-        dian_status_description=row.dian_status_description,
-        dian_message=row.dian_message,
-        dian_errors=tuple(row.dian_errors or ()),
-        application_response=row.application_response,
-        request_payload=row.request_payload,
-        dialect_data=row.dialect_data,
-        attempts=row.attempts,
-        last_error=row.last_error,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        attached_document=row.attached_document,
-        attached_at=row.attached_at,
-        delivery_status=row.delivery_status,
-        delivery_sent_at=row.delivery_sent_at,
-        delivery_sent_to=row.delivery_sent_to,
-        delivery_error=row.delivery_error,
-    )
 
 
 _RECORD_COLUMNS: Final = tuple(
@@ -470,34 +459,3 @@ _RECORD_COLUMNS: Final = tuple(
         "created_at",
     )
 )
-
-
-def _record(doc: StoredDocument | Any) -> DocumentRecord:
-    """Build a DocumentRecord from a StoredDocument or a result row of ``_RECORD_COLUMNS``."""
-    breakdown = doc.tax_breakdown or {}
-    return DocumentRecord(
-        uuid=doc.uuid,
-        tenant_id=doc.tenant_id,
-        dialect=doc.dialect,
-        type_code=doc.type_code,
-        environment=doc.environment,
-        prefix=doc.prefix,
-        number=doc.number,
-        issue_datetime=doc.issue_datetime or doc.created_at,
-        customer_id=doc.customer_id or "",
-        customer_name=doc.customer_name or "",
-        line_extension=doc.subtotal if doc.subtotal is not None else Decimal("0.00"),
-        tax_total=doc.taxes if doc.taxes is not None else Decimal("0.00"),
-        taxes={k: Decimal(v) for k, v in breakdown.items()},
-        payable=doc.payable if doc.payable is not None else Decimal("0.00"),
-        unique_code=doc.unique_code or "",
-        status=DocumentStatus(doc.status),
-        zip_key=doc.zip_key,
-        dian_status_code=doc.dian_status_code,
-        dian_status_description=doc.dian_status_description,
-        dian_message=doc.dian_message,
-        dian_errors=tuple(doc.dian_errors or ()),
-        last_error=doc.last_error,
-        attempts=doc.attempts,
-        created_at=doc.created_at,
-    )

@@ -47,6 +47,8 @@ class Authenticated(msgspec.Struct, frozen=True, kw_only=True):
     credential_id: int
     label: str | None
     scheme: str
+    # For an access token (``oauth``): the credential it was granted to, i.e. the API user.
+    parent_id: int | None = None
 
 
 class Credentials:
@@ -200,6 +202,7 @@ class Credentials:
                 credential_id=found.credential_id,
                 label=found.label,
                 scheme=scheme,
+                parent_id=found.parent_id,
             )
         raise AuthenticationFailed(_INVALID)
 
@@ -261,6 +264,7 @@ _CREDENTIAL_AND_TENANT: Final = (
         CREDENTIALS.c.label,
         CREDENTIALS.c.last_used_at,
         CREDENTIALS.c.expires_at,
+        CREDENTIALS.c.parent_id,
         *TENANTS.c,
     )
     .join_from(CREDENTIALS, TENANTS, TENANTS.c.id == CREDENTIALS.c.tenant_id)

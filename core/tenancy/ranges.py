@@ -142,6 +142,42 @@ class NumberingRanges:
             await self._on_change(row.id)
         return _record(found)
 
+    async def set_next_number(self, tenant_id: int, range_id: int, next_number: int) -> RangeRecord:
+        """Continue a range from ``next_number`` (numbers were used outside the gateway). It
+        never goes back: a number already handed out would be issued twice. ``NotFound`` for
+        another tenant's or a retired range; ``ConfigurationError`` out of the range."""
+
+        def move(conn: Connection) -> tuple[Any, Any]:
+            row = tenant_row(conn, tenant_id)
+            columns = RESOLUTIONS.c
+            found = conn.execute(
+                select(RESOLUTIONS).where(
+                    columns.id == range_id,
+                    columns.tenant_id == row.id,
+                    columns.retired_at.is_(None),
+                )
+            ).first()
+            if found is None:
+                raise NotFound(f"la empresa no tiene el rango de numeración {range_id}")
+            if not found.from_number <= next_number <= found.to_number + 1:
+                raise ConfigurationError("el siguiente número debe estar dentro del rango")
+            moved = conn.execute(
+                update(RESOLUTIONS)
+                .where(columns.id == range_id, columns.next_number <= next_number)
+                .values(next_number=next_number)
+            )
+            if moved.rowcount != 1:
+                raise ConfigurationError(
+                    "el consecutivo no puede retroceder: esos números ya fueron usados"
+                )
+            return row, conn.execute(select(RESOLUTIONS).where(columns.id == range_id)).one()
+
+        row, found = await self._db.run(move, write=True)
+        self._active.clear()
+        if found.environment == row.environment and self._on_change is not None:
+            await self._on_change(row.id)
+        return _record(found)
+
     async def list_ranges(
         self, tenant_id: int, environment: str | None = None, *, retired: bool = False
     ) -> list[RangeRecord]:
@@ -172,6 +208,7 @@ class NumberingRanges:
         on_date: dt.date,
         *,
         max_age_s: float = 0.0,
+        forget_cached: bool = False,
     ) -> NumberingRange:
         """The range that numbers the next ``document_type`` document on ``on_date``: valid on
         that date, not retired, with numbers left; the first registered wins. Raises
@@ -182,9 +219,11 @@ class NumberingRanges:
         path: one query less per document). A cached range stays the right one while it has
         numbers, since a later range never wins over it; when it runs out (or is retired by
         another process) the atomic allocation raises ``NumberingExhausted`` and the caller
-        asks again after ``forget_active_range``.
+        asks again with ``forget_cached``.
         """
         key = (tenant_id, document_type, environment, on_date)
+        if forget_cached:  # the cached one ran out: read the ranges again
+            self.forget_active_range(*key)
         if max_age_s > 0:
             cached = self._active.get(key)
             if cached is not None and time.monotonic() - cached[1] < max_age_s:
@@ -194,6 +233,55 @@ class NumberingRanges:
             self._active.clear()
         self._active[key] = (found, time.monotonic())
         return found
+
+    async def range_for_issue(
+        self,
+        tenant_id: int,
+        document_type: str,
+        environment: str,
+        on_date: dt.date,
+        prefix: str | None,
+        number: int | None,
+        *,
+        range_id: int | None = None,
+        max_age_s: float = 0.0,
+    ) -> NumberingRange:
+        """The range an issue draws from: the one holding a number the client chose, else the
+        range the client picked (``range_id``), else the active one."""
+        if number is not None:
+            return await self.range_of(tenant_id, environment, document_type, prefix or "", number)
+        if range_id is not None:
+            return await self.chosen_range(range_id, tenant_id, document_type, environment, on_date)
+        return await self.active_range(
+            tenant_id, document_type, environment, on_date, max_age_s=max_age_s
+        )
+
+    async def chosen_range(
+        self,
+        range_id: int,
+        tenant_id: int,
+        document_type: str,
+        environment: str,
+        on_date: dt.date,
+    ) -> NumberingRange:
+        """The tenant's range ``range_id`` when it may number a ``document_type`` document on
+        ``on_date`` (the client picked it): ``NoNumberingRange`` when it is another tenant's,
+        of another type or environment, retired or not valid that day; ``NumberingExhausted``
+        when it has no numbers left."""
+        for record in await self.list_ranges(tenant_id, environment):
+            found = record.range
+            if found.id != range_id:
+                continue
+            if found.document_type == document_type and (
+                found.valid_from <= on_date <= found.valid_to
+            ):
+                if record.remaining <= 0:
+                    raise NumberingExhausted(
+                        f"la resolución {found.resolution_number} agotó su rango para el tipo "
+                        f"de documento {document_type}: registre una nueva"
+                    )
+                return found
+        raise NoNumberingRange(document_type, environment, on_date)
 
     def forget_active_range(
         self, tenant_id: int, document_type: str, environment: str, on_date: dt.date
@@ -245,5 +333,8 @@ def read_ranges(
 
 def _record(row: Any) -> RangeRecord:
     return RangeRecord(
-        range=numbering_range(row), next_number=row.next_number, retired_at=row.retired_at
+        range=numbering_range(row),
+        next_number=row.next_number,
+        retired_at=row.retired_at,
+        created_at=row.created_at,
     )

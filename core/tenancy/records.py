@@ -66,6 +66,7 @@ class RangeRecord(msgspec.Struct, frozen=True, kw_only=True):
     range: NumberingRange
     next_number: int
     retired_at: dt.datetime | None = None
+    created_at: dt.datetime | None = None
 
     @property
     def remaining(self) -> int:
@@ -93,6 +94,9 @@ class IssuedCredential(msgspec.Struct, frozen=True, kw_only=True):
     scheme: str
     token: str
     expires_at: dt.datetime | None = None
+    # What the dialect's clients configure besides (or instead of) ``token``, shown once:
+    # filled by ``Dialect.complete_credential`` (e.g. client id and secret, user, password).
+    details: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class QuotaStatus(msgspec.Struct, frozen=True, kw_only=True):

@@ -62,6 +62,7 @@ async def test_oauth_access_tokens_expire_and_die_with_their_credential(ctx: App
     assert access.scheme == "oauth" and access.expires_at is not None
     found = await ctx.credentials.authenticate("factus", access.token, ("oauth",))
     assert (found.tenant.id, found.credential_id) == (tenant.id, access.id)
+    assert found.parent_id == client.id  # the credential (API user) it was granted to
     with pytest.raises(AuthenticationFailed):  # a client secret is not an access token
         await ctx.credentials.authenticate("factus", client.token, ("oauth",))
     # access tokens are not listed as credentials of their own

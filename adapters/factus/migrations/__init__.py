@@ -1,0 +1,1 @@
+"""The Factus dialect's alembic migration tree (branch ``factus``): its ``factus_*`` tables."""

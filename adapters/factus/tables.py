@@ -1,0 +1,44 @@
+"""The Factus dialect's tables, as its migration tree creates them (``migrations/``)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+# A credential's OAuth client: the client secret is the credential's token (hashed by core);
+# the user name and password are the client's user, the password hashed here.
+CLIENTS = sa.Table(
+    "factus_clients",
+    metadata,
+    sa.Column("credential_id", BIG_ID, primary_key=True, autoincrement=False),
+    sa.Column("client_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("username", sa.String(200), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.BigInteger(), nullable=False),
+)
+
+# One row per refresh token handed out; ``used_at`` is set when it is exchanged (rotation).
+REFRESH_TOKENS = sa.Table(
+    "factus_refresh_tokens",
+    metadata,
+    sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column("credential_id", BIG_ID, nullable=False),
+    sa.Column("access_token_id", BIG_ID, nullable=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("expires_at", sa.BigInteger(), nullable=False),
+    sa.Column("used_at", sa.BigInteger(), nullable=True),
+    sa.Column("created_at", sa.BigInteger(), nullable=False),
+    sa.Index("ix_factus_refresh_tokens_credential", "credential_id"),
+)
+
+# Requests per API user in each one-minute window (epoch seconds of the window's start).
+RATE_LIMITS = sa.Table(
+    "factus_rate_limits",
+    metadata,
+    sa.Column("user_id", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("window_start", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("hits", sa.Integer(), nullable=False),
+)
