@@ -21,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -144,6 +145,39 @@ def test_facepro_tour_issues_an_invoice_and_notes_that_reference_it(gateway: Gat
         assert invoice["cufe"] in note_xml and invoice["numero_completo"] in note_xml
     assert notes["nota_credito"]["totales"]["total"] == 59500
     assert notes["nota_debito"]["totales"]["total"] == 5000
+
+
+def test_apidian_example_issues_an_invoice_the_simulator_accepts(gateway: Gateway) -> None:
+    stdout, _ = gateway.run("apidian")
+
+    message, is_valid, cufe = stdout.strip().splitlines()[-1].rsplit(" ", 2)
+    assert message == "AttachedDocument #SETP990004321 generada con éxito"
+    assert is_valid == "true"
+    assert len(cufe) == 96
+
+
+def json_values(text: str) -> list[Any]:
+    """The JSON values written one after another in ``text``."""
+    decoder, values, at = json.JSONDecoder(), [], 0
+    while at < len(text):
+        value, at = decoder.raw_decode(text, at)
+        values.append(value)
+    return values
+
+
+def test_factus_example_issues_a_bill_and_a_credit_note_on_it(gateway: Gateway) -> None:
+    stdout, kept = gateway.run("factus", keep=("BILL", "BILL_ID", "NUMBER"))
+
+    bill = json.loads(kept["BILL"])
+    assert bill["status"] == "Created", bill
+    assert bill["data"]["bill"]["status"] == 1  # validated by the simulator
+    assert bill["data"]["bill"]["total"] == "80000.00"
+    assert kept["NUMBER"] == bill["data"]["bill"]["number"]
+    assert (gateway.directory / "factura.pdf").read_bytes().startswith(b"%PDF")
+    *_, note = json_values(stdout.strip().splitlines()[-1])  # curl prints no newline
+    assert note["status"] == "Created", note
+    assert note["data"]["credit_note"]["status"] == 1
+    assert note["data"]["credit_note"]["bill_id"] == int(kept["BILL_ID"])
 
 
 def test_document_render_writes_the_signed_xml_of_the_canonical_example(
