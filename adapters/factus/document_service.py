@@ -4,7 +4,9 @@ Issuing (research §7): the body is checked field by field (422, nothing stored)
 ``reference_code`` the tenant already used for that kind returns that document, asking DIAN
 again when it is still pending, without spending a number; a document of the kind that DIAN
 rejected, or that is still waiting for DIAN, blocks the next ``validate`` with 409 until it is
-deleted (``DELETE …/reference/{code}``) or resolves. Otherwise core issues it (stored before
+deleted (``DELETE …/reference/{code}``) or resolves. A tenant's validates of one kind run one
+at a time across gateway processes (``issue_claims``), so both checks hold with several
+processes on one database. Otherwise core issues it (stored before
 it is sent) and the answer is 201 with ``status`` 1 once DIAN validated it, else 0 and
 DIAN's messages in ``errors``.
 
@@ -41,6 +43,7 @@ from adapters.factus.document_responses import (
     notes_of,
 )
 from adapters.factus.errors import conflict, json_response, message_body, not_found
+from adapters.factus.issue_claims import ClaimTimeout, issuing
 from adapters.factus.listing import pagination
 from adapters.factus.mapping import TYPE_CODES, to_document
 from adapters.factus.payloads import BillPayload, EmailPayload, NotePayload
@@ -70,9 +73,7 @@ _LOCKS: dict[tuple[int, str, str], list[Any]] = {}  # key -> [lock, users]
 
 @asynccontextmanager
 async def _one_at_a_time(tenant_id: int, kind: Kind, reference: str) -> AsyncIterator[None]:
-    """One ``validate`` of a tenant's reference code at a time in this process, so a retry
-    sent while the first request is still running gets that document, not a second one.
-    Different codes go in parallel. (Gateway processes do not share this lock.)"""
+    """One holder of a key at a time in this process (a bill's list of notes)."""
     key = (tenant_id, kind, reference)
     entry = _LOCKS.get(key)
     if entry is None:
@@ -201,8 +202,11 @@ async def validate(
             bill = None
     if errors or checked is None:
         raise InvalidRequest(ordered(errors))
-    async with _one_at_a_time(tenant.id, kind, checked.reference_code):
-        return await _issue(ctx, tenant, kind, checked, bill, body)
+    try:
+        async with issuing(ctx, tenant.id, kind, checked.reference_code):
+            return await _issue(ctx, tenant, kind, checked, bill, body)
+    except ClaimTimeout:
+        return conflict(f"Se encontró una {DOCUMENT_NAMES[kind]} pendiente por enviar a la DIAN")
 
 
 async def _issue(

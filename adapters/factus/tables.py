@@ -42,3 +42,18 @@ RATE_LIMITS = sa.Table(
     sa.Column("window_start", sa.BigInteger(), primary_key=True, autoincrement=False),
     sa.Column("hits", sa.Integer(), nullable=False),
 )
+
+# Who is issuing a tenant's document of one kind right now (research §7: a kind's documents are
+# issued one after another, a pending one blocking the next). A ``validate`` inserts the row
+# before it looks for its reference code and deletes it when done, so two gateway processes
+# never issue for the same code, nor both pass the "pending document" check. ``claimed_at``
+# (epoch seconds) lets a claim left by a process that died be taken over once it is stale.
+ISSUE_CLAIMS = sa.Table(
+    "factus_issue_claims",
+    metadata,
+    sa.Column("tenant_id", sa.BigInteger(), primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("reference_code", sa.String(100), nullable=False),
+    sa.Column("token", sa.String(32), nullable=False),
+    sa.Column("claimed_at", sa.BigInteger(), nullable=False),
+)
