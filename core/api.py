@@ -100,6 +100,7 @@ from core.model import (
     Discrepancy,
     Document,
     DocumentRecord,
+    GoodsDelivery,
     Line,
     LineTotals,
     MonetaryTotals,
@@ -284,4 +285,5 @@ __all__ = [
     "numbering_ranges_at_dian",
     "RangeRecord",
     "IssuedCredential",
+    "GoodsDelivery",
 ]

@@ -59,11 +59,35 @@ _REFERENCES = {
     "order_reference": "nullable|array",
     "order_reference.id_order": "nullable|string",
     "order_reference.issue_date_order": "nullable|date_format:Y-m-d",
+}
+
+# InvoiceRequest and EqDocRequest (the notes' requests have no delivery rules)
+_DELIVERY = {
     "delivery": "nullable|array",
+    "delivery.language_id": "nullable|exists:languages",
+    "delivery.country_id": "nullable|exists:countries",
+    "delivery.municipality_id": "nullable|exists:municipalities",
     "delivery.address": "nullable|required_with:delivery|string",
     "delivery.actual_delivery_date": "nullable|required_with:delivery|date_format:Y-m-d",
-    "delivery.municipality_id": "nullable|exists:municipalities",
-    "delivery.country_id": "nullable|exists:countries",
+    "deliveryparty": "nullable|required_with:delivery|array",
+    "deliveryparty.identification_number": (
+        "nullable|required_with:deliveryparty|numeric|digits_between:1,15"
+    ),
+    "deliveryparty.type_document_identification_id": (
+        "nullable|exists:type_document_identifications"
+    ),
+    "deliveryparty.type_organization_id": "nullable|exists:type_organizations",
+    "deliveryparty.language_id": "nullable|exists:languages",
+    "deliveryparty.country_id": "nullable|exists:countries",
+    "deliveryparty.municipality_id": "nullable|exists:municipalities",
+    "deliveryparty.type_regime_id": "nullable|exists:type_regimes",
+    "deliveryparty.tax_id": "nullable|exists:taxes",
+    "deliveryparty.type_liability_id": "nullable|exists:type_liabilities",
+    "deliveryparty.name": "nullable|required_with:deliveryparty|string",
+    "deliveryparty.phone": "nullable|required_with:deliveryparty|string|max:20",
+    "deliveryparty.address": "nullable|required_with:deliveryparty|string",
+    "deliveryparty.email": "nullable|required_with:deliveryparty|string|email",
+    "deliveryparty.merchant_registration": "nullable|string",
 }
 
 _DOCUMENT_ALLOWANCES = {
@@ -128,7 +152,8 @@ def payment_rules(prefix: str) -> dict[str, str]:
         f"{prefix}.payment_form_id": "nullable|exists:payment_forms",
         f"{prefix}.payment_method_id": "nullable|exists:payment_methods",
         f"{prefix}.payment_due_date": (
-            f"nullable|required_if:{prefix}.payment_form_id,=,2|date_format:Y-m-d"
+            f"nullable|required_if:{prefix}.payment_form_id,=,2|after_or_equal:date"
+            "|date_format:Y-m-d"
         ),
         f"{prefix}.duration_measure": (
             f"nullable|required_if:{prefix}.payment_form_id,=,2|numeric|digits_between:1,3"
@@ -222,6 +247,7 @@ def _common(lines: str, totals: str) -> dict[str, str]:
 
 def _invoice() -> dict[str, str]:
     rules = _common("invoice_lines", "legal_monetary_totals")
+    rules.update(_DELIVERY)
     rules["type_document_id"] = "required|in:1|exists:type_documents"
     rules["resolution_number"] = "nullable"
     rules["prefix"] = "nullable|string"
@@ -274,6 +300,7 @@ def _debit_note() -> dict[str, str]:
 
 def _eqdoc() -> dict[str, str]:
     rules = _common("invoice_lines", "legal_monetary_totals")
+    rules.update(_DELIVERY)
     rules.update(
         {
             "type_document_id": "required|in:15|exists:type_documents",

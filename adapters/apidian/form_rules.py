@@ -10,8 +10,10 @@ field paths it already parses. Only the rules APIDIAN's document requests use ar
 ``required_unless:field,v1,v2``, ``numeric``, ``integer``, ``boolean``, ``string``,
 ``array``, ``email``, ``alpha_num``, ``date_format:Y-m-d`` / ``H:i:s``, ``exists:table``
 (an id of ``catalogs``), ``in:a,b``, ``digits:n``, ``digits_between:a,b``, ``size:n``,
-``max:n``, ``between:a,b``. Like Laravel, an absent or null optional value is not checked
-further; each field gets the message of its first failing rule.
+``max:n``, ``between:a,b``, ``after_or_equal:field`` (a date not before another field's
+date, or today's when that field is absent, as Laravel compares with "now"). Like Laravel,
+an absent or null optional value is not checked further; each field gets the message of its
+first failing rule.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from adapters.apidian import catalogs
-from core.api import is_email
+from core.api import is_email, now_bogota
 
 Errors = dict[str, list[str]]
 MISSING: Any = object()
@@ -48,6 +50,7 @@ MESSAGES = {
     "digits_between": "{a} debe tener entre {min} y {max} dígitos.",
     "size": "{a} debe contener {size} caracteres.",
     "max": "{a} no debe ser mayor que {max} caracteres.",
+    "after_or_equal": "{a} debe ser una fecha posterior o igual a {date}.",
     "between": (
         "{a} tiene que estar entre {min} - {max} o no se establecio el atributo que define el "
         "minimo y maximo."
@@ -277,6 +280,25 @@ def _check(data: Any, path: str, parts: Sequence[str]) -> str | None:
     for rule, args in parsed:
         if rule in ("required", "nullable", "required_if", "required_with", "required_unless"):
             continue
+        if rule == "after_or_equal":
+            if not _after_or_equal(data, args[0], path, value):
+                return message("after_or_equal", path, date=ATTRIBUTES.get(args[0], args[0]))
+            continue
         if not check_value(rule, args, value):
             return _failure(rule, args, path)
     return None
+
+
+def _after_or_equal(data: Any, other: str, path: str, value: Any) -> bool:
+    """``after_or_equal:other`` on ``Y-m-d`` dates. A value that is not a date passes here
+    (its ``date_format`` rule answers for it), and so does one compared with a malformed
+    date (that field has its own error); with ``other`` absent the value is compared with
+    today, Bogotá time."""
+    day = as_date(value)
+    if not isinstance(day, dt.date):
+        return True
+    found = lookup(data, _sibling(other, path))
+    if blank(found):
+        return day >= now_bogota().date()
+    reference = as_date(found)
+    return not isinstance(reference, dt.date) or day >= reference

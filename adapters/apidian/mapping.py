@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 
 from adapters.apidian import catalogs
-from adapters.apidian.document_rules import LINES, TOTALS, Endpoint
+from adapters.apidian.document_rules import LINES, RULES, TOTALS, Endpoint
 from adapters.apidian.form_rules import as_bool, as_date, as_decimal, as_int, as_text, blank
 from core.api import (
     Address,
@@ -30,6 +30,7 @@ from core.api import (
     DeclaredTotals,
     Discrepancy,
     Document,
+    GoodsDelivery,
     Line,
     NumberingRange,
     OrderReference,
@@ -117,6 +118,7 @@ def to_document(
         discrepancy=_discrepancy(body, kind) if kind in DISCREPANCY_TABLE else None,
         invoice_period=_period(body.get("invoice_period")),
         order_reference=_order(body.get("order_reference")),
+        delivery=_delivery(body) if "delivery" in RULES[endpoint] else None,
         notes=_notes(body),
         point_of_sale=_point_of_sale(body) if kind == "20" else None,
         declared_totals=_declared(body.get(TOTALS[endpoint]) or {}),
@@ -415,6 +417,26 @@ def _order(value: Any) -> OrderReference | None:
     return OrderReference(
         id=as_text(value.get("id_order")) or "",
         issue_date=issued if isinstance(issued, dt.date) else None,
+    )
+
+
+def _delivery(body: Mapping[str, Any]) -> GoodsDelivery | None:
+    """``delivery`` (where and when) and ``deliveryparty`` (who received the goods)."""
+    value = body.get("delivery")
+    if not isinstance(value, Mapping):
+        return None
+    day = as_date(value.get("actual_delivery_date"))
+    if not isinstance(day, dt.date):
+        return None
+    address = _address(value.get("municipality_id"), value.get("address"))
+    country = catalogs.row("countries", as_int(value.get("country_id")) or 0)
+    if address is not None and country is not None and country.code != "CO":
+        address = Address(line=address.line, country_code=country.code, country_name=country.name)
+    party = body.get("deliveryparty")
+    return GoodsDelivery(
+        actual_date=day,
+        address=address,
+        party=to_party(party) if isinstance(party, Mapping) and party else None,
     )
 
 

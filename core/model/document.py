@@ -189,6 +189,19 @@ class PointOfSale(Base, kw_only=True):
     buyer_benefits: BuyerBenefits | None = None
 
 
+class GoodsDelivery(Base, kw_only=True):
+    """Where and when the goods were delivered, and to whom (``cac:Delivery``).
+
+    DIAN requires the actual delivery date whenever a delivery is given (FAM02); the
+    delivery party is who received them when it is not the customer.
+    """
+
+    actual_date: dt.date
+    actual_time: dt.time | None = None  # with tzinfo (-05:00)
+    address: Address | None = None
+    party: Party | None = None
+
+
 class DeclaredTotals(Base, kw_only=True):
     """Totals as a dialect sent them; checked against computed ones (FAU rules)."""
 
@@ -228,6 +241,7 @@ class Document(Base, kw_only=True):
     discrepancy: Discrepancy | None = None
     invoice_period: Period | None = None
     order_reference: OrderReference | None = None
+    delivery: GoodsDelivery | None = None
     notes: tuple[str, ...] = ()
     point_of_sale: PointOfSale | None = None
     declared_totals: DeclaredTotals | None = None

@@ -19,6 +19,7 @@ from core.model import Document
 from core.ubl import formats
 from core.ubl.allowances import add_allowance_charges
 from core.ubl.context import BuildContext
+from core.ubl.delivery import add_delivery
 from core.ubl.extensions import add_extensions
 from core.ubl.lines import add_lines
 from core.ubl.monetary import add_monetary_total
@@ -149,6 +150,7 @@ def build_invoice(ctx: BuildContext, options: RootOptions) -> etree._Element:
     if document.billing_reference is not None:
         add_billing_reference(root, document.billing_reference, type_code=None)
     _parties(root, ctx)
+    add_delivery(root, document.delivery)
     add_payment_means(root, document.payment, document.due_date)
     add_prepaid_payments(root, document.prepaid_payments, currency)
     add_allowance_charges(root, totals.allowances_charges, currency)
@@ -169,6 +171,7 @@ def build_credit_note(ctx: BuildContext, options: RootOptions) -> etree._Element
     _notes_currency_count(root, document)
     _note_references(root, document, options)
     _parties(root, ctx)
+    add_delivery(root, document.delivery)
     add_payment_means(root, document.payment, document.due_date)
     add_allowance_charges(root, totals.allowances_charges, currency)
     add_tax_totals(root, totals.tax_totals, currency)
@@ -188,6 +191,7 @@ def build_debit_note(ctx: BuildContext, options: RootOptions) -> etree._Element:
     _parties(root, ctx)
     add_prepaid_payments(root, document.prepaid_payments, currency)
     add_allowance_charges(root, totals.allowances_charges, currency)
+    add_delivery(root, document.delivery)
     add_payment_means(root, document.payment, document.due_date)
     add_tax_totals(root, totals.tax_totals, currency)
     add_monetary_total(root, CAC.RequestedMonetaryTotal, totals.monetary, currency)

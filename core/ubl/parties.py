@@ -59,7 +59,20 @@ def _build_party(
 ) -> etree._Element:
     wrapper = sub(root, tag)
     sub(wrapper, CBC.AdditionalAccountID, party.organization_type)
-    node = sub(wrapper, CAC.Party)
+    fill_party(
+        sub(wrapper, CAC.Party), party, supplier=supplier, registration_prefix=registration_prefix
+    )
+    return wrapper
+
+
+def fill_party(
+    node: etree._Element,
+    party: Party,
+    *,
+    supplier: bool = False,
+    registration_prefix: str | None = None,
+) -> None:
+    """The children of a UBL ``PartyType`` element (``cac:Party``, ``cac:DeliveryParty``)."""
     if supplier and party.industry_code:
         sub(node, CBC.IndustryClassificationCode, party.industry_code)
     if party.organization_type == "2":  # FAK61/FAK62: natural persons are identified
@@ -87,7 +100,6 @@ def _build_party(
             sub(node_contact, CBC.Telephone, contact.telephone)
         if contact.email:
             sub(node_contact, CBC.ElectronicMail, contact.email)
-    return wrapper
 
 
 def _party_tax_scheme(node: etree._Element, party: Party, final_consumer: bool) -> None:

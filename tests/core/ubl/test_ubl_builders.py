@@ -16,6 +16,8 @@ from lxml import etree
 
 from core.model import (
     Address,
+    Contact,
+    GoodsDelivery,
     Line,
     Party,
     Period,
@@ -217,6 +219,80 @@ def test_note_without_reference_carries_the_period(registry):
     assert [p.path for p in document_type.validate(without_period, sample_tenant())] == [
         "invoice_period"
     ]
+
+
+DELIVERY = GoodsDelivery(
+    actual_date=dt.date(2026, 11, 20),
+    actual_time=dt.time(14, 30, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+    address=Address(municipality_code="05001", line="Carrera 43A # 1-50 Bodega 3"),
+    party=Party(
+        organization_type="1",
+        id_type="31",
+        id_number="900373115",
+        dv="3",
+        name="TRANSPORTES ANDINOS S.A.S.",
+        tax_level_codes=("O-13",),
+        tax_scheme="01",
+        address=Address(municipality_code="11001", line="Calle 13 # 68-90"),
+        contact=Contact(telephone="6014567890", email="despachos@transandinos.example"),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("type_code", "before"),
+    [
+        ("01", "AccountingCustomerParty"),
+        ("91", "AccountingCustomerParty"),
+        ("92", "AccountingCustomerParty"),  # DebitNote: after PrepaidPayment/AllowanceCharge
+    ],
+)
+def test_delivery_goes_between_the_parties_and_the_payment_means(registry, type_code, before):
+    document = msgspec.structs.replace(sample_document(type_code), delivery=DELIVERY)
+    root = build(registry, document)
+    names = [etree.QName(child).localname for child in root]
+    at = names.index("Delivery")
+    assert names.count("Delivery") == 1
+    assert names[at - 1] == before and names[at + 1] == "PaymentMeans"
+    delivery = root.find("cac:Delivery", NS)
+    assert [etree.QName(child).localname for child in delivery] == [
+        "ActualDeliveryDate",
+        "ActualDeliveryTime",
+        "DeliveryAddress",
+        "DeliveryParty",
+    ]
+    assert delivery.findtext("cbc:ActualDeliveryDate", namespaces=NS) == "2026-11-20"
+    assert delivery.findtext("cbc:ActualDeliveryTime", namespaces=NS) == "14:30:00-05:00"
+    address = delivery.find("cac:DeliveryAddress", NS)
+    assert address.findtext("cbc:ID", namespaces=NS) == "05001"
+    assert address.findtext("cbc:CityName", namespaces=NS) == "Medellín"
+    assert address.findtext("cbc:CountrySubentityCode", namespaces=NS) == "05"
+    line = address.findtext("cac:AddressLine/cbc:Line", namespaces=NS)
+    assert line == "Carrera 43A # 1-50 Bodega 3"
+    party = delivery.find("cac:DeliveryParty", NS)
+    assert party.find("cbc:AdditionalAccountID", NS) is None  # PartyType has none
+    assert party.findtext("cac:PartyName/cbc:Name", namespaces=NS) == "TRANSPORTES ANDINOS S.A.S."
+    company_id = party.find("cac:PartyTaxScheme/cbc:CompanyID", NS)
+    assert (company_id.text, company_id.get("schemeID"), company_id.get("schemeName")) == (
+        "900373115",
+        "3",
+        "31",
+    )
+    located = party.findtext("cac:PhysicalLocation/cac:Address/cbc:ID", namespaces=NS)
+    assert located == "11001"
+    assert party.findtext("cac:Contact/cbc:ElectronicMail", namespaces=NS) == (
+        "despachos@transandinos.example"
+    )
+    assert_xsd_valid(root)
+
+
+def test_delivery_without_time_address_or_party_carries_the_date_only(registry):
+    bare = GoodsDelivery(actual_date=dt.date(2026, 11, 20))
+    root = build(registry, msgspec.structs.replace(sample_document("01"), delivery=bare))
+    delivery = root.find("cac:Delivery", NS)
+    assert [etree.QName(child).localname for child in delivery] == ["ActualDeliveryDate"]
+    assert_xsd_valid(root)
+    assert build(registry, sample_document("01")).find("cac:Delivery", NS) is None
 
 
 def test_debit_note_shape(registry):
