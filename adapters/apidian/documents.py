@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from litestar import Controller, Request, Response, post
+from litestar import Request, Response, post
 from litestar.params import FromPath
 
 from adapters.apidian import mapping, requests
@@ -56,103 +56,38 @@ ALREADY_SENT = "Este documento ya fue enviado anteriormente, se registra en la b
 TestSetId = FromPath[str]
 
 
-class DocumentsController(Controller):
-    path = "/"
+# endpoint -> what APIDIAN's route summary calls it
+TITLES: dict[Endpoint, str] = {
+    "invoice": "Factura electrónica",
+    "invoice-aiu": "Factura AIU",
+    "invoice-mandate": "Factura de mandato",
+    "credit-note": "Nota crédito (4) o nota de ajuste crédito (26)",
+    "debit-note": "Nota débito (5) o nota de ajuste débito (25)",
+    "eqdoc": "Documento equivalente POS (15)",
+}
 
-    @post("/invoice", summary="Factura electrónica (SendBillSync)")
-    async def invoice(
-        self,
+
+def endpoint_handlers(endpoint: Endpoint) -> list[Any]:
+    """``POST /{endpoint}`` (SendBillSync) and ``POST /{endpoint}/{testSetId}``
+    (SendTestSetAsync), both issuing through ``issue``."""
+    title = TITLES[endpoint]
+
+    @post(f"/{endpoint}", summary=f"{title} (SendBillSync)", name=endpoint)
+    async def sync(
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
         deliveries: InjectedDeliveries,
         tenant: Tenant,
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
-        return await issue("invoice", None, documents, attachments, deliveries, tenant, request)
-
-    @post("/invoice/{test_set_id:str}", summary="Factura electrónica (SendTestSetAsync)")
-    async def invoice_test_set(
-        self,
-        test_set_id: TestSetId,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue(
-            "invoice", test_set_id, documents, attachments, deliveries, tenant, request
-        )
-
-    @post("/invoice-aiu", summary="Factura AIU (SendBillSync)")
-    async def invoice_aiu(
-        self,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue("invoice-aiu", None, documents, attachments, deliveries, tenant, request)
-
-    @post("/invoice-aiu/{test_set_id:str}", summary="Factura AIU (SendTestSetAsync)")
-    async def invoice_aiu_test_set(
-        self,
-        test_set_id: TestSetId,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue(
-            "invoice-aiu", test_set_id, documents, attachments, deliveries, tenant, request
-        )
-
-    @post("/invoice-mandate", summary="Factura de mandato (SendBillSync)")
-    async def invoice_mandate(
-        self,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue(
-            "invoice-mandate", None, documents, attachments, deliveries, tenant, request
-        )
-
-    @post("/invoice-mandate/{test_set_id:str}", summary="Factura de mandato (SendTestSetAsync)")
-    async def invoice_mandate_test_set(
-        self,
-        test_set_id: TestSetId,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue(
-            "invoice-mandate", test_set_id, documents, attachments, deliveries, tenant, request
-        )
-
-    @post("/credit-note", summary="Nota crédito (4) o nota de ajuste crédito (26) (SendBillSync)")
-    async def credit_note(
-        self,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue("credit-note", None, documents, attachments, deliveries, tenant, request)
+        return await issue(endpoint, None, documents, attachments, deliveries, tenant, request)
 
     @post(
-        "/credit-note/{test_set_id:str}",
-        summary="Nota crédito (4) o nota de ajuste crédito (26) (SendTestSetAsync)",
+        f"/{endpoint}/{{test_set_id:str}}",
+        summary=f"{title} (SendTestSetAsync)",
+        name=f"{endpoint}-test-set",
     )
-    async def credit_note_test_set(
-        self,
+    async def test_set(
         test_set_id: TestSetId,
         documents: InjectedDocuments,
         attachments: InjectedAttachments,
@@ -161,61 +96,10 @@ class DocumentsController(Controller):
         request: Request[Any, Any, Any],
     ) -> Response[bytes]:
         return await issue(
-            "credit-note", test_set_id, documents, attachments, deliveries, tenant, request
+            endpoint, test_set_id, documents, attachments, deliveries, tenant, request
         )
 
-    @post("/debit-note", summary="Nota débito (5) o nota de ajuste débito (25) (SendBillSync)")
-    async def debit_note(
-        self,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue("debit-note", None, documents, attachments, deliveries, tenant, request)
-
-    @post(
-        "/debit-note/{test_set_id:str}",
-        summary="Nota débito (5) o nota de ajuste débito (25) (SendTestSetAsync)",
-    )
-    async def debit_note_test_set(
-        self,
-        test_set_id: TestSetId,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue(
-            "debit-note", test_set_id, documents, attachments, deliveries, tenant, request
-        )
-
-    @post("/eqdoc", summary="Documento equivalente POS (15) (SendBillSync)")
-    async def eqdoc(
-        self,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue("eqdoc", None, documents, attachments, deliveries, tenant, request)
-
-    @post("/eqdoc/{test_set_id:str}", summary="Documento equivalente POS (15) (SendTestSetAsync)")
-    async def eqdoc_test_set(
-        self,
-        test_set_id: TestSetId,
-        documents: InjectedDocuments,
-        attachments: InjectedAttachments,
-        deliveries: InjectedDeliveries,
-        tenant: Tenant,
-        request: Request[Any, Any, Any],
-    ) -> Response[bytes]:
-        return await issue(
-            "eqdoc", test_set_id, documents, attachments, deliveries, tenant, request
-        )
+    return [sync, test_set]
 
 
 async def issue(
@@ -326,4 +210,6 @@ async def certificate_days_left(documents: IssueService, tenant: TenantView) -> 
     return (expires - dt.datetime.now(dt.UTC)).days
 
 
-ROUTE_HANDLERS = [token_router(UBL_PREFIX, [DocumentsController])]
+ROUTE_HANDLERS = [
+    token_router(UBL_PREFIX, [h for endpoint in TITLES for h in endpoint_handlers(endpoint)])
+]

@@ -291,21 +291,8 @@ class DocumentRepository:
             full_number=full_number,
             customer_name_contains=customer_name_contains,
         )
-        page, per_page = max(1, page), max(1, min(per_page, 500))
-        query = (
-            select(*_RECORD_COLUMNS)
-            .where(*conditions)
-            .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
-        counting = select(func.count()).select_from(_DOCUMENTS).where(*conditions)
-
-        def read_page(conn: Connection) -> tuple[Any, builtins.list[Any]]:
-            return conn.execute(counting).scalar(), conn.execute(query).all()
-
-        total, rows = await self._db.run(read_page)
-        return [record_of(row) for row in rows], int(total or 0)
+        rows, total = await self._page(select(*_RECORD_COLUMNS), conditions, page, per_page)
+        return [record_of(row) for row in rows], total
 
     async def list_stored(
         self, tenant_id: int, page: int = 1, per_page: int = 20, **filters: Any
@@ -313,10 +300,17 @@ class DocumentRepository:
         """As ``list`` (same filters), with whole rows: for dialects that render what they
         stored with each document (``dialect_data``)."""
         conditions = _conditions(tenant_id, **filters)
+        rows, total = await self._page(select(_DOCUMENTS), conditions, page, per_page)
+        return [stored_from_row(row) for row in rows], total
+
+    async def _page(
+        self, query: Any, conditions: builtins.list[Any], page: int, per_page: int
+    ) -> tuple[builtins.list[Any], int]:
+        """One page of ``query`` (newest first) and the count of every row ``conditions``
+        match, read in one transaction."""
         page, per_page = max(1, page), max(1, min(per_page, 500))
-        query = (
-            select(_DOCUMENTS)
-            .where(*conditions)
+        paged = (
+            query.where(*conditions)
             .order_by(_DOCUMENTS.c.created_at.desc(), _DOCUMENTS.c.id.desc())
             .offset((page - 1) * per_page)
             .limit(per_page)
@@ -324,10 +318,10 @@ class DocumentRepository:
         counting = select(func.count()).select_from(_DOCUMENTS).where(*conditions)
 
         def read_page(conn: Connection) -> tuple[Any, builtins.list[Any]]:
-            return conn.execute(counting).scalar(), conn.execute(query).all()
+            return conn.execute(counting).scalar(), conn.execute(paged).all()
 
         total, rows = await self._db.run(read_page)
-        return [stored_from_row(row) for row in rows], int(total or 0)
+        return rows, int(total or 0)
 
     async def get_by_id(self, tenant_id: int, document_id: int) -> StoredDocument:
         """One document of this tenant by its row id; ``NotFound`` when absent or another
