@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.delivery.emails import EmailDeliveries
+from core.idempotency import IdempotencyKeys
 from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
 from core.plugins import build_registry, get_plugin_manager
@@ -135,6 +136,7 @@ class AppContext:
             certificates_store=tenancy.certificates,
             documents=DocumentRepository(engine),
             jobs=jobs,
+            idempotency=IdempotencyKeys(engine),
         )
         registry.jobs.register(documents.delivery_job)
         tenancy.listeners.append(documents.forget_identity)

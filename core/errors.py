@@ -24,6 +24,17 @@ class ValidationFailed(PasarelaError):
         super().__init__("; ".join(f"{p.path}: {p.message}" for p in self.problems))
 
 
+class IdempotencyConflict(PasarelaError):
+    """An ``Idempotency-Key`` the tenant already used with a different request."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(
+            "La clave Idempotency-Key ya se usó con una petición distinta; "
+            "use una clave nueva para un documento nuevo."
+        )
+
+
 class InvalidRequest(PasarelaError):
     """A request a dialect cannot use: bad JSON, too deep, wrong types, out-of-range values.
 

@@ -45,6 +45,7 @@ from core.errors import (
     ValidationFailed,
 )
 from core.follow_ups import acceptance_work
+from core.idempotency import IdempotencyKeys, KeyTaken
 from core.jobs import Job, JobQueue, enqueue
 from core.model import Document, DocumentRecord, TenantView, Totals
 from core.model.status import DocumentStatus
@@ -96,6 +97,7 @@ class IssueService:
         jobs: JobQueue,
         pool: DianClientPool | None = None,
         certificates: CertificateCache | None = None,
+        idempotency: IdempotencyKeys | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -105,6 +107,7 @@ class IssueService:
         self.certificate_store = certificates_store
         self.documents = documents
         self.jobs = jobs
+        self.idempotency = idempotency  # Idempotency-Key replays (None: keys are ignored)
         self.pool = pool or DianClientPool(timeout=_timeout(settings))
         self.certificates = certificates or CertificateCache()
         self.identities = TenantIdentities(certificates_store, self.certificates)
@@ -148,8 +151,14 @@ class IssueService:
         ``range_id``: number it from this range of the tenant (default: the active one).
 
         Raises ``PermissionDenied``, ``ValidationFailed`` (pre-flight errors, before any number
-        is spent), ``QuotaExceeded``, ``NumberingExhausted`` or ``NoNumberingRange``.
+        is spent), ``QuotaExceeded``, ``NumberingExhausted`` or ``NoNumberingRange``. A request
+        with an ``Idempotency-Key`` already used gets that document (``core.idempotency``).
         """
+        keyed = self.idempotency and await self.idempotency.open(
+            tenant.id, dialect, document, request_payload
+        )
+        if keyed and keyed.document_uuid is not None:
+            return await self.get(tenant.id, keyed.document_uuid)
         document_type = self.registry.document_types.get(document.type_code)
         if document_type.permission not in tenant.permissions:
             raise PermissionDenied(document_type.permission)
@@ -186,17 +195,21 @@ class IssueService:
             },
             now=now,
             reference=reference,
+            claim_key=keyed.claim if keyed else None,
         )
         try:
-            return await attempt(numbering_range)
-        except NumberingExhausted:
-            if range_id is not None:
-                raise
-            # the cached range ran out: ask again (the next range, or the definitive error)
-            fresh = await self.ranges.active_range(*range_key, forget_cached=True)
-            if fresh == numbering_range:
-                raise
-            return await attempt(fresh)
+            try:
+                return await attempt(numbering_range)
+            except NumberingExhausted:
+                if range_id is not None:
+                    raise
+                # the cached range ran out: ask again (the next range, or the definitive error)
+                fresh = await self.ranges.active_range(*range_key, forget_cached=True)
+                if fresh == numbering_range:
+                    raise
+                return await attempt(fresh)
+        except KeyTaken as taken:  # the same key at the same moment, maybe in another process
+            return await self.get(tenant.id, await taken.request.replay())
 
     async def _issue_in_range(
         self,
@@ -212,6 +225,7 @@ class IssueService:
         stored_data: dict[str, Any],
         now: dt.datetime | None,
         reference: str | None = None,
+        claim_key: Callable[[Connection, str], None] | None = None,
     ) -> DocumentRecord:
         problems = validate_document(
             document,
@@ -231,6 +245,8 @@ class IssueService:
         def count_and_enqueue(conn: Connection) -> None:
             """In the document's own transaction: the quota, and the delivery job this
             request runs at once (held for one lease, in case this process dies)."""
+            if claim_key is not None:  # first: a key taken elsewhere spends nothing
+                claim_key(conn, uuid)
             count_quota(conn, tenant.id, moment)
             held[:] = [
                 enqueue(

@@ -61,6 +61,7 @@ CODIGOS: dict[str, tuple[str | None, str]] = {
     ),
     "representation_unavailable": (None, "documento_no_aceptado"),
     "duplicate": (None, "documento_duplicado"),
+    "idempotency_conflict": (None, "clave_idempotencia_reutilizada"),
     "software_missing": (None, "software_no_registrado"),
     "dian_unavailable": ("La DIAN no respondió. Intenta más tarde.", "dian_no_disponible"),
     "certificate_error": (None, "certificado_invalido"),

@@ -27,6 +27,7 @@ from core.errors import (
     CertificateError,
     DianUnavailable,
     DuplicateDocument,
+    IdempotencyConflict,
     InvalidRequest,
     NoNumberingRange,
     NotFound,
@@ -50,7 +51,8 @@ class ApiError:
     ``kind`` is a stable id a shape can switch on (``invalid``, ``unauthenticated``,
     ``permission_denied``, ``not_found``, ``no_route``, ``method_not_allowed``,
     ``body_too_large``, ``quota_exceeded``, ``numbering_exhausted``, ``numbering_missing``,
-    ``xml_unavailable``, ``representation_unavailable``, ``duplicate``, ``dian_unavailable``,
+    ``xml_unavailable``, ``representation_unavailable``, ``duplicate``,
+    ``idempotency_conflict``, ``dian_unavailable``,
     ``certificate_error``, ``bad_request``, ``unsupported_media_type``, ``internal`` ...).
     ``message`` is a Spanish default; ``fields`` maps the dialect's field paths to Spanish
     messages (``invalid`` only; ``"body"`` is the body itself); ``reference`` is set on
@@ -167,6 +169,14 @@ def describe(request: Request[Any, Any, Any], exc: BaseException, shape: ErrorSh
             )
         case DuplicateDocument():
             return ApiError(status=409, kind="duplicate", message=str(exc), cause=exc)
+        case IdempotencyConflict():
+            return ApiError(
+                status=409,
+                kind="idempotency_conflict",
+                message=str(exc),
+                fields={"Idempotency-Key": [str(exc)]},
+                cause=exc,
+            )
         case DianUnavailable():
             return ApiError(
                 status=503,

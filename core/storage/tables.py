@@ -266,3 +266,17 @@ class QuotaUsage(Base):
     )
     period_key: Mapped[str] = mapped_column(String(7), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotencyKey(Base):
+    """A client's ``Idempotency-Key``: the request it came with and the document it created."""
+
+    __tablename__ = "idempotency_keys"
+
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    document_uuid: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[dt.datetime]

@@ -19,6 +19,7 @@ from litestar.plugins import InitPluginProtocol
 
 import core
 from core.context import AppContext
+from core.idempotency import IdempotencyKeyMiddleware
 from core.json_logging import configure_logging
 from core.plugins import PluginHooks
 from core.settings import Settings
@@ -64,6 +65,7 @@ class PasarelaPlugin(InitPluginProtocol):
             {"AppContext": AppContext, "InjectedContext": InjectedContext}
         )
         app_config.middleware.append(RequestAuditMiddleware())
+        app_config.middleware.append(IdempotencyKeyMiddleware())
         app_config.exception_handlers = {
             **default_exception_handlers(dialects),
             **app_config.exception_handlers,
