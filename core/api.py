@@ -61,6 +61,7 @@ from core.dian.exchanges import DianExchange, capture_exchanges
 from core.dian.queries import (
     NumberingRangesAnswer,
     ask_dian,
+    is_track_id,
     numbering_ranges,
     numbering_ranges_at_dian,
 )
@@ -272,6 +273,7 @@ __all__ = [
     "validation_fields",
     "DianExchange",
     "ask_dian",
+    "is_track_id",
     "capture_exchanges",
     "compute_totals",
     "NumberingRangesAnswer",

@@ -23,6 +23,7 @@ import pluggy
 import core
 from core.commands import (
     bench,
+    bench_fuzz,
     bench_http,
     credentials,
     db,
@@ -48,7 +49,7 @@ CORE_COMMANDS: tuple[Command, ...] = (
     schema.COMMAND,
     document.COMMAND,
 )
-CORE_BENCHES: tuple[Command, ...] = (bench.PIPELINE, bench.PDF, bench_http.HTTP)
+CORE_BENCHES: tuple[Command, ...] = (bench.PIPELINE, bench.PDF, bench_http.HTTP, bench_fuzz.FUZZ)
 
 
 def build_parser(installed: PluginHooks | None = None) -> argparse.ArgumentParser:

@@ -118,6 +118,8 @@ class Dialect:
     ``path_prefix`` and ``errors``: every error under the prefix — an unknown route or method
     there included — is answered in this ``ErrorShape``. ``limits`` bound its request bodies
     (the app stops reading at ``max_body_bytes``; ``decode_json`` applies the rest).
+    ``error_body``: the msgspec type every error body of the dialect decodes to (strictly);
+    ``pasarela bench fuzz`` and the fuzz tests hold each error answer to it.
     """
 
     id: str
@@ -133,6 +135,7 @@ class Dialect:
     complete_credential: Callable[[Any, IssuedCredential], Awaitable[Mapping[str, str]]] | None = (
         None
     )
+    error_body: Any = None
 
 
 @dataclass(frozen=True, kw_only=True)

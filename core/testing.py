@@ -37,7 +37,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -167,14 +167,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving_gateway(tmp_path: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def serving_gateway(
+    tmp_path: Path, *args: str, env_overrides: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """Run ``pasarela serve ARGS`` as a real process on a free port with its database in
-    ``tmp_path``; yields (base URL, process) once ``/-/health`` answers; SIGTERM afterwards."""
+    ``tmp_path`` (``env_overrides`` adds settings); yields (base URL, process) once ``/-/health``
+    answers; SIGTERM afterwards."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("PASARELA_")} | {
         "PASARELA_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "PASARELA_SECRET_KEY_FILE": str(tmp_path / "serve.key"),
     }
+    env |= env_overrides or {}
     script = Path(sys.executable).with_name("pasarela")
     log = (tmp_path / f"serve-{port}.log").open("w")
     process = subprocess.Popen(

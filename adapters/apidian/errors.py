@@ -15,7 +15,7 @@ FacEPro keeps ``/api/v1`` (the longest prefix wins):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from litestar import Response
@@ -38,6 +38,19 @@ _LARAVEL_MESSAGES = {
     "too_many_requests": "Too Many Attempts.",
     "internal": "Server Error",
 }
+
+
+class ErrorBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Every APIDIAN error answer: Laravel's ``{"message"[, "errors"]}``, the API's
+    ``{"success": false, "message"}`` and the company guard's ``{"code", "status", "message"}``
+    (the fuzz tests hold each error to it)."""
+
+    message: str
+    errors: dict[str, list[str]] | None = None
+    success: Literal[False] | None = None
+    code: int | None = None
+    status: Literal[False] | None = None
+    reference: str | None = None
 
 
 def json_response(

@@ -12,7 +12,7 @@ from typing import Any
 from adapters.apidian import configuration, document_api, queries
 from adapters.apidian.auth import API_PREFIX, DIALECT
 from adapters.apidian.bench import BENCH
-from adapters.apidian.errors import SHAPE
+from adapters.apidian.errors import SHAPE, ErrorBody
 from adapters.apidian.rules import LIMITS
 from core.api import Dialect, hookimpl
 
@@ -37,6 +37,7 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             route_handlers=ROUTE_HANDLERS,
             path_prefix=API_PREFIX,
             errors=SHAPE,
+            error_body=ErrorBody,
             limits=LIMITS,
             credentials_for_demo=credentials_for_demo,
             version="ubl2.1",

@@ -37,6 +37,7 @@ from core.api import (
     RepresentationUnavailable,
     TenantView,
     ask_dian,
+    is_track_id,
 )
 
 TrackId = FromPath[str]
@@ -112,7 +113,10 @@ class StatusController(Controller):
 
 
 async def _foreign(documents: IssueService, tenant: TenantView, track_id: str) -> bool:
-    """Whether the track id is a document of another company of this gateway."""
+    """Whether the track id cannot be one, or is a document of another company of this
+    gateway (both answered as not found)."""
+    if not is_track_id(track_id.strip()):
+        return True
     owners = await documents.documents.tenants_of_track_id(track_id.strip())
     return bool(owners) and tenant.id not in owners
 

@@ -9,8 +9,9 @@ stable ``codigo``; anything unexpected is a logged 500 with a ``referencia``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
+import msgspec
 from litestar import Response
 
 from adapters.facepro.mapping import facepro_path
@@ -72,6 +73,22 @@ CODIGOS: dict[str, tuple[str | None, str]] = {
     "unsupported_media_type": ("Tipo de contenido no soportado.", "tipo_contenido_no_soportado"),
     "internal": ("Error interno. Si persiste, reintenta más tarde.", "error_interno"),
 }
+
+
+class ErrorBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Every FacEPro error answer: ``{"ok": false, "error", "codigo"}`` and the details some
+    carry (the fuzz tests hold each error to it)."""
+
+    ok: Literal[False]
+    error: str
+    codigo: str
+    errors: dict[str, list[str]] | None = None
+    permiso: str | None = None
+    estado: str | None = None
+    consumidos: int | None = None
+    limite: int | None = None
+    periodo: str | None = None
+    referencia: str | None = None
 
 
 def json_response(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from adapters.facepro.bench import BENCH
-from adapters.facepro.errors import SHAPE
+from adapters.facepro.errors import SHAPE, ErrorBody
 from adapters.facepro.responses import API_PREFIX
 from adapters.facepro.routes import router
 from adapters.facepro.validation import LIMITS
@@ -27,6 +27,7 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             route_handlers=[router],
             path_prefix=API_PREFIX,
             errors=SHAPE,
+            error_body=ErrorBody,
             limits=LIMITS,
             credentials_for_demo=credentials_for_demo,
             version="v1",

@@ -70,6 +70,25 @@ CONFLICT_KINDS = frozenset(
 )
 
 
+class ErrorItem(msgspec.Struct, forbid_unknown_fields=True):
+    code: int
+    message: str
+    params: list[Any]
+    detail: str
+    api_version: str
+
+
+class ErrorBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Every Factus error answer: validation ``{"message", "errors": {field: [...]}}``,
+    conflicts ``{"status", "errors": [...]}``, and ``{"status", "message"}`` (the fuzz tests
+    hold each error to it)."""
+
+    message: str | None = None
+    status: str | None = None
+    errors: dict[str, list[str]] | list[ErrorItem] | None = None
+    reference: str | None = None
+
+
 def json_response(
     body: Any, status_code: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response[bytes]:

@@ -16,7 +16,7 @@ from adapters.factus import document_routes
 from adapters.factus.auth import DEPENDENCIES, DIALECT
 from adapters.factus.bench import BENCH
 from adapters.factus.catalog_routes import CatalogController
-from adapters.factus.errors import SHAPE
+from adapters.factus.errors import SHAPE, ErrorBody
 from adapters.factus.oauth import complete_credential
 from adapters.factus.oauth_routes import issue_token
 from adapters.factus.range_routes import NumberingRangeController
@@ -58,6 +58,7 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             route_handlers=ROUTE_HANDLERS,
             path_prefix=API_PREFIX,
             errors=SHAPE,
+            error_body=ErrorBody,
             credentials_for_demo=credentials_for_demo,
             version="v1",
             token_scheme="oauth",

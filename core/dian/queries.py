@@ -16,20 +16,29 @@ tenant's software of one channel.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+import re
+from typing import TYPE_CHECKING, Final, Literal
 
 import msgspec
 
 from core.contracts import CHANNEL_INVOICES
 from core.dian.exchanges import DianExchange, capture_exchanges
 from core.dian.responses import NumberRangeResponseList, parse_number_range_response_list
-from core.errors import SoftwareNotRegistered
+from core.errors import NotFound, SoftwareNotRegistered
 
 if TYPE_CHECKING:
     from core.issuing import IssueService
     from core.model import TenantView
 
 TrackOperation = Literal["GetStatus", "GetStatusZip", "GetXmlByDocumentKey"]
+# A CUFE/CUDE (96 hex digits) or a ZipKey (a UUID); room for DIAN's other ids, nothing else.
+_TRACK_ID: Final = re.compile(r"[0-9A-Za-z-]{1,128}")
+
+
+def is_track_id(text: str) -> bool:
+    """Whether ``text`` can be a DIAN track id (CUFE/CUDE or ZipKey); anything else is never
+    sent to DIAN (control characters cannot even travel in its SOAP envelope)."""
+    return _TRACK_ID.fullmatch(text) is not None
 
 
 async def ask_dian(
@@ -39,7 +48,10 @@ async def ask_dian(
     operation: TrackOperation,
     track_id: str,
 ) -> DianExchange:
-    """One ``operation`` call with ``trackId`` = ``track_id`` (a CUFE/CUDE or a ZipKey)."""
+    """One ``operation`` call with ``trackId`` = ``track_id`` (a CUFE/CUDE or a ZipKey);
+    ``NotFound`` for a text that cannot be one (``is_track_id``)."""
+    if not is_track_id(track_id):
+        raise NotFound(track_id)
     client = await service.dian_client(tenant_id, environment)
     with capture_exchanges() as exchanges:
         await client.call(operation, {"trackId": track_id})
