@@ -25,6 +25,7 @@ from core.commands import (
     bench,
     bench_fuzz,
     bench_http,
+    bench_soak,
     credentials,
     db,
     document,
@@ -49,7 +50,13 @@ CORE_COMMANDS: tuple[Command, ...] = (
     schema.COMMAND,
     document.COMMAND,
 )
-CORE_BENCHES: tuple[Command, ...] = (bench.PIPELINE, bench.PDF, bench_http.HTTP, bench_fuzz.FUZZ)
+CORE_BENCHES: tuple[Command, ...] = (
+    bench.PIPELINE,
+    bench.PDF,
+    bench_http.HTTP,
+    bench_fuzz.FUZZ,
+    bench_soak.SOAK,
+)
 
 
 def build_parser(installed: PluginHooks | None = None) -> argparse.ArgumentParser:
