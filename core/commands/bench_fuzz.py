@@ -23,16 +23,16 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import seed as hypothesis_seed
 
 from core.commands.bench_http import bench_scenario
 from core.contracts import Command, Dialect
-from core.fuzzing import FuzzRequest, dialect_targets, requests, verdict
 from core.plugins import build_registry, get_plugin_manager
+
+if TYPE_CHECKING:
+    from core.fuzzing import FuzzRequest
 
 SHOWN_FINDINGS = 10
 
@@ -53,6 +53,8 @@ class FuzzReport:
         )
 
     def record(self, request: FuzzRequest, response: httpx.Response, elapsed_ms: float) -> None:
+        from core.fuzzing import verdict
+
         self.requests += 1
         self.slowest_ms = max(self.slowest_ms, elapsed_ms)
         content_type = response.headers.get("content-type", "")
@@ -79,6 +81,12 @@ def run_fuzz(
     timeout_s: float = 60.0,
 ) -> FuzzReport:
     """``count`` hostile requests to ``dialect``'s routes on the gateway at ``base_url``."""
+    # hypothesis is imported here, not with the CLI: every `pasarela` call builds this parser
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hypothesis_seed
+
+    from core.fuzzing import dialect_targets, requests
+
     registry = build_registry(get_plugin_manager())
     prefixes = [d.path_prefix for d in registry.dialects if d.path_prefix]
     credential_headers: dict[str, str] = {}
