@@ -18,6 +18,7 @@ import pluggy
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.contingency import ContingencyDeliveries
 from core.delivery.emails import EmailDeliveries
 from core.idempotency import IdempotencyKeys
 from core.issuing import IssueService
@@ -111,6 +112,8 @@ class AppContext:
             gateway=self,
             interval_s=settings.retry_interval_s,
         )
+        # contingency documents (03, 04): "send the tenant's pending ones now"
+        self.contingency = ContingencyDeliveries(documents, self.worker)
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
 
@@ -139,6 +142,7 @@ class AppContext:
             idempotency=IdempotencyKeys(engine),
         )
         registry.jobs.register(documents.delivery_job)
+        registry.jobs.register(documents.contingency_job)
         tenancy.listeners.append(documents.forget_identity)
         # the AttachedDocument: built by a job stored with each acceptance
         attachments = AttachedDocuments(

@@ -46,6 +46,7 @@ from plugins.environments.simulador.application_response import (
 )
 from plugins.environments.simulador.document_facts import UBL_ROOTS, DocumentFacts, read_facts
 from plugins.environments.simulador.document_rules import Finding
+from plugins.environments.simulador.exchange_rules import check_exchange_rate
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import (
     IssuerRegistry,
@@ -309,6 +310,7 @@ class SimulatedDian:
         findings += rules.check_totals(root, facts)
         findings += rules.check_taxes(root, facts)
         findings += rules.check_lines(root, facts)
+        findings += check_exchange_rate(root, facts)
         if facts.root_name in {"CreditNote", "DebitNote"} and facts.type_code in {"91", "92"}:
             findings += await self._reference_findings(facts)
         return findings
