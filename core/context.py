@@ -25,6 +25,7 @@ from core.plugins import build_registry, get_plugin_manager
 from core.registry import Registry
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
+from core.secret_key_check import verify_secret_key
 from core.secrets import SecretBox
 from core.settings import Settings
 from core.storage.database import Database, database_for, dispose_database
@@ -75,6 +76,7 @@ class AppContext:
         self.engine = engine
         self.sessionmaker = sessionmaker
         self.database = tenancy.database  # units of work: ctx.database.run(fn, write=True)
+        self.box = tenancy.box  # the secret key: PINs, certificates, SMTP passwords
         self.tenants = tenancy.tenants
         self.certificates = tenancy.certificates
         self.ranges = tenancy.ranges
@@ -161,7 +163,13 @@ class AppContext:
             attachments=attachments,
         )
 
+    async def verify_secret_key(self) -> None:
+        """Refuse (``ConfigurationError`` naming PASARELA_SECRET_KEY / PASARELA_SECRET_KEY_FILE)
+        when the secret key cannot open what the database holds (``core.secret_key_check``)."""
+        await verify_secret_key(self.database, self.box)
+
     async def start(self) -> None:
+        await self.verify_secret_key()
         self.worker.start()
         for hook in self.on_startup:
             await hook(self)
@@ -214,6 +222,7 @@ class Tenancy:
         self.listeners: list[Callable[[int], Awaitable[None]]] = []
 
         self.database = database
+        self.box = box
         self.certificates = CertificateStore(database, box, on_change=changed)
         self.provisioner = Provisioner(
             database,

@@ -56,9 +56,20 @@ def public_url_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+async def verify_secret_key(settings: Settings) -> None:
+    """Refuse to serve with a secret key that cannot open the database's secrets: the
+    command exits with the message naming the setting, before uvicorn starts."""
+    ctx = AppContext.create(settings)
+    try:
+        await ctx.verify_secret_key()
+    finally:
+        await ctx.close()
+
+
 async def set_up_demo(settings: Settings, credentials_out: Path | None) -> None:
     ctx = AppContext.create(settings)
     try:
+        await ctx.verify_secret_key()
         setup = await ensure_demo(ctx)
         document = credentials_document(ctx, setup, settings.public_url)
     finally:
@@ -93,6 +104,8 @@ def handle(args: argparse.Namespace) -> int:
     )
     if args.demo:
         asyncio.run(set_up_demo(settings, args.credentials_out))
+    else:
+        asyncio.run(verify_secret_key(settings))
     options = {"host": args.host, "port": args.port, "log_config": None, "access_log": False}
     if args.workers > 1:
         uvicorn.run(

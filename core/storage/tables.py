@@ -266,3 +266,13 @@ class QuotaUsage(Base):
     )
     period_key: Mapped[str] = mapped_column(String(7), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SecretKeyCheck(Base):
+    """One row: a known text encrypted with the gateway's secret key at its first start, so a
+    process started with another key is refused before it serves (``core.secret_key_check``)."""
+
+    __tablename__ = "secret_key_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
