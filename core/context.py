@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from core.delivery.emails import EmailDeliveries
 from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
+from core.metrics import DialectLabels
 from core.plugins import build_registry, get_plugin_manager
 from core.registry import Registry
 from core.representation.attachments import AttachedDocuments
@@ -112,6 +113,10 @@ class AppContext:
             gateway=self,
             interval_s=settings.retry_interval_s,
         )
+        # the dialect label of HTTP metrics, from each dialect's path prefix
+        self.dialect_labels = DialectLabels(
+            {d.path_prefix: d.id for d in registry.dialects if d.path_prefix}
+        )
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
 
@@ -169,7 +174,10 @@ class AppContext:
         await verify_secret_key(self.database, self.box)
 
     async def start(self) -> None:
-        await self.verify_secret_key()
+        if await self.database_reachable():
+            await self.verify_secret_key()
+        else:  # it starts degraded (/-/health answers 503); the key is checked by the next start
+            log.warning("secret key not verified: the database is unreachable")
         self.worker.start()
         for hook in self.on_startup:
             await hook(self)
