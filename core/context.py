@@ -23,6 +23,7 @@ from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
 from core.metrics import DialectLabels
 from core.plugins import build_registry, get_plugin_manager
+from core.rate_limits import RateLimits
 from core.registry import Registry
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
@@ -117,6 +118,8 @@ class AppContext:
         self.dialect_labels = DialectLabels(
             {d.path_prefix: d.id for d in registry.dialects if d.path_prefix}
         )
+        # per-credential rate limits of every dialect (core.rate_limits)
+        self.rate_limits = RateLimits(registry.dialects, settings.rate_limits)
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
 

@@ -118,6 +118,8 @@ class Dialect:
     ``path_prefix`` and ``errors``: every error under the prefix — an unknown route or method
     there included — is answered in this ``ErrorShape``. ``limits`` bound its request bodies
     (the app stops reading at ``max_body_bytes``; ``decode_json`` applies the rest).
+    ``rate_limit``: requests per minute per credential by default (``None``: unlimited); the
+    operator's ``PASARELA_RATE_LIMIT_<ID>`` overrides it (``core.rate_limits``).
     """
 
     id: str
@@ -130,6 +132,7 @@ class Dialect:
     path_prefix: str | None = None
     errors: ErrorShape | None = None
     limits: DecodeLimits = DEFAULT_LIMITS
+    rate_limit: int | None = None
     complete_credential: Callable[[Any, IssuedCredential], Awaitable[Mapping[str, str]]] | None = (
         None
     )

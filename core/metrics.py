@@ -48,9 +48,7 @@ DIAN_CALLS = Histogram(
     ("operation", "outcome"),
     buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
 )
-JOB_RETRIES = Counter(
-    "pasarela_job_retries", "Trabajos que se volvieron a programar", ("kind",)
-)
+JOB_RETRIES = Counter("pasarela_job_retries", "Trabajos que se volvieron a programar", ("kind",))
 HTTP_REQUESTS = Counter(
     "pasarela_http_requests", "Solicitudes HTTP respondidas", ("dialect", "status")
 )

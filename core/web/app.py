@@ -21,11 +21,13 @@ import core
 from core.context import AppContext
 from core.json_logging import configure_logging
 from core.plugins import PluginHooks
+from core.rate_limits import rate_limit_middleware
 from core.settings import Settings
 from core.web.admin import admin_router
 from core.web.audit import RequestAuditMiddleware
 from core.web.context import InjectedContext
 from core.web.errors import default_exception_handlers
+from core.web.request_timeout import RequestTimeoutMiddleware
 
 
 class PasarelaPlugin(InitPluginProtocol):
@@ -64,6 +66,8 @@ class PasarelaPlugin(InitPluginProtocol):
             {"AppContext": AppContext, "InjectedContext": InjectedContext}
         )
         app_config.middleware.append(RequestAuditMiddleware())
+        app_config.middleware.append(RequestTimeoutMiddleware(ctx.settings.request_timeout_s))
+        app_config.middleware.append(rate_limit_middleware)
         app_config.exception_handlers = {
             **default_exception_handlers(dialects),
             **app_config.exception_handlers,

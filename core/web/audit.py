@@ -20,6 +20,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -72,6 +73,9 @@ class RequestAuditMiddleware(ASGIMiddleware):
 
         try:
             await next_app(scope, receive, send_with_status)
+        except HTTPException as error:  # raised by a middleware inside: answered further out
+            status = error.status_code
+            raise
         finally:
             elapsed = time.perf_counter() - started
             duration_ms = round(elapsed * 1000, 3)

@@ -1,9 +1,13 @@
-"""Secrets at rest: the secret key's check value, and pre-hashes without their key.
+"""Secrets at rest and limits: the secret key's check value, pre-hashes without their key,
+and the per-credential rate-limit windows of every dialect.
 
 ``secret_key_check`` holds one row, a known text encrypted with the gateway's secret key when
 a gateway first starts on the database; a process started with another key is refused. The
 CUFE/CUDE pre-hash ends with the range's technical key or the software PIN: pre-hashes stored
 before this revision are dropped (new ones are stored with ``{clave}`` in place of the key).
+
+``rate_limit_windows`` counts the requests of each credential of a dialect per one-minute
+window (``core.rate_limits``).
 
 Revision ID: 0012
 Revises: 0006
@@ -27,6 +31,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("value", sa.LargeBinary(), nullable=False),
     )
+    op.create_table(
+        "rate_limit_windows",
+        sa.Column("dialect", sa.String(40), primary_key=True),
+        sa.Column("subject_id", sa.BigInteger(), primary_key=True, autoincrement=False),
+        sa.Column("window_start", sa.BigInteger(), primary_key=True, autoincrement=False),
+        sa.Column("hits", sa.Integer(), nullable=False),
+    )
     op.execute(
         "UPDATE documents SET prehash = NULL "
         "WHERE prehash IS NOT NULL AND prehash NOT LIKE '%{clave}%'"
@@ -34,4 +45,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("rate_limit_windows")
     op.drop_table("secret_key_check")
