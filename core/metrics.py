@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
-    REGISTRY,
     CollectorRegistry,
     Counter,
     Histogram,
@@ -126,15 +126,14 @@ def exposition(queued: Mapping[str, int]) -> tuple[bytes, str]:
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
-def _own_collectors() -> list[object]:
-    """The metrics of this process (single-process mode): ours, from the default registry."""
+def _own_collectors() -> list[Any]:
+    """The metrics of this process (single-process mode): ours, not the default registry's
+    process and platform collectors (one process's figures would mislead with workers)."""
     return [DOCUMENTS, DIAN_CALLS, JOB_RETRIES, HTTP_REQUESTS, HTTP_SECONDS]
 
 
 __all__ = (
-    "CONTENT_TYPE_LATEST",
     "MULTIPROCESS_DIR_ENV",
-    "REGISTRY",
     "DialectLabels",
     "document_finished",
     "exposition",

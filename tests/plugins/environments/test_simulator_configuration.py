@@ -47,3 +47,23 @@ async def test_a_simulator_on_another_database_names_the_setting(
             with pytest.raises(SoapFaultError) as caught:
                 await client.send_bill_sync(prepared.zip_name, prepared.zip)
     assert caught.value.subcode == "a:InvalidSecurity"
+
+
+async def test_a_simulator_with_another_secret_key_names_the_setting(tmp_path: Path) -> None:
+    """The simulator keeps the PINs encrypted with the gateways' key: started with another
+    key it cannot check a CUDE, and says which setting to fix."""
+    registered = Settings(database_url=f"sqlite:///{tmp_path / 'sim.db'}", secret_key="la-buena")
+    migrate_test_database(registered.database_url)
+    issuer = sample_issuer(nit="900700003")
+    store = SimulatorStore.for_settings(registered)
+    await store.register(issuer.provisioning())
+    await store.dispose()
+    note = prepare_sample(issuer, "91", 990000001)  # its CUDE needs the software PIN
+
+    other_key = Settings(database_url=registered.database_url, secret_key="otra")
+    with running_simulator(other_key, SimulatorSettings()) as url:
+        async with DianClient(url, issuer.identity) as client:
+            with pytest.raises(SoapFaultError) as caught:
+                await client.send_bill_sync(note.zip_name, note.zip)
+    assert caught.value.code == "s:Receiver"
+    assert "PASARELA_SECRET_KEY" in caught.value.reason
