@@ -129,6 +129,7 @@ from core.model import (
     Withholding,
 )
 from core.model.status import FINAL_STATUSES, DocumentStatus
+from core.rate_limits import rate_limit_headers
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
 from core.storage.documents import DocumentRepository, StoredDocument
@@ -285,6 +286,7 @@ __all__ = [
     "parse_bounded_int",
     "parse_iso_date",
     "round_money",
+    "rate_limit_headers",
     "run_with_context",
     "to_bogota",
     "validation_fields",

@@ -23,10 +23,13 @@ from core.delivery.emails import EmailDeliveries
 from core.idempotency import IdempotencyKeys
 from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
+from core.metrics import DialectLabels
 from core.plugins import build_registry, get_plugin_manager
+from core.rate_limits import RateLimits
 from core.registry import Registry
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
+from core.secret_key_check import verify_secret_key
 from core.secrets import SecretBox
 from core.settings import Settings
 from core.storage.database import Database, database_for, dispose_database
@@ -77,6 +80,7 @@ class AppContext:
         self.engine = engine
         self.sessionmaker = sessionmaker
         self.database = tenancy.database  # units of work: ctx.database.run(fn, write=True)
+        self.box = tenancy.box  # the secret key: PINs, certificates, SMTP passwords
         self.tenants = tenancy.tenants
         self.certificates = tenancy.certificates
         self.ranges = tenancy.ranges
@@ -114,6 +118,12 @@ class AppContext:
         )
         # contingency documents (03, 04): "send the tenant's pending ones now"
         self.contingency = ContingencyDeliveries(documents, self.worker)
+        # the dialect label of HTTP metrics, from each dialect's path prefix
+        self.dialect_labels = DialectLabels(
+            {d.path_prefix: d.id for d in registry.dialects if d.path_prefix}
+        )
+        # per-credential rate limits of every dialect (core.rate_limits)
+        self.rate_limits = RateLimits(registry.dialects, settings.rate_limits)
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
 
@@ -167,7 +177,16 @@ class AppContext:
             attachments=attachments,
         )
 
+    async def verify_secret_key(self) -> None:
+        """Refuse (``ConfigurationError`` naming PASARELA_SECRET_KEY / PASARELA_SECRET_KEY_FILE)
+        when the secret key cannot open what the database holds (``core.secret_key_check``)."""
+        await verify_secret_key(self.database, self.box)
+
     async def start(self) -> None:
+        if await self.database_reachable():
+            await self.verify_secret_key()
+        else:  # it starts degraded (/-/health answers 503); the key is checked by the next start
+            log.warning("secret key not verified: the database is unreachable")
         self.worker.start()
         for hook in self.on_startup:
             await hook(self)
@@ -220,6 +239,7 @@ class Tenancy:
         self.listeners: list[Callable[[int], Awaitable[None]]] = []
 
         self.database = database
+        self.box = box
         self.certificates = CertificateStore(database, box, on_change=changed)
         self.provisioner = Provisioner(
             database,

@@ -120,6 +120,8 @@ class Dialect:
     (the app stops reading at ``max_body_bytes``; ``decode_json`` applies the rest).
     ``error_body``: the msgspec type every error body of the dialect decodes to (strictly);
     ``pasarela bench fuzz`` and the fuzz tests hold each error answer to it.
+    ``rate_limit``: requests per minute per credential by default (``None``: unlimited); the
+    operator's ``PASARELA_RATE_LIMIT_<ID>`` overrides it (``core.rate_limits``).
     """
 
     id: str
@@ -132,6 +134,7 @@ class Dialect:
     path_prefix: str | None = None
     errors: ErrorShape | None = None
     limits: DecodeLimits = DEFAULT_LIMITS
+    rate_limit: int | None = None
     complete_credential: Callable[[Any, IssuedCredential], Awaitable[Mapping[str, str]]] | None = (
         None
     )

@@ -48,6 +48,7 @@ from core.errors import (
 from core.follow_ups import acceptance_work
 from core.idempotency import IdempotencyKeys, KeyTaken
 from core.jobs import Job, JobQueue, enqueue
+from core.metrics import document_finished
 from core.model import Document, DocumentRecord, TenantView, Totals
 from core.model.status import DocumentStatus
 from core.pipeline import (
@@ -457,6 +458,7 @@ class IssueService:
         if status == ACCEPTED:
             before = acceptance_work(self.accepted_jobs, self.accepted_units, stored)
         updated = await self.documents.update(stored.uuid, status=status, before=before, **columns)
+        document_finished(stored.type_code, status)
         record = updated.record()
         if self.plugin_manager is not None:
             try:

@@ -32,7 +32,11 @@ from core.totals import compute_totals
 from core.ubl.context import BuildContext
 from core.ubl.finalize import apply_unique_code
 from core.ubl.packaging import document_file_names, zip_xml
-from core.ubl.unique_codes import compute_unique_code, software_security_code
+from core.ubl.unique_codes import (
+    compute_unique_code,
+    prehash_without_key,
+    software_security_code,
+)
 from core.validation.preflight import preflight
 
 # The declaration DIAN's own samples and most implementations write (lxml's would use quotes
@@ -44,7 +48,9 @@ class PreparedDocument(msgspec.Struct, frozen=True, kw_only=True):
     """A document ready to send: its signed XML, the ZIP, names and the unique code.
 
     ``document`` is the numbered, dated canonical document with its supplier filled (what was
-    built); ``prehash`` is the CUFE/CUDE input string, handy when DIAN disagrees (FAD06).
+    built); ``prehash`` is the CUFE/CUDE input string, handy when DIAN disagrees (FAD06). It
+    ends with the technical key or the software PIN, so only ``public_prehash`` (the key
+    replaced by a placeholder) is stored.
     """
 
     document: Document
@@ -55,6 +61,7 @@ class PreparedDocument(msgspec.Struct, frozen=True, kw_only=True):
     zip_name: str
     unique_code: str
     prehash: str
+    public_prehash: str
     qr_url: str
     software_security_code: str
     totals: Totals
@@ -67,7 +74,7 @@ class PreparedDocument(msgspec.Struct, frozen=True, kw_only=True):
         return {
             "signed_xml": self.xml.decode("utf-8"),
             "unique_code": self.unique_code,
-            "prehash": self.prehash,
+            "prehash": self.public_prehash,
             "zip_name": self.zip_name,
             "subtotal": monetary.line_extension,
             "taxes": sum(breakdown.values(), Decimal("0")),
@@ -212,11 +219,8 @@ def prepare_document(
     root = document_type.build(ctx)
     if plugin_manager is not None:
         plugin_manager.amend_ubl(root, document, document_type)
-    code, prehash = compute_unique_code(
-        root,
-        unique_code_key(document_type, software, numbering_range),
-        kind=document_type.unique_code,
-    )
+    key = unique_code_key(document_type, software, numbering_range)
+    code, prehash = compute_unique_code(root, key, kind=document_type.unique_code)
     qr_url = environment.qr_url(code)
     apply_unique_code(root, code, qr_url)
     sign_xades(root, identity, issued_at, role=role, ids_seed=ids_seed)
@@ -236,6 +240,7 @@ def prepare_document(
         zip_name=zip_name,
         unique_code=code,
         prehash=prehash,
+        public_prehash=prehash_without_key(root, prehash, key),
         qr_url=qr_url,
         software_security_code=security_code,
         totals=totals,

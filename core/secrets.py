@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 _VERSION = b"\x01"
+#: How every ``encrypt_text`` value starts (base64 of the version byte and the nonce's first
+#: bits): a stored text without it was written in clear by an older version.
+ENCRYPTED_PREFIX = "A"
 _NONCE_BYTES = 12
 TOKEN_SECRET_CHARS = 40
 
@@ -50,6 +53,18 @@ class SecretBox:
     def encrypt(self, plaintext: bytes) -> bytes:
         nonce = os.urandom(_NONCE_BYTES)
         return _VERSION + nonce + self._aead.encrypt(nonce, plaintext, None)
+
+    def encrypt_text(self, plaintext: str) -> str:
+        """A secret for a text column: the ciphertext of its UTF-8 bytes, as base64."""
+        return base64.b64encode(self.encrypt(plaintext.encode())).decode("ascii")
+
+    def decrypt_text(self, stored: str) -> str:
+        """The secret ``encrypt_text`` stored."""
+        try:
+            ciphertext = base64.b64decode(stored, validate=True)
+        except ValueError:
+            raise ConfigurationError("dato cifrado con un formato desconocido") from None
+        return self.decrypt(ciphertext).decode()
 
     def decrypt(self, ciphertext: bytes) -> bytes:
         if len(ciphertext) < 1 + _NONCE_BYTES + 16 or ciphertext[:1] != _VERSION:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import msgspec
 
+from core.rate_limit_settings import limits_from_env
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./pasarela.db"
 
 
@@ -27,6 +29,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                       takes the job this long after the last renewal)
     retry_max_backoff_s PASARELA_RETRY_MAX_BACKOFF (longest wait between two attempts; 300)
     dian_timeout_s    PASARELA_DIAN_TIMEOUT (read timeout of one SOAP call)
+    request_timeout_s PASARELA_REQUEST_TIMEOUT (seconds an HTTP request may take before it is
+                      answered 504; 0 = no deadline; keep it above the DIAN timeout)
     max_attempts      PASARELA_MAX_ATTEMPTS (sends/queries before a document is "fallido")
     disable_plugins   PASARELA_DISABLE_PLUGINS (entry-point names, comma-separated; ``*``: every
                       plugin not shipped with Pasarela)
@@ -34,6 +38,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     open_registration PASARELA_OPEN_REGISTRATION (``1``/``true``): a dialect whose API lets a
                       company register itself (and get its token) accepts it without the
                       operator token; off by default
+    rate_limits       PASARELA_RATE_LIMIT_<DIALECT> (requests per minute per credential of
+                      that dialect; 0 = unlimited; unset = the dialect's default), by dialect
     operator_token    PASARELA_OPERATOR_TOKEN: the Bearer token of the gateway's operator on
                       routes a dialect reserves for the operator (e.g. registering companies
                       while registration is closed); unset = nobody holds it. Never logged.
@@ -48,6 +54,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     retry_interval_s: float = 5.0
     job_lease_s: float = 30.0
     dian_timeout_s: float = 30.0
+    request_timeout_s: float = 120.0
     max_attempts: int = 30
     retry_max_backoff_s: float = 300.0
     log_level: str = "INFO"
@@ -55,6 +62,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     only_plugins: str = ""  # PASARELA_PLUGINS: load only these entry-point names
     open_registration: bool = False
     operator_token: str | None = msgspec.field(default=None)
+    rate_limits: dict[str, int] = msgspec.field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -89,6 +97,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             values["operator_token"] = env["PASARELA_OPERATOR_TOKEN"].strip()
         if env.get("PASARELA_DIAN_TIMEOUT"):
             values["dian_timeout_s"] = float(env["PASARELA_DIAN_TIMEOUT"])
+        if env.get("PASARELA_REQUEST_TIMEOUT"):
+            values["request_timeout_s"] = float(env["PASARELA_REQUEST_TIMEOUT"])
+        values["rate_limits"] = limits_from_env(env)
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

@@ -120,7 +120,11 @@ def test_ws_security_verification_refuses_a_doctype(issuer: SampleIssuer, attack
 def simulator(tmp_path_factory: pytest.TempPathFactory):
     database = tmp_path_factory.mktemp("hostile-xml") / "sim.db"
     xsd = dian_xsd_dir()
-    settings = Settings(database_url=f"sqlite:///{database}", xsd_dir=str(xsd) if xsd else None)
+    settings = Settings(
+        database_url=f"sqlite:///{database}",
+        secret_key="hostile-xml",
+        xsd_dir=str(xsd) if xsd else None,
+    )
     migrate_test_database(settings.database_url)
     with running_simulator(settings) as url:
         yield url, settings
@@ -134,7 +138,7 @@ async def registered(simulator) -> tuple[str, SampleIssuer]:
     """The simulator's URL and a company freshly registered with it (its own NIT)."""
     url, settings = simulator
     company = sample_issuer(nit=str(next(_next_nit)))
-    store = SimulatorStore(settings.database_url)
+    store = SimulatorStore.for_settings(settings)
     try:
         await store.register(company.provisioning())
     finally:

@@ -6,7 +6,7 @@ credentials file; every request then carries that access token. Each request is
 ``POST /v1/bills/validate`` with research §3's bill (two items, a discount, withholdings and a
 surcharge) and its own ``reference_code`` (a re-sent code would return the same bill). A 201
 whose ``data.bill.status`` is 1 (validated) or 0 (stored, DIAN pending) with a CUFE is an
-issued bill. The gateway's rate limit (``PASARELA_FACTUS_RATE_LIMIT``, 80 a minute by
+issued bill. The gateway's rate limit (``PASARELA_RATE_LIMIT_FACTUS``, 80 a minute by
 default, as Factus) applies to the bench too: raise it on the gateway being measured.
 """
 

@@ -47,7 +47,6 @@ from adapters.factus.issue_claims import ClaimTimeout, issuing
 from adapters.factus.listing import pagination
 from adapters.factus.mapping import TYPE_CODES, to_document
 from adapters.factus.payloads import BillPayload, EmailPayload, NotePayload
-from adapters.factus.rate_limit import current_headers
 from core.api import (
     AppContext,
     DocumentRepository,
@@ -61,6 +60,7 @@ from core.api import (
     document_file_names,
     is_email,
     now_bogota,
+    rate_limit_headers,
 )
 
 Ctx = NamedDependency[SkipValidation[AppContext]]
@@ -97,7 +97,7 @@ def answer(body: Any, status_code: int = 200) -> Response[bytes]:
         content=encode(body),
         status_code=status_code,
         media_type="application/json",
-        headers=current_headers(),
+        headers=rate_limit_headers(),
     )
 
 
@@ -109,7 +109,7 @@ def not_validated(kind: Kind) -> Response[bytes]:
     return json_response(
         message_body(409, f"La {DOCUMENT_NAMES[kind]} no ha sido validada"),
         409,
-        current_headers(),
+        rate_limit_headers(),
     )
 
 
@@ -480,7 +480,7 @@ async def delete(
                 "DIAN y no se puede eliminar",
             ),
             409,
-            current_headers(),
+            rate_limit_headers(),
         )
     checked = checked_of(stored)
     bill_id = checked.bill_id if checked is not None else None

@@ -10,7 +10,7 @@
   404 ``{"status": "Not Found", "message": "No se encontró el documento NC7222"}``; a 500
   adds the ``reference`` under which the details were logged.
 
-Answers of an authenticated request carry the rate-limit headers (``rate_limit``), errors
+Answers of an authenticated request carry the rate-limit headers (core's rate limit), errors
 included.
 """
 
@@ -22,8 +22,7 @@ from typing import Any
 import msgspec
 from litestar import Response
 
-from adapters.factus.rate_limit import current_headers
-from core.api import ApiError, ErrorShape
+from core.api import ApiError, ErrorShape, rate_limit_headers
 
 API_VERSION = "v1"
 UNAUTHENTICATED = "Unauthenticated."
@@ -140,20 +139,20 @@ def message_body(status: int, message: str) -> dict[str, Any]:
 
 
 def validation_error(errors: Mapping[str, Sequence[str]]) -> Response[bytes]:
-    return json_response(validation_body(errors), 422, current_headers())
+    return json_response(validation_body(errors), 422, rate_limit_headers())
 
 
 def conflict(message: str) -> Response[bytes]:
-    return json_response(conflict_body(message), 409, current_headers())
+    return json_response(conflict_body(message), 409, rate_limit_headers())
 
 
 def not_found(message: str) -> Response[bytes]:
-    return json_response(message_body(404, message), 404, current_headers())
+    return json_response(message_body(404, message), 404, rate_limit_headers())
 
 
 def render(error: ApiError) -> Response[bytes]:
     """Any gateway error under ``/v1`` in Factus' shape."""
-    headers = {**current_headers(), **error.headers}
+    headers = {**rate_limit_headers(), **error.headers}
     if error.kind == "invalid":
         return json_response(validation_body(error.fields), 422, headers)
     if error.kind == "unauthenticated":

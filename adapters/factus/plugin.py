@@ -13,14 +13,13 @@ from typing import Any
 from litestar import Router
 
 from adapters.factus import document_routes
-from adapters.factus.auth import DEPENDENCIES, DIALECT
+from adapters.factus.auth import DEPENDENCIES, DIALECT, RATE_LIMIT
 from adapters.factus.bench import BENCH
 from adapters.factus.catalog_routes import CatalogController
 from adapters.factus.errors import SHAPE, ErrorBody
 from adapters.factus.oauth import complete_credential
 from adapters.factus.oauth_routes import issue_token
 from adapters.factus.range_routes import NumberingRangeController
-from adapters.factus.rate_limit import rate_limit_middleware
 from core.api import Dialect, MigrationTree, hookimpl
 
 API_PREFIX = "/v1"
@@ -35,7 +34,6 @@ v1_router = Router(
     API_PREFIX,
     route_handlers=V1_HANDLERS,
     dependencies=DEPENDENCIES,
-    middleware=[rate_limit_middleware],
 )
 
 ROUTE_HANDLERS: list[Any] = [issue_token, v1_router]
@@ -64,6 +62,7 @@ def pasarela_register_dialects(register: Callable[[Dialect], None]) -> None:
             token_scheme="oauth",
             bench=BENCH,
             complete_credential=complete_credential,
+            rate_limit=RATE_LIMIT,
         )
     )
 

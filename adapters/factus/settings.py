@@ -1,6 +1,5 @@
 """The Factus dialect's own knobs, read from the environment once per gateway context.
 
-PASARELA_FACTUS_RATE_LIMIT       requests per minute per API user (default 80, as Factus)
 PASARELA_FACTUS_TOKEN_LIFETIME   seconds an access token lives (``expires_in``; default 3600)
 PASARELA_FACTUS_REFRESH_LIFETIME seconds a refresh token lives (default 30 days)
 
@@ -17,13 +16,11 @@ from typing import Any
 
 import msgspec
 
-DEFAULT_RATE_LIMIT = 80
 DEFAULT_TOKEN_LIFETIME_S = 3600
 DEFAULT_REFRESH_LIFETIME_S = 30 * 24 * 3600
 
 
 class FactusSettings(msgspec.Struct, frozen=True, kw_only=True):
-    rate_limit: int = DEFAULT_RATE_LIMIT
     token_lifetime_s: int = DEFAULT_TOKEN_LIFETIME_S
     refresh_lifetime_s: int = DEFAULT_REFRESH_LIFETIME_S
 
@@ -32,7 +29,6 @@ class FactusSettings(msgspec.Struct, frozen=True, kw_only=True):
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         names = {
-            "PASARELA_FACTUS_RATE_LIMIT": "rate_limit",
             "PASARELA_FACTUS_TOKEN_LIFETIME": "token_lifetime_s",
             "PASARELA_FACTUS_REFRESH_LIFETIME": "refresh_lifetime_s",
         }
@@ -44,8 +40,6 @@ class FactusSettings(msgspec.Struct, frozen=True, kw_only=True):
                     raise ValueError(f"{var} debe ser un número entero") from None
         values.update(overrides)
         settings = cls(**values)
-        if settings.rate_limit < 1:
-            raise ValueError("PASARELA_FACTUS_RATE_LIMIT debe ser al menos 1")
         if settings.token_lifetime_s < 0 or settings.refresh_lifetime_s < 0:
             raise ValueError("la vigencia de un token no puede ser negativa")
         return settings

@@ -25,11 +25,13 @@ def run_with_context(
     work: Callable[[AppContext], Awaitable[T]], settings: Settings | None = None
 ) -> T:
     """``work(ctx)`` on a context built from ``settings`` (default: the environment's); the
-    job worker is not started: a command does its own work and exits."""
+    job worker is not started: a command does its own work and exits. A secret key that cannot
+    open the database's secrets is refused first (``ConfigurationError``)."""
 
     async def run() -> T:
         ctx = AppContext.create(settings or Settings.from_env())
         try:
+            await ctx.verify_secret_key()
             return await work(ctx)
         finally:
             await ctx.close()

@@ -3,17 +3,23 @@ trees), optionally set up the demo tenant, run uvicorn.
 
 With ``--workers N`` (N > 1) uvicorn starts N processes, each building its app from the
 environment through ``core.web.app:create_app_from_env``; the command exports
-``PASARELA_PUBLIC_URL`` first (when unset) so every worker agrees on it.
+``PASARELA_PUBLIC_URL`` first (when unset) so every worker agrees on it, and
+``PROMETHEUS_MULTIPROC_DIR`` (a fresh directory when unset) so ``/-/metrics`` in any worker
+adds up every worker's counters.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import uvicorn
@@ -21,6 +27,7 @@ import uvicorn
 from core.context import AppContext
 from core.contracts import Command
 from core.demo import credentials_document, ensure_demo, write_credentials_file
+from core.metrics import MULTIPROCESS_DIR_ENV
 from core.plugins import build_registry, get_plugin_manager
 from core.settings import Settings
 from core.storage.migrate import upgrade
@@ -56,9 +63,20 @@ def public_url_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+async def verify_secret_key(settings: Settings) -> None:
+    """Refuse to serve with a secret key that cannot open the database's secrets: the
+    command exits with the message naming the setting, before uvicorn starts."""
+    ctx = AppContext.create(settings)
+    try:
+        await ctx.verify_secret_key()
+    finally:
+        await ctx.close()
+
+
 async def set_up_demo(settings: Settings, credentials_out: Path | None) -> None:
     ctx = AppContext.create(settings)
     try:
+        await ctx.verify_secret_key()
         setup = await ensure_demo(ctx)
         document = credentials_document(ctx, setup, settings.public_url)
     finally:
@@ -77,6 +95,28 @@ async def set_up_demo(settings: Settings, credentials_out: Path | None) -> None:
     )
 
 
+@contextlib.contextmanager
+def multiprocess_metrics_directory() -> Iterator[Path]:
+    """The directory where worker processes write their metric values: the operator's
+    ``PROMETHEUS_MULTIPROC_DIR`` (emptied of a previous run's files, as prometheus-client
+    requires) or a fresh one, removed afterwards. Exported before the workers start."""
+    given = os.environ.get(MULTIPROCESS_DIR_ENV)
+    if given:
+        directory = Path(given)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+        yield directory
+        return
+    directory = Path(tempfile.mkdtemp(prefix="pasarela-metrics-"))
+    os.environ[MULTIPROCESS_DIR_ENV] = str(directory)
+    try:
+        yield directory
+    finally:
+        os.environ.pop(MULTIPROCESS_DIR_ENV, None)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def handle(args: argparse.Namespace) -> int:
     if args.credentials_out is not None and not args.demo:
         sys.stderr.write("--credentials-out only applies with --demo\n")
@@ -93,11 +133,14 @@ def handle(args: argparse.Namespace) -> int:
     )
     if args.demo:
         asyncio.run(set_up_demo(settings, args.credentials_out))
+    else:
+        asyncio.run(verify_secret_key(settings))
     options = {"host": args.host, "port": args.port, "log_config": None, "access_log": False}
     if args.workers > 1:
-        uvicorn.run(
-            "core.web.app:create_app_from_env", factory=True, workers=args.workers, **options
-        )
+        with multiprocess_metrics_directory():
+            uvicorn.run(
+                "core.web.app:create_app_from_env", factory=True, workers=args.workers, **options
+            )
     else:
         uvicorn.run(create_app(settings, serving=True), **options)
     return 0

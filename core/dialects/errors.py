@@ -104,6 +104,7 @@ _HTTP_KINDS: dict[int, tuple[str, str]] = {
     413: ("body_too_large", "La petición es demasiado grande."),
     415: ("unsupported_media_type", "Tipo de contenido no soportado."),
     429: ("too_many_requests", "Demasiadas peticiones."),
+    504: ("timeout", "La solicitud tardó demasiado."),
 }
 
 
@@ -190,6 +191,9 @@ def describe(request: Request[Any, Any, Any], exc: BaseException, shape: ErrorSh
         case BodyTooLarge():
             kind, message = _HTTP_KINDS[413]
             return ApiError(status=413, kind=kind, message=message, cause=exc)
+        case HTTPException() if exc.status_code == 504:  # core.web.request_timeout
+            kind, message = _HTTP_KINDS[504]
+            return ApiError(status=504, kind=kind, message=exc.detail or message, cause=exc)
         case HTTPException() if exc.status_code < 500:
             kind, message = _HTTP_KINDS.get(exc.status_code, _HTTP_KINDS[400])
             return ApiError(

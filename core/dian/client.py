@@ -33,6 +33,7 @@ from core.dian.responses import (
     parse_upload_document_response,
 )
 from core.dian.soap import action_for
+from core.metrics import observe_dian_call
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -101,28 +102,49 @@ class DianClient:
                 self.url, content=payload, headers=headers, timeout=self._timeout
             )
         except httpx.TimeoutException as exc:
+            self._observe(operation, "timeout", started, error=repr(exc))
             raise DianTimeout(f"DIAN no respondió a {operation} a tiempo: {exc!r}") from exc
         except httpx.TransportError as exc:
+            self._observe(operation, "connection", started, error=repr(exc))
             raise DianConnectionError(
                 f"No fue posible conectar con DIAN ({operation}): {exc!r}"
             ) from exc
         body = response.content
         record_exchange(operation, payload, body, response.status_code)
-        log.info(
+        if response.status_code == 200:
+            self._observe(operation, "ok", started, status=200)
+            return body
+        fault = fault_from(body)
+        outcome = "fault" if fault is not None else f"http_{response.status_code}"
+        self._observe(operation, outcome, started, status=response.status_code)
+        if fault is not None:
+            raise fault
+        raise DianHttpError(response.status_code, body[:300].decode("utf-8", "replace"))
+
+    def _observe(
+        self,
+        operation: str,
+        outcome: str,
+        started: float,
+        *,
+        status: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Log every call with its outcome (timeouts included) and count it in the metrics."""
+        elapsed = time.perf_counter() - started
+        observe_dian_call(operation, outcome, elapsed)
+        log.log(
+            logging.INFO if outcome == "ok" else logging.WARNING,
             "dian call",
             extra={
                 "operation": operation,
                 "url": self.url,
-                "status": response.status_code,
-                "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+                "outcome": outcome,
+                "status": status,
+                "elapsed_ms": round(elapsed * 1000, 1),
+                "error": error,
             },
         )
-        if response.status_code != 200:
-            fault = fault_from(body)
-            if fault is not None:
-                raise fault
-            raise DianHttpError(response.status_code, body[:300].decode("utf-8", "replace"))
-        return body
 
     async def send_bill_sync(self, file_name: str, zip_bytes: bytes) -> DianResponse:
         """Validate one document now (production, and habilitación after the test set)."""

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.contracts import JobKind, JobOutcome
 from core.jobs import store
 from core.jobs.store import Job
+from core.metrics import job_retried
 from core.storage.database import database_for
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ class JobQueue:
     async def get(self, job_id: int) -> Job | None:
         return await self._db.run(store.get, job_id)
 
+    async def queued_by_kind(self) -> dict[str, int]:
+        """The queue depth by job kind (``/-/metrics``)."""
+        return await self._db.run(store.queued_by_kind)
+
     async def settle(self, job: Job, kind: JobKind, outcome: JobOutcome | None) -> None:
         """Apply how a run ended: delete it when done, else retry with the kind's backoff,
         or keep it as failed once ``kind.max_attempts`` runs are spent."""
@@ -83,6 +88,7 @@ class JobQueue:
                 outcome.delay_s if outcome.delay_s is not None else kind.delay_after(job.attempts)
             )
             settled = await self._db.run(store.reschedule, job, delay, outcome.error, write=True)
+            job_retried(job.kind)
         if not settled:  # the lease ran out and another process claimed the job meanwhile
             log.info("job settled elsewhere", extra={"job": job.id, "kind": job.kind})
 

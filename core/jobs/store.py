@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from core.clock import now_bogota
 from core.storage.tables import JobRow
@@ -207,6 +207,14 @@ def fail(connection: Connection, job: Job, error: str | None) -> bool:
         )
     )
     return result.rowcount == 1
+
+
+def queued_by_kind(connection: Connection) -> dict[str, int]:
+    """How many jobs wait in the queue (due or not), by kind: the queue depth."""
+    rows = connection.execute(
+        select(_C.kind, func.count()).where(_C.status == QUEUED).group_by(_C.kind)
+    )
+    return {kind: int(count) for kind, count in rows}
 
 
 def get(connection: Connection, job_id: int) -> Job | None:

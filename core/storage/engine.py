@@ -7,6 +7,8 @@ a gateway process.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from typing import Any
 
 import msgspec
@@ -49,6 +51,7 @@ def create_engine(database_url: str, **options: Any) -> AsyncEngine:
         parsed = make_url(url)
         if parsed.database and parsed.database != ":memory:" and not parsed.query:
             # a file: run sqlite3 on the loop's thread (see core.storage.sqlite_inline)
+            create_private_file(parsed.database)
             timeout_s = float(options["connect_args"]["timeout"])
             options.setdefault("async_creator", inline_connector(parsed.database, timeout_s))
         engine = create_async_engine(url, **options)
@@ -58,6 +61,17 @@ def create_engine(database_url: str, **options: Any) -> AsyncEngine:
     options.setdefault("max_overflow", 10)
     options.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **options)
+
+
+def create_private_file(path: str) -> None:
+    """Create a SQLite database file readable by its owner only (0600) before SQLite creates it
+    with the umask's mode; its journal and WAL files take the same mode from it. An existing
+    file is left as it is."""
+    if path.startswith("file:"):
+        return
+    # already there, or its folder is missing (SQLite then says so itself)
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

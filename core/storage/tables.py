@@ -280,3 +280,25 @@ class IdempotencyKey(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     document_uuid: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[dt.datetime]
+
+
+class RateLimitWindow(Base):
+    """Requests of one credential of a dialect in a one-minute window (epoch seconds of its
+    start): the per-credential rate limits (``core.rate_limits``)."""
+
+    __tablename__ = "rate_limit_windows"
+
+    dialect: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
+class SecretKeyCheck(Base):
+    """One row: a known text encrypted with the gateway's secret key at its first start, so a
+    process started with another key is refused before it serves (``core.secret_key_check``)."""
+
+    __tablename__ = "secret_key_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -42,7 +41,7 @@ def insert_returning_id(conn: Connection, table: Any, values: Mapping[str, Any])
 
 def encrypted_pin(box: SecretBox, pin: str) -> str:
     """A software PIN as ``tenants.software`` keeps it: encrypted, as base64 text."""
-    return base64.b64encode(box.encrypt(pin.encode())).decode("ascii")
+    return box.encrypt_text(pin)
 
 
 def software_entry(
@@ -64,7 +63,7 @@ def tenant_view(row: Any, box: SecretBox) -> TenantView:
         software={
             channel: Software(
                 id=entry["id"],
-                pin=box.decrypt(base64.b64decode(entry["pin"])).decode(),
+                pin=box.decrypt_text(entry["pin"]),
                 provider_nit=row.provider_nit,
                 provider_dv=row.provider_dv,
                 test_set_id=entry.get("test_set_id"),

@@ -228,6 +228,28 @@ def unique_code_kind(root: etree._Element) -> UniqueCode:
     return "CUDE"
 
 
+#: What stands for the technical key or the PIN in a pre-hash that is kept (FAD06 diagnostics).
+KEY_PLACEHOLDER = "{clave}"
+
+
+def prehash_without_key(root: etree._Element, prehash: str, key: str) -> str:
+    """The pre-hash with its secret (technical key or PIN) replaced by ``KEY_PLACEHOLDER``.
+
+    This is the form that may be stored and shown: every other part of the pre-hash is in the
+    XML anyway, and whoever holds the key can put it back to check a FAD06 disagreement. The
+    key sits at the end, before the environment digit (no environment after an event's PIN).
+    """
+    suffix = (
+        ""
+        if etree.QName(root).localname == "ApplicationResponse"
+        else text_at(root, "cbc:ProfileExecutionID")
+    )
+    head = prehash[: len(prehash) - len(suffix)]
+    if not prehash.endswith(suffix) or not head.endswith(key):
+        raise ValueError("the pre-hash does not end with the key and environment given")
+    return head[: len(head) - len(key)] + KEY_PLACEHOLDER + suffix
+
+
 def compute_unique_code(
     root: etree._Element, key: str, *, kind: UniqueCode | None = None
 ) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""The gateway's own routes under ``/-/``: health and the plugin listing."""
+"""The gateway's own routes under ``/-/``: health, metrics and the plugin listing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from litestar import Response, Router, get
 
 import core
 from core.inventory import Installation, describe_installation
+from core.metrics import exposition
 from core.web.context import InjectedContext
 
 
@@ -26,9 +27,17 @@ async def health(ctx: InjectedContext) -> Response[Health]:
     return Response(body, status_code=200 if database else 503)
 
 
+@get("/metrics", summary="Métricas Prometheus", include_in_schema=False)
+async def metrics(ctx: InjectedContext) -> Response[bytes]:
+    """Every process's counters (multi-process aware) and the queue depth, in Prometheus'
+    text format (``core.metrics``)."""
+    body, media_type = exposition(await ctx.jobs.queued_by_kind())
+    return Response(body, media_type=media_type)
+
+
 @get("/plugins", summary="Plugins instalados")
 async def plugins(ctx: InjectedContext) -> Installation:
     return describe_installation(ctx.plugin_manager, ctx.registry)
 
 
-admin_router = Router(path="/-", route_handlers=[health, plugins], tags=["gateway"])
+admin_router = Router(path="/-", route_handlers=[health, metrics, plugins], tags=["gateway"])

@@ -22,11 +22,13 @@ from core.context import AppContext
 from core.idempotency import IdempotencyKeyMiddleware
 from core.json_logging import configure_logging
 from core.plugins import PluginHooks
+from core.rate_limits import rate_limit_middleware
 from core.settings import Settings
 from core.web.admin import admin_router
 from core.web.audit import RequestAuditMiddleware
 from core.web.context import InjectedContext
 from core.web.errors import default_exception_handlers
+from core.web.request_timeout import RequestTimeoutMiddleware
 
 
 class PasarelaPlugin(InitPluginProtocol):
@@ -69,6 +71,8 @@ class PasarelaPlugin(InitPluginProtocol):
         )
         app_config.middleware.append(RequestAuditMiddleware())
         app_config.middleware.append(IdempotencyKeyMiddleware())
+        app_config.middleware.append(RequestTimeoutMiddleware(ctx.settings.request_timeout_s))
+        app_config.middleware.append(rate_limit_middleware)
         app_config.exception_handlers = {
             **default_exception_handlers(dialects),
             **app_config.exception_handlers,

@@ -1,4 +1,5 @@
-"""One log line for every request, one audit row for every authenticated one.
+"""One log line and one metric sample for every request, one audit row for every
+authenticated one.
 
 A dialect's auth code calls ``mark_authenticated(connection, ...)`` once it has resolved a
 credential; ``RequestAuditMiddleware`` (installed app-wide by ``create_app``) then records
@@ -19,8 +20,11 @@ from typing import Any
 from litestar import Litestar
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.metrics import observe_request
 
 log = logging.getLogger("pasarela.request")
 
@@ -69,9 +73,17 @@ class RequestAuditMiddleware(ASGIMiddleware):
 
         try:
             await next_app(scope, receive, send_with_status)
+        except HTTPException as error:  # raised by a middleware inside: answered further out
+            status = error.status_code
+            raise
         finally:
-            duration_ms = round((time.perf_counter() - started) * 1000, 3)
+            elapsed = time.perf_counter() - started
+            duration_ms = round(elapsed * 1000, 3)
             subject = audit_subject(scope)
+            labels = Litestar.from_scope(scope).state.ctx.dialect_labels
+            observe_request(
+                labels.of(scope["path"], subject.dialect if subject else None), status, elapsed
+            )
             log.info(
                 "request",
                 extra={

@@ -7,7 +7,8 @@ A dialect declares its token schemes (``core.tenancy.credentials``) and adds the
 
 A handler then takes ``auth: Authenticated`` (``auth.tenant`` is the ``TenantView``). A
 missing, malformed, unknown, revoked or expired token raises ``AuthenticationFailed``, which the
-dialect's error mapping answers in its own shape. The request is marked for the audit log.
+dialect's error mapping answers in its own shape. The request is marked for the audit log and
+counted against the dialect's per-credential rate limit (``core.rate_limits``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from litestar import Request
 from litestar.di import Provide
 
 from core.errors import AuthenticationFailed
+from core.rate_limits import count_request
 from core.tenancy.credentials import Authenticated, TokenScheme
 from core.web.audit import mark_authenticated
 
@@ -54,6 +56,10 @@ class BearerAuth:
             credential_id=authenticated.credential_id,
             dialect=self.dialect,
         )
+        # a token granted to a credential (an OAuth access token) counts for that credential
+        parent = authenticated.parent_id
+        subject = parent if parent is not None else authenticated.credential_id
+        await count_request(request.app.state.ctx, self.dialect, subject)
         return authenticated
 
     def provide(self) -> Provide:

@@ -31,7 +31,7 @@ from core.dian.responses import (
     render_upload_document_response,
 )
 from core.dian.wssecurity import UNTRUSTED_CERTIFICATE, verify_envelope
-from core.errors import WsSecurityError
+from core.errors import ConfigurationError, WsSecurityError
 from core.settings import Settings
 from plugins.environments.simulador.service import (
     IN_PROCESS,
@@ -48,6 +48,11 @@ SERVICE_PATH = "/WcfDianCustomerServices.svc"
 SOAP_MEDIA_TYPE = "application/soap+xml; charset=utf-8"
 SECURITY_FAULT = "An error occurred when verifying security for the message."
 SUBMISSIONS = frozenset({"SendBillSync", "SendBillAsync", "SendTestSetAsync"})
+NO_TENANTS = (
+    "El simulador no ve las empresas de la pasarela: su base de datos no tiene ninguna "
+    "empresa registrada. Configure el simulador (PASARELA_DATABASE_URL) con la misma base de "
+    "datos que usan las pasarelas, que registran allí a sus empresas."
+)
 MAX_BODY_BYTES = 60 * 1024 * 1024
 
 
@@ -88,6 +93,8 @@ class SoapEndpoint:
         """
         certificate = verify_envelope(request.envelope, now=now_bogota())
         issuers = await self.trusted_issuers(certificate.public_bytes(Encoding.DER))
+        if not issuers and not await self.dian.store.knows_any_company():
+            raise ConfigurationError(NO_TENANTS)
         if not issuers:
             raise WsSecurityError(
                 UNTRUSTED_CERTIFICATE, "El certificado no está registrado para ningún emisor."
@@ -121,7 +128,14 @@ class SoapEndpoint:
         try:
             caller = await self.authenticate(request)
         except WsSecurityError as exc:
-            log.info("ws-security refused", extra={"code": exc.code})
+            log.info(
+                "simulator verdict",
+                extra={
+                    "operation": request.operation,
+                    "verdict": "InvalidSecurity",
+                    "code": exc.code,
+                },
+            )
             return _fault(SECURITY_FAULT, subcode="a:InvalidSecurity")
         try:
             return await self.dispatch(request, caller)
@@ -152,7 +166,9 @@ class SoapEndpoint:
     async def _respond(self, request: SoapRequest, caller: Caller) -> Response[bytes]:
         operation, params = request.operation, request.params
         if operation == "SendBillSync":
-            return _soap(render_dian_response(operation, await self._answer(request, caller)))
+            verdict = await self._answer(request, caller)
+            log_verdict(operation, caller, verdict)
+            return _soap(render_dian_response(operation, verdict))
         if operation in {"SendBillAsync", "SendTestSetAsync"}:
             upload = await self.dian.send_bill_async(
                 params["fileName"],
@@ -160,11 +176,21 @@ class SoapEndpoint:
                 caller,
                 test_set_id=params.get("testSetId"),
             )
-            return _soap(render_upload_document_response(operation, upload))
-        if operation == "GetStatus":
-            return _soap(
-                render_dian_response(operation, await self.dian.get_status(params["trackId"]))
+            log.info(
+                "simulator operation",
+                extra={
+                    "operation": operation,
+                    "issuer": caller.nit,
+                    "zip_key": upload.zip_key,
+                    "verdict": "recibido" if upload.zip_key else "rechazado",
+                },
             )
+            return _soap(render_upload_document_response(operation, upload))
+        log.info("simulator operation", extra={"operation": operation, "issuer": caller.nit})
+        if operation == "GetStatus":
+            status = await self.dian.get_status(params["trackId"])
+            log_verdict(operation, caller, status)
+            return _soap(render_dian_response(operation, status))
         if operation == "GetStatusZip":
             return _soap(
                 render_dian_response_list(await self.dian.get_status_zip(params["trackId"]))
@@ -189,6 +215,22 @@ class SoapEndpoint:
         )
 
 
+def log_verdict(operation: str, caller: Caller, verdict: DianResponse) -> None:
+    """One line per verdict: operation, issuer, document key, status and DIAN's rule messages."""
+    log.info(
+        "simulator verdict",
+        extra={
+            "operation": operation,
+            "issuer": caller.nit,
+            "document_key": verdict.xml_document_key,
+            "file": verdict.xml_file_name,
+            "verdict": "aceptado" if verdict.is_valid else "rechazado",
+            "status_code": verdict.status_code,
+            "errors": list(verdict.error_messages or ()),
+        },
+    )
+
+
 def _in_process(verdict: DianResponse) -> DianResponse:
     """The injected 66: the document was processed, the answer only says "en proceso"."""
     return DianResponse(
@@ -204,7 +246,7 @@ def _in_process(verdict: DianResponse) -> DianResponse:
 def create_simulator_app(settings: Settings, sim: SimulatorSettings | None = None) -> Litestar:
     """The simulated DIAN on ``settings.database_url`` (state shared through the database)."""
     sim = sim or SimulatorSettings.from_env()
-    store = SimulatorStore(settings.database_url)
+    store = SimulatorStore.for_settings(settings)
     dian = SimulatedDian(store, sim, settings.xsd_path)
     endpoint = SoapEndpoint(dian, sim)
 
@@ -233,6 +275,9 @@ async def answer(endpoint: SoapEndpoint, body: bytes) -> Response[bytes]:
     """One SOAP request, over HTTP or in-process: the endpoint's answer, or a Receiver fault."""
     try:
         return await endpoint.handle(body)
+    except ConfigurationError as error:  # the simulator's own set-up: say what to fix
+        log.error("simulator misconfigured", extra={"reason": str(error)})
+        return _fault(str(error), code="s:Receiver")
     except Exception:  # WCF answers its own failures with a Receiver fault
         log.exception("simulator failure")
         return _fault("El servicio no pudo procesar la solicitud.", code="s:Receiver")

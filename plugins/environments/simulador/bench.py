@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -60,12 +61,15 @@ def handle(args: argparse.Namespace) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="pasarela-bench-") as tmp:
         if args.url:
-            url, database_url = args.url, settings.database_url
-            result = asyncio.run(run_bench(url, database_url, args.docs, args.concurrency))
+            result = asyncio.run(run_bench(args.url, settings, args.docs, args.concurrency))
         else:
-            database_url = f"sqlite:///{Path(tmp) / 'simulador.db'}"
-            with standalone_simulator(database_url) as url:
-                result = asyncio.run(run_bench(url, database_url, args.docs, args.concurrency))
+            # a scratch database with a scratch secret key, shared with the child process
+            settings = Settings.from_env(
+                database_url=f"sqlite:///{Path(tmp) / 'simulador.db'}",
+                secret_key=secrets.token_urlsafe(32),
+            )
+            with standalone_simulator(settings) as url:
+                result = asyncio.run(run_bench(url, settings, args.docs, args.concurrency))
     docs_per_s, p50, p99, errors = result
     sys.stdout.write(
         f"simulator docs_per_s={docs_per_s:.1f} p50_ms={p50:.1f} p99_ms={p99:.1f} errors={errors}\n"
@@ -74,11 +78,14 @@ def handle(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def standalone_simulator(database_url: str) -> Iterator[str]:
+def standalone_simulator(settings: Settings) -> Iterator[str]:
     """The simulator in a child process, so client and server do not share a GIL."""
     port = free_port()
     env = dict(os.environ)
-    env["PASARELA_DATABASE_URL"] = database_url
+    env["PASARELA_DATABASE_URL"] = settings.database_url
+    if settings.secret_key:
+        env["PASARELA_SECRET_KEY"] = settings.secret_key
+    env["PASARELA_SECRET_KEY_FILE"] = settings.secret_key_file
     env.setdefault("PASARELA_LOG_LEVEL", "WARNING")
     child = subprocess.Popen(
         [
@@ -121,11 +128,11 @@ def _wait_until_up(url: str, child: subprocess.Popen[bytes]) -> None:
 
 
 async def run_bench(
-    url: str, database_url: str, docs: int, concurrency: int
+    url: str, settings: Settings, docs: int, concurrency: int
 ) -> tuple[float, float, float, int]:
     """Send ``docs`` prepared invoices; returns (docs/s, p50 ms, p99 ms, errors)."""
     issuer = sample_issuer(nit=str(900000000 + int(time.time()) % 99999))
-    store = SimulatorStore(database_url)
+    store = SimulatorStore.for_settings(settings)
     try:
         await store.register(issuer.provisioning())
     finally:

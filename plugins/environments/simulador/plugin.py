@@ -47,7 +47,7 @@ def connect(settings: Settings) -> tuple[str, Any]:
 
 async def provision(settings: Settings, provisioning: Provisioning) -> None:
     """Fill the simulated portal: company, software, ranges with keys, trusted certificate."""
-    store = SimulatorStore(settings.database_url)
+    store = SimulatorStore.for_settings(settings)
     try:
         await store.register(provisioning)
     finally:

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clock import now_bogota
 from core.contracts import CHANNEL_INVOICES, Provisioning
+from core.secrets import ENCRYPTED_PREFIX, SecretBox
+from core.settings import Settings
 from core.storage.database import Database, database_for, dispose_database
 from core.storage.engine import create_engine
 from plugins.environments.simulador.tables import (
@@ -93,12 +95,22 @@ class IssuerRegistry:
 
 
 class SimulatorStore:
-    """The simulated DIAN's registry and inbox on one database."""
+    """The simulated DIAN's registry and inbox on one database.
 
-    def __init__(self, database_url: str) -> None:
+    Secrets (software PINs, the password of the simulated DIAN's certificate) are kept
+    encrypted with the gateway's secret key (``SecretBox``), as the gateway keeps its own.
+    """
+
+    def __init__(self, database_url: str, box: SecretBox) -> None:
         self.database_url = database_url
+        self.box = box
         self._engine: AsyncEngine | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> SimulatorStore:
+        """The store on the gateway's database, with the gateway's secret key."""
+        return cls(settings.database_url, SecretBox.from_settings(settings))
 
     async def database(self) -> Database:
         """Where every read and write runs (units of work of ``core.storage.database``).
@@ -168,7 +180,7 @@ class SimulatorStore:
                     _SOFTWARE,
                     {
                         "id": software.id,
-                        "pin": software.pin,
+                        "pin": self.box.encrypt_text(software.pin),
                         "provider_nit": software.provider_nit,
                         "test_set_id": software.test_set_id,
                         "active": True,
@@ -228,13 +240,18 @@ class SimulatorStore:
     async def trusted_certificates(self) -> list[bytes]:
         return await self._scalars(select(_CERTIFICATES.c.der).distinct())
 
+    async def knows_any_company(self) -> bool:
+        """Whether any company was ever provisioned here: a simulator whose database holds
+        none is not on the gateways' database (a configuration mistake, not a bad call)."""
+        return bool(await self._scalars(select(_COMPANIES.c.nit).limit(1)))
+
     async def company_name(self, nit: str) -> str | None:
         names = await self._scalars(select(_COMPANIES.c.name).where(_COMPANIES.c.nit == nit))
         return names[0] if names else None
 
     async def software(self, software_id: str) -> RegisteredSoftware | None:
         row = await self._first(select(_SOFTWARE).where(_SOFTWARE.c.id == software_id))
-        return _software(row) if row is not None else None
+        return _software(row, self.box) if row is not None else None
 
     async def software_of_issuer(self, issuer_nit: str) -> list[str]:
         return await self._scalars(
@@ -295,7 +312,7 @@ class SimulatorStore:
             )
             return IssuerRegistry(
                 name=company.name if company else None,
-                software=_software(software) if software else None,
+                software=_software(software, self.box) if software else None,
                 ranges=tuple(_range(r) for r in rows),
             )
 
@@ -384,12 +401,16 @@ class SimulatorStore:
         row = await self._first(query)
         if row is None:
             password = secrets.token_urlsafe(16)
-            values = {"id": 1, "pkcs12": generate(password), "password": password}
+            values = {
+                "id": 1,
+                "pkcs12": generate(password),
+                "password": self.box.encrypt_text(password),
+            }
             with contextlib.suppress(IntegrityError):  # another process stored one first
                 await (await self.database()).run(_insert, _IDENTITY, values, write=True)
             row = await self._first(query)
             assert row is not None
-        return row.pkcs12, row.password
+        return row.pkcs12, _opened(self.box, row.password)
 
 
 # Built once (building costs more than running them on SQLite); one of each per document.
@@ -439,10 +460,18 @@ def _save_document(conn: Connection, values: dict[str, object], claim: str | Non
     conn.execute(_INSERT_DOCUMENT, values)
 
 
-def _software(row: Any) -> RegisteredSoftware:
+def _opened(box: SecretBox, stored: str) -> str:
+    """A secret the store encrypted; one a version before encryption wrote in clear is used
+    as it is (the next provisioning of its company stores it encrypted)."""
+    if not stored.startswith(ENCRYPTED_PREFIX):
+        return stored
+    return box.decrypt_text(stored)
+
+
+def _software(row: Any, box: SecretBox) -> RegisteredSoftware:
     return RegisteredSoftware(
         id=row.id,
-        pin=row.pin,
+        pin=_opened(box, row.pin),
         provider_nit=row.provider_nit,
         test_set_id=row.test_set_id,
         active=row.active,

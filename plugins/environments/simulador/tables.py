@@ -45,7 +45,7 @@ class SimSoftware(SimBase):
     __tablename__ = "sim_software"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    pin: Mapped[str] = mapped_column(String(64))
+    pin: Mapped[str] = mapped_column(Text)  # SecretBox ciphertext, base64
     provider_nit: Mapped[str] = mapped_column(String(20))
     test_set_id: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -145,4 +145,4 @@ class SimIdentity(SimBase):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pkcs12: Mapped[bytes] = mapped_column(LargeBinary)
-    password: Mapped[str] = mapped_column(String(64))
+    password: Mapped[str] = mapped_column(Text)  # SecretBox ciphertext, base64

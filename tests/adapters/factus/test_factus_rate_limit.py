@@ -1,4 +1,5 @@
-"""Factus' rate limit: N requests per minute per API user (PASARELA_FACTUS_RATE_LIMIT),
+"""Factus' rate limit: N requests per minute per API user (core's per-credential limit, 80 by
+default as Factus, PASARELA_RATE_LIMIT_FACTUS),
 429 with ``Retry-After`` past it, ``X-RateLimit-*`` on every answer; one count shared by
 every gateway process on the database (SQLite and PostgreSQL)."""
 
@@ -11,9 +12,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from adapters.factus.rate_limit import limiter_for
-from adapters.factus.settings import FactusSettings, configure
 from core.demo import ensure_demo, issue_for_dialect
+from core.errors import ConfigurationError
+from core.settings import Settings
 from core.storage.scratch_database import scratch_postgres_database
 from core.testing import make_test_settings
 from core.web.app import create_app
@@ -28,7 +29,7 @@ TOO_MANY = {
 
 def at(ctx, seconds: float) -> None:
     """Set the limiter's clock of one gateway to a fixed moment."""
-    limiter_for(ctx).clock = lambda: seconds
+    ctx.rate_limits.clock = lambda: seconds
 
 
 def limit_headers(answer: httpx.Response) -> tuple[str, str, str]:
@@ -40,18 +41,19 @@ def limit_headers(answer: httpx.Response) -> tuple[str, str, str]:
     )
 
 
-def test_the_limit_comes_from_the_environment():
-    assert FactusSettings.from_env({}).rate_limit == 80
-    assert FactusSettings.from_env({"PASARELA_FACTUS_RATE_LIMIT": "5000"}).rate_limit == 5000
-    for wrong in ("0", "muchas"):
-        with pytest.raises(ValueError):
-            FactusSettings.from_env({"PASARELA_FACTUS_RATE_LIMIT": wrong})
+def test_the_limit_is_factus_by_default_and_comes_from_the_environment(ctx, tmp_path):
+    assert ctx.rate_limits.limit_for("factus") == 80
+    settings = Settings.from_env({"PASARELA_RATE_LIMIT_FACTUS": "5000"})
+    assert settings.rate_limits == {"factus": 5000}
+    for wrong in ("-1", "muchas"):
+        with pytest.raises(ConfigurationError, match="PASARELA_RATE_LIMIT_FACTUS"):
+            Settings.from_env({"PASARELA_RATE_LIMIT_FACTUS": wrong})
 
 
 async def test_over_the_limit_is_429_with_retry_after_and_headers_on_every_answer(
     client, ctx, factus_headers
 ):
-    configure(ctx, FactusSettings(rate_limit=3))
+    ctx.rate_limits.set("factus", 3)
     at(ctx, WINDOW_START + 10)
     reset = str(WINDOW_START + 60)
     seen = []
@@ -74,7 +76,7 @@ async def test_over_the_limit_is_429_with_retry_after_and_headers_on_every_answe
 
 
 async def test_error_answers_carry_the_headers_too(client, ctx, factus_headers):
-    configure(ctx, FactusSettings(rate_limit=10))
+    ctx.rate_limits.set("factus", 10)
     at(ctx, WINDOW_START)
     missing = await client.get("/v1/numbering-ranges/999999", headers=factus_headers)
     invalid = await client.post("/v1/numbering-ranges", headers=factus_headers, json={})
@@ -86,7 +88,7 @@ async def test_error_answers_carry_the_headers_too(client, ctx, factus_headers):
 async def test_the_count_is_per_user_and_survives_refreshing_the_token(
     client, ctx, demo_tenant, factus_login, factus_token
 ):
-    configure(ctx, FactusSettings(rate_limit=2))
+    ctx.rate_limits.set("factus", 2)
     at(ctx, WINDOW_START)
     headers = bearer(factus_token["access_token"])
     for _ in range(2):
@@ -109,7 +111,7 @@ async def test_the_count_is_per_user_and_survives_refreshing_the_token(
 
 
 async def test_unauthenticated_and_token_requests_are_not_counted(client, ctx, factus_login):
-    configure(ctx, FactusSettings(rate_limit=1))
+    ctx.rate_limits.set("factus", 1)
     at(ctx, WINDOW_START)
     for _ in range(3):
         assert (await client.get("/v1/company")).status_code == 401
@@ -139,7 +141,7 @@ async def test_two_gateways_on_one_database_share_the_count(shared_url, tmp_path
     contexts = [app.state.ctx for app in apps]
     for ctx in contexts:
         await ctx.start()
-        configure(ctx, FactusSettings(rate_limit=6))
+        ctx.rate_limits.set("factus", 6)
         at(ctx, WINDOW_START + 30)
     try:
         setup = await ensure_demo(contexts[0])

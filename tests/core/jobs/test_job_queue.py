@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import Connection, select
 
 from core.api import JobContext, JobKind, JobOutcome, enqueue_job
@@ -135,6 +136,7 @@ async def test_retries_back_off_and_stop_at_max_attempts(gateways: list[Gateway]
 
     kind = JobKind(id="test.flaky", handler=flaky, max_attempts=3, backoff_s=10, max_backoff_s=15)
     worker = JobWorker(gateway.queue, {kind.id: kind}, gateway=None, interval_s=60)
+    retries_before = retries_of(kind.id)
     await gateway.queue.enqueue(kind.id, {})
     moment = now_bogota()
     for expected_delay, expected_error in ((10, "still busy"), (15, "smtp down")):
@@ -151,6 +153,12 @@ async def test_retries_back_off_and_stop_at_max_attempts(gateways: list[Gateway]
     assert (failed.status, failed.attempts, failed.last_error) == ("failed", 3, "still busy")
     assert runs == [1, 2, 3]
     assert await gateway.claim_at(moment + dt.timedelta(days=9), [kind.id]) == []
+    assert retries_of(kind.id) - retries_before == 2  # /-/metrics: the third run failed it
+
+
+def retries_of(kind: str) -> float:
+    """``pasarela_job_retries_total`` of a job kind in this process."""
+    return REGISTRY.get_sample_value("pasarela_job_retries_total", {"kind": kind}) or 0.0
 
 
 async def test_two_workers_run_every_job_exactly_once(gateways: list[Gateway]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.metadata
 import socket
 import types
@@ -240,3 +241,33 @@ async def test_app_and_demo_on_postgresql(postgres_url, tmp_path):
         assert (await client.get("/-/health")).json()["database"] is True
         plugins = (await client.get("/-/plugins")).json()
     assert {d["id"] for d in plugins["dialects"]} == set(again.credentials)
+
+
+@get("/prueba/lenta")
+async def slow_route() -> dict[str, str]:
+    await asyncio.sleep(5)
+    return {"listo": "sí"}
+
+
+async def test_a_request_past_its_deadline_is_answered_504(tmp_path):
+    """PASARELA_REQUEST_TIMEOUT cancels a request that takes too long: 504 in the error shape
+    of its path, no traceback; a quick request on the same app is unaffected."""
+
+    @hookimpl
+    def pasarela_register_dialects(register):
+        register(Dialect(id="lenta", title="API lenta", route_handlers=[slow_route]))
+
+    settings = make_test_settings(tmp_path, request_timeout_s=0.2)
+    assert Settings.from_env({"PASARELA_REQUEST_TIMEOUT": "45"}).request_timeout_s == 45
+    plugins = get_plugin_manager(
+        extra_plugins=[types.SimpleNamespace(pasarela_register_dialects=pasarela_register_dialects)]
+    )
+    async with AsyncTestClient(app=create_app(settings, plugin_manager=plugins)) as client:
+        slow = await client.get("/prueba/lenta")
+        quick = await client.get("/-/health")
+    assert slow.status_code == 504
+    assert slow.json() == {
+        "status_code": 504,
+        "detail": "La solicitud superó el tiempo máximo de 0.2 s.",
+    }
+    assert quick.status_code == 200

@@ -42,10 +42,10 @@ def test_fault_settings_come_from_the_environment():
 
 
 async def test_injected_faults_keep_the_state_consistent(tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'faults.db'}")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'faults.db'}", secret_key="faults")
     migrate_test_database(settings.database_url)
     issuer = sample_issuer(nit="900200001")
-    store = SimulatorStore(settings.database_url)
+    store = SimulatorStore.for_settings(settings)
     await store.register(issuer.provisioning())
     await store.dispose()
     documents = [prepare_sample(issuer, "01", 990000001 + i) for i in range(DOCS)]

@@ -57,7 +57,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     xsd = _xsd_dir()
     migrate_test_database(f"sqlite:///{database}")
     return Settings(
-        database_url=f"sqlite:///{database}", xsd_dir=str(xsd) if xsd.is_dir() else None
+        database_url=f"sqlite:///{database}",
+        secret_key="simulator-operations",
+        xsd_dir=str(xsd) if xsd.is_dir() else None,
     )
 
 
@@ -95,7 +97,7 @@ def rezip(prepared: PreparedDocument, root: etree._Element) -> bytes:
 
 
 async def register(settings: Settings, company: SampleIssuer, ranges=None) -> None:
-    store = SimulatorStore(settings.database_url)
+    store = SimulatorStore.for_settings(settings)
     await store.register(company.provisioning(ranges))
     await store.dispose()
 

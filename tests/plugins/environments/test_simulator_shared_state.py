@@ -34,9 +34,9 @@ async def shared_database(request: pytest.FixtureRequest, tmp_path):
 
 
 async def test_two_servers_share_registry_documents_and_duplicates(shared_database):
-    settings = Settings(database_url=shared_database)
+    settings = Settings(database_url=shared_database, secret_key="shared-state-test-key")
     issuer = sample_issuer(nit="900400001")
-    store = SimulatorStore(shared_database)
+    store = SimulatorStore.for_settings(settings)
     await store.register(issuer.provisioning())
     await store.dispose()
     first, second = prepare_sample(issuer, "01", 990000001), prepare_sample(issuer, "01", 990000002)
