@@ -26,6 +26,8 @@ from core.jobs import JobQueue, JobWorker
 from core.metrics import DialectLabels
 from core.plugins import build_registry, get_plugin_manager
 from core.rate_limits import RateLimits
+from core.radian.events import EventService
+from core.radian.received import ReceivedInvoices
 from core.registry import Registry
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
@@ -35,6 +37,7 @@ from core.settings import Settings
 from core.storage.database import Database, database_for, dispose_database
 from core.storage.documents import DocumentRepository
 from core.storage.engine import create_engine, create_sessionmaker
+from core.storage.radian import RadianRepository
 from core.tenancy.audit import AuditLog
 from core.tenancy.certificates import CertificateStore
 from core.tenancy.credentials import Credentials
@@ -124,6 +127,14 @@ class AppContext:
         )
         # per-credential rate limits of every dialect (core.rate_limits)
         self.rate_limits = RateLimits(registry.dialects, settings.rate_limits)
+        # RADIAN: invoices received from suppliers and the events sent on invoices
+        radian = RadianRepository(tenancy.database)
+        self.received = ReceivedInvoices(
+            repository=radian, tenants=tenancy.tenants, documents=documents
+        )
+        self.events = EventService(
+            registry=registry, tenants=tenancy.tenants, documents=documents, repository=radian
+        )
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
 

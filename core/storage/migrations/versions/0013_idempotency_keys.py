@@ -4,7 +4,7 @@ One row per (tenant, key): the fingerprint of the request it came with (dialect,
 body hash) and the document's uuid. The row is written in the document's own transaction.
 
 Revision ID: 0013
-Revises: 0006
+Revises: 0012
 Create Date: 2026-12-05
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0006"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

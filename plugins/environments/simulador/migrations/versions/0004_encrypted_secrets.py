@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "simulador_0004"
-down_revision = "simulador_0001"
+down_revision = "simulador_0002"
 branch_labels = None
 depends_on = None
 
