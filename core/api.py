@@ -131,7 +131,6 @@ from core.model import (
     Withholding,
 )
 from core.model.status import FINAL_STATUSES, DocumentStatus
-from core.rate_limits import rate_limit_headers
 from core.radian.errors import EventRefused, RadianRefused, ReceivedDocumentRefused
 from core.radian.events import EventService
 from core.radian.received import ReceivedInvoices
@@ -145,6 +144,7 @@ from core.radian.records import (
     ReceivedInvoice,
     ReceivedPage,
 )
+from core.rate_limits import rate_limit_headers
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
 from core.storage.documents import DocumentRepository, StoredDocument

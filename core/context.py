@@ -25,9 +25,9 @@ from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
 from core.metrics import DialectLabels
 from core.plugins import build_registry, get_plugin_manager
-from core.rate_limits import RateLimits
 from core.radian.events import EventService
 from core.radian.received import ReceivedInvoices
+from core.rate_limits import RateLimits
 from core.registry import Registry
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService

@@ -28,7 +28,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
-import httpx
 import msgspec
 from sqlalchemy import Connection
 
@@ -37,6 +36,7 @@ from core.contracts import DocumentType, Environment, JobContext, JobKind, JobOu
 from core.dian.client import DianClient, DianClientPool
 from core.dian.errors import SoapFaultError
 from core.dian.responses import DianResponse
+from core.dian.tenant_clients import TenantDianClients
 from core.errors import (
     DianUnavailable,
     NotFound,
@@ -112,10 +112,9 @@ class IssueService:
         self.documents = documents
         self.jobs = jobs
         self.idempotency = idempotency  # Idempotency-Key replays (None: keys are ignored)
-        self.pool = pool or DianClientPool(timeout=_timeout(settings))
         self.certificates = certificates or CertificateCache()
         self.identities = TenantIdentities(certificates_store, self.certificates)
-        self._endpoints: dict[str, tuple[str, Any]] = {}
+        self.clients = TenantDianClients(settings, registry, self.identities, pool)
         self.delivery_job = JobKind(
             id=DELIVERY_JOB,
             handler=self._run_delivery_job,
@@ -135,7 +134,7 @@ class IssueService:
 
     async def aclose(self) -> None:
         """Close the pooled DIAN connections."""
-        await self.pool.aclose()
+        await self.clients.aclose()
 
     # ------------------------------------------------------------------ issuing
 
@@ -350,7 +349,7 @@ class IssueService:
         outcome. Transport trouble leaves it pending (its job retries it with a backoff);
         never raises for DIAN. ``attempt`` is the delivery job's run number.
         ``zip_bytes``: the package just built, when there is one (else rebuilt from the row)."""
-        client, environment = await self._client(stored.environment, tenant.id)
+        client, environment = await self.clients.client(stored.environment, tenant.id)
         try:
             if stored.zip_key:
                 response = await self._zip_status(client, stored)
@@ -561,7 +560,7 @@ class IssueService:
         stored = await self.documents.get(tenant_id, uuid)
         if stored.status != PENDING or not stored.unique_code:
             return stored.record(), stored_answer(stored)
-        client, _ = await self._client(stored.environment, tenant_id)
+        client, _ = await self.clients.client(stored.environment, tenant_id)
         try:
             if stored.zip_key:
                 response = await self._zip_status(client, stored)
@@ -578,22 +577,11 @@ class IssueService:
 
     async def dian_client(self, tenant_id: int, environment_id: str) -> DianClient:
         """The tenant's DIAN client in an environment, for queries that issue nothing."""
-        return (await self._client(environment_id, tenant_id))[0]
+        return (await self.clients.client(environment_id, tenant_id))[0]
 
     async def forget_identity(self, tenant_id: int) -> None:
         """Drop the cached signing identity: the tenant's certificate was replaced."""
         self.identities.forget(tenant_id)
-
-    # ---------------------------------------------------------------- plumbing
-
-    async def _client(self, environment_id: str, tenant_id: int) -> tuple[DianClient, Environment]:
-        environment = self.registry.environments.get(environment_id)
-        endpoint = self._endpoints.get(environment_id)
-        if endpoint is None:
-            endpoint = self._endpoints[environment_id] = environment.endpoint(self.settings)
-        url, transport = endpoint
-        identity = await self.identities.get(tenant_id)
-        return self.pool.client(url, identity, transport=transport), environment
 
 
 def _delivery_outcome(record: DocumentRecord) -> JobOutcome:
@@ -605,7 +593,3 @@ def _delivery_outcome(record: DocumentRecord) -> JobOutcome:
 
 def _describe(error: BaseException) -> str:
     return f"No se pudo generar el documento: {type(error).__name__}: {error}"[:500]
-
-
-def _timeout(settings: Settings) -> httpx.Timeout:
-    return httpx.Timeout(settings.dian_timeout_s, connect=min(10.0, settings.dian_timeout_s))

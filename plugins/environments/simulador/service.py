@@ -47,8 +47,8 @@ from plugins.environments.simulador.application_response import (
 )
 from plugins.environments.simulador.document_facts import UBL_ROOTS, DocumentFacts, read_facts
 from plugins.environments.simulador.document_rules import Finding
-from plugins.environments.simulador.exchange_rules import check_exchange_rate
 from plugins.environments.simulador.events import SimulatedEvents, is_buyer
+from plugins.environments.simulador.exchange_rules import check_exchange_rate
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import (
     IssuerRegistry,
