@@ -110,7 +110,7 @@ async def run_test_set(
         raise ConfigurationError(
             f"la empresa {record.nit} no tiene software registrado para el canal {channel}"
         )
-    if test_set_id and test_set_id != software.test_set_id:
+    if test_set_id and software.test_set_id is None:  # the first one DIAN gave: kept
         record = await ctx.tenants.update_tenant(
             record.id, channel=channel, test_set_id=test_set_id
         )
@@ -139,7 +139,12 @@ async def run_test_set(
         if problem:
             problems.append(problem)
     await run.follow()
-    return await standing(ctx, record.id, required, channel=channel, problems=problems)
+    if test_set_id != software.test_set_id and run.counted():
+        # DIAN took documents under the new id: it is the software's set from now on
+        await ctx.tenants.update_tenant(record.id, channel=channel, test_set_id=test_set_id)
+    return await standing(
+        ctx, record.id, required, channel=channel, test_set_id=test_set_id, problems=problems
+    )
 
 
 def _corrects(kind: DocumentType) -> str | None:

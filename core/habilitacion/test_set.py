@@ -133,12 +133,15 @@ async def standing(
     required: Mapping[str, int],
     *,
     channel: str = CHANNEL_INVOICES,
+    test_set_id: str | None = None,
     problems: Sequence[str] = (),
 ) -> SetStanding:
-    """Where the tenant stands: its set's documents against ``required`` and DIAN's verdict."""
+    """Where the tenant stands: its set's documents against ``required`` and DIAN's verdict
+    (the set of ``channel``'s software, or ``test_set_id``)."""
     record = await ctx.tenants.get_tenant(tenant_ref)
     software = record.software_for(channel)
-    test_set_id = software.test_set_id if software else None
+    if test_set_id is None:
+        test_set_id = software.test_set_id if software else None
     documents: list[StoredDocument] = []
     verdict: Verdict = "sin_enviar"
     message = None

@@ -12,6 +12,8 @@ import pytest
 
 from core.context import AppContext
 from core.demo import demo_party
+from core.model import Document
+from core.sample_documents import sample_document
 from core.signing.testcerts import generate_test_pkcs12
 from core.tenancy.records import TenantRecord
 from core.testing import make_test_settings
@@ -59,3 +61,10 @@ def set_id_of(record: TenantRecord) -> str:
     software = record.software_for("facturacion")
     assert software is not None and software.test_set_id
     return software.test_set_id
+
+
+def unnumbered_invoice() -> Document:
+    """The sample invoice, numbered and dated by the gateway."""
+    return msgspec.structs.replace(
+        sample_document("01"), prefix=None, number=None, issue_date=None, issue_time=None
+    )
