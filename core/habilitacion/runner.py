@@ -198,9 +198,9 @@ class _Run:
         missing = required - self.counted().get(kind.code, 0)
         sequence = sum(d.type_code == kind.code for d in self.documents)
         tenant = await self.ctx.tenants.tenant_view(self.tenant_id)
+        corrected = _corrects(kind)
         for _ in range(max(missing, 0)):
             reference = None
-            corrected = _corrects(kind)
             if corrected is not None:
                 reference = self._reference(corrected, sequence)
                 if reference is None:
