@@ -36,6 +36,7 @@ from core.contracts import DocumentType, Environment, JobContext, JobKind, JobOu
 from core.dian.client import DianClient, DianClientPool
 from core.dian.errors import SoapFaultError
 from core.dian.responses import DianResponse
+from core.dian.sending import send_package, zip_status
 from core.dian.tenant_clients import TenantDianClients
 from core.errors import (
     DianUnavailable,
@@ -67,6 +68,7 @@ from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenancy.certificates import CertificateStore
 from core.tenancy.quotas import count_quota
 from core.tenancy.ranges import NumberingRanges
+from core.tenancy.readiness import warn_numbers_left
 from core.tenancy.tenants import TenantService
 from core.validation.issue_date import issue_window_problem
 from core.verdicts import judge, stored_answer
@@ -170,6 +172,7 @@ class IssueService:
         if document_type.permission not in tenant.permissions:
             raise PermissionDenied(document_type.permission)
         tenant_software(tenant, document_type)  # SoftwareNotRegistered before a number is spent
+        await self.identities.check_not_expired(tenant.id, tenant.nit, now or now_bogota())
         outside = issue_window_problem(
             document.issue_date, now=now or now_bogota(), rule_prefix=document_type.rule_prefix
         )
@@ -285,6 +288,7 @@ class IssueService:
             before=count_and_enqueue,
         )
         job = held[0]
+        warn_numbers_left(tenant.nit, numbering_range, stored.number)
         numbered = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
         async with self.jobs.hold(job):
             try:
@@ -352,7 +356,7 @@ class IssueService:
         client, environment = await self.clients.client(stored.environment, tenant.id)
         try:
             if stored.zip_key:
-                response = await self._zip_status(client, stored)
+                response = await zip_status(client, stored.zip_key, stored.unique_code or "")
             else:
                 response = None
                 if not first_send:
@@ -385,25 +389,12 @@ class IssueService:
         test_set_id = (stored.dialect_data or {}).get("test_set_id") or (
             environment.test_set_flow and tenant_software(tenant, document_type).test_set_id
         )
-        if test_set_id:
-            upload = await client.send_test_set_async(
-                stored.zip_name or "invoice.zip", zip_bytes, test_set_id
-            )
-            if not upload.zip_key:
-                raise DianUnavailable("DIAN no devolvió ZipKey para el set de pruebas")
-            await self.documents.update(stored.uuid, zip_key=upload.zip_key)
-            return None
-        return await client.send_bill_sync(stored.zip_name or "invoice.zip", zip_bytes)
-
-    async def _zip_status(self, client: DianClient, stored: StoredDocument) -> DianResponse | None:
-        answers = await client.get_status_zip(stored.zip_key or "")
-        code = (stored.unique_code or "").lower()
-        for answer in answers:
-            if (answer.xml_document_key or "").lower() == code:
-                return answer
-        if len(answers) == 1 and answers[0].status_code in {"00", "99", "2"}:
-            return answers[0]
-        return None
+        response, zip_key = await send_package(
+            client, stored.zip_name or "invoice.zip", zip_bytes, test_set_id or None
+        )
+        if zip_key:
+            await self.documents.update(stored.uuid, zip_key=zip_key)
+        return response
 
     async def _record_answer(
         self, stored: StoredDocument, response: DianResponse, attempt: int | None = None
@@ -563,7 +554,7 @@ class IssueService:
         client, _ = await self.clients.client(stored.environment, tenant_id)
         try:
             if stored.zip_key:
-                response = await self._zip_status(client, stored)
+                response = await zip_status(client, stored.zip_key, stored.unique_code or "")
             else:
                 response = await client.get_status(stored.unique_code)
         except DianUnavailable as trouble:

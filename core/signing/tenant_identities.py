@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING
 
-from core.clock import now_bogota
+from core.clock import BOGOTA, now_bogota
+from core.errors import CertificateExpired, ConfigurationError
 from core.signing.certificates import CertificateCache, SigningIdentity
+from core.tenancy.readiness import WARN_DAYS, days_until
 
 if TYPE_CHECKING:
     from core.tenancy.certificates import CertificateStore
 
+log = logging.getLogger(__name__)
 IDENTITY_TTL = dt.timedelta(minutes=5)  # a replaced certificate is picked up within this
 
 
@@ -27,6 +31,7 @@ class TenantIdentities:
         self._identities: dict[int, tuple[SigningIdentity, dt.datetime]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._locks_loop: asyncio.AbstractEventLoop | None = None
+        self._warned: dict[int, dt.date] = {}
 
     def _fresh(self, tenant_id: int, now: dt.datetime) -> SigningIdentity | None:
         cached = self._identities.get(tenant_id)
@@ -50,6 +55,22 @@ class TenantIdentities:
                 identity = self.certificates.get(pkcs12, password)
                 self._identities[tenant_id] = (identity, now)
             return identity
+
+    async def check_not_expired(self, tenant_id: int, nit: str, now: dt.datetime) -> None:
+        """``CertificateExpired`` when the tenant's certificate is no longer valid at ``now``
+        (checked before a number is spent). A tenant without a certificate passes: its
+        document fails when it is signed, and records why."""
+        try:
+            identity = await self.get(tenant_id)
+        except ConfigurationError:
+            return
+        not_after = identity.certificate.not_valid_after_utc
+        if not_after <= now:
+            raise CertificateExpired(nit, not_after.astimezone(BOGOTA))
+        days = days_until(not_after, now.astimezone(BOGOTA).date())
+        if days <= WARN_DAYS and self._warned.get(tenant_id) != now.date():
+            self._warned[tenant_id] = now.date()  # once a day per tenant and process
+            log.warning("signing certificate expires in %s days", days, extra={"nit": nit})
 
     def forget(self, tenant_id: int) -> None:
         """Drop the cached identity: the tenant's certificate was replaced."""

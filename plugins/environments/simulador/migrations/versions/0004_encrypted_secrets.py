@@ -7,7 +7,7 @@ company; the simulated DIAN's certificate, whose password was in clear, is dropp
 generated anew (encrypted) on first use.
 
 Revision ID: simulador_0004
-Revises: simulador_0001
+Revises: simulador_0003
 Create Date: 2026-12-05
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "simulador_0004"
-down_revision = "simulador_0002"
+down_revision = "simulador_0003"
 branch_labels = None
 depends_on = None
 
