@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from core.clock import now_bogota
 from core.storage.tables import JobRow
@@ -174,6 +174,11 @@ def fail(connection: Connection, job: Job, error: str | None) -> bool:
         )
     )
     return result.rowcount == 1
+
+
+def count_by_status(connection: Connection) -> dict[str, int]:
+    rows = connection.execute(select(_JOBS.c.status, func.count()).group_by(_JOBS.c.status))
+    return {str(status): int(count) for status, count in rows}
 
 
 def get(connection: Connection, job_id: int) -> Job | None:
