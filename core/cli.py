@@ -32,6 +32,7 @@ from core.commands import (
     schema,
     serve,
     tenants,
+    users,
 )
 from core.contracts import Command
 from core.errors import PasarelaError
@@ -44,6 +45,7 @@ CORE_COMMANDS: tuple[Command, ...] = (
     plugins.COMMAND,
     tenants.COMMAND,
     credentials.COMMAND,
+    users.COMMAND,
     db.COMMAND,
     schema.COMMAND,
     document.COMMAND,

@@ -59,7 +59,7 @@ def public_url_for(host: str, port: int) -> str:
 async def set_up_demo(settings: Settings, credentials_out: Path | None) -> None:
     ctx = AppContext.create(settings)
     try:
-        setup = await ensure_demo(ctx)
+        setup = await ensure_demo(ctx, portal_accounts=True)
         document = credentials_document(ctx, setup, settings.public_url)
     finally:
         await ctx.close()

@@ -11,6 +11,7 @@ attempts (right password included) until the window has passed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from typing import Any, Final
 
@@ -42,8 +43,6 @@ FAILURE_WINDOW: Final = dt.timedelta(minutes=15)
 RESET_LIFETIME: Final = dt.timedelta(hours=1)
 _WRONG = "correo o contraseña incorrectos"
 _HASHER: Final = PasswordHash((Argon2Hasher(),))
-# verified against when the e-mail is unknown, so both answers take as long
-_DUMMY_HASH: Final = _HASHER.hash(secrets.token_urlsafe(16))
 
 
 class UserRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -145,7 +144,7 @@ class PortalUsers:
         if wait:
             raise LoginThrottled(wait)
         row = await self._db.first(select(USERS).where(USERS.c.email == email))
-        valid = _HASHER.verify(password[:MAX_PASSWORD], row.password_hash if row else _DUMMY_HASH)
+        valid = _HASHER.verify(password[:MAX_PASSWORD], row.password_hash if row else _dummy_hash())
         if row is None or not valid or not row.active:
             await self._db.run(_record_failure, keys, now, write=True)
             raise AuthenticationFailed(_WRONG)
@@ -219,6 +218,12 @@ class PortalUsers:
             raise AuthenticationFailed("el enlace para restablecer la contraseña no es válido")
         await self.set_password(user_id, new)
         return await self.get_user(user_id)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the e-mail is unknown, so both answers take as long."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 def _throttle_wait(conn: Connection, keys: list[str], now: dt.datetime) -> int:
