@@ -41,6 +41,7 @@ def portal_templates() -> TemplateConfig[JinjaTemplateEngine]:
     )
     environment.filters["fecha"] = _date_text
     environment.filters["miles"] = _thousands
+    environment.filters["pesos"] = _money
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 
@@ -96,3 +97,10 @@ def _date_text(value: Any, with_time: bool = False) -> str:
 
 def _thousands(value: Any) -> str:
     return "—" if value is None else f"{value:,}".replace(",", ".")
+
+
+def _money(value: Any) -> str:
+    """Colombian style: 1.234.567,89."""
+    if value is None:
+        return "—"
+    return f"{value:,.2f}".translate(str.maketrans(",.", ".,"))
