@@ -69,6 +69,7 @@ from core.errors import (
     AuthenticationFailed,
     BodyTooLarge,
     CertificateError,
+    CertificateExpired,
     ConfigurationError,
     DianUnavailable,
     DuplicateDocument,
@@ -86,6 +87,7 @@ from core.errors import (
     ValidationFailed,
     WsSecurityError,
 )
+from core.habilitacion.switch import Switched, SwitchRefused, demote, promote
 from core.hookspecs import hookimpl
 from core.issuing import IssueService
 from core.jobs import enqueue as enqueue_job
@@ -128,6 +130,7 @@ from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
 from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenancy.credentials import Authenticated, TokenScheme
+from core.tenancy.readiness import Readiness, days_until, tenant_readiness
 from core.tenancy.records import IssuedCredential, RangeRecord
 from core.totals import compute_totals, round_money
 from core.ubl.context import BuildContext
@@ -182,6 +185,7 @@ __all__ = [
     "BuildContext",
     "BuyerBenefits",
     "CertificateError",
+    "CertificateExpired",
     "Command",
     "ConfigurationError",
     "Contact",
@@ -236,6 +240,13 @@ __all__ = [
     "ReferencePrice",
     "RootOptions",
     "SignatureInvalid",
+    "SwitchRefused",
+    "Switched",
+    "Readiness",
+    "days_until",
+    "demote",
+    "promote",
+    "tenant_readiness",
     "SignedXmlUnavailable",
     "Software",
     "SoftwareManufacturer",

@@ -178,6 +178,9 @@ class Environment:
     soap_url: str | None
     qr_base_url: str
     test_set_flow: bool = False  # habilitación: SendTestSetAsync + GetStatusZip
+    # the environment a tenant moves to once its test set is accepted (``tenants promote``);
+    # set on a test environment only (habilitación → producción)
+    production: str | None = None
     provision: Callable[[Settings, Provisioning], Awaitable[None]] | None = None
     # For environments served by an app of ours (the simulator): returns the SOAP URL and,
     # when it runs inside this process, an httpx transport that reaches it without a socket.

@@ -165,6 +165,17 @@ class CertificateError(PasarelaError):
     """
 
 
+class CertificateExpired(CertificateError):
+    """The tenant's signing certificate expired: no document is signed (nor numbered) with it."""
+
+    def __init__(self, nit: str, not_after: dt.datetime) -> None:
+        self.nit, self.not_after = nit, not_after
+        super().__init__(
+            f"El certificado de firma de la empresa {nit} venció el "
+            f"{not_after.date().isoformat()}: adjunte uno vigente antes de emitir."
+        )
+
+
 class SignatureInvalid(PasarelaError):
     """An XAdES document signature does not verify (DIAN rule ZE02); the message is in Spanish."""
 

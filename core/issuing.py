@@ -154,6 +154,7 @@ class IssueService:
         if document_type.permission not in tenant.permissions:
             raise PermissionDenied(document_type.permission)
         tenant_software(tenant, document_type)  # SoftwareNotRegistered before a number is spent
+        await self.identities.check_not_expired(tenant.id, tenant.nit, now or now_bogota())
         outside = issue_window_problem(
             document.issue_date, now=now or now_bogota(), rule_prefix=document_type.rule_prefix
         )
@@ -362,7 +363,17 @@ class IssueService:
                 stored.zip_name or "invoice.zip", zip_bytes, test_set_id
             )
             if not upload.zip_key:
-                raise DianUnavailable("DIAN no devolvió ZipKey para el set de pruebas")
+                refused = [m.processed_message for m in upload.error_message_list]
+                if not any(refused):
+                    raise DianUnavailable("DIAN no devolvió ZipKey para el set de pruebas")
+                message = "; ".join(m for m in refused if m)
+                # the package was refused (an unknown test set): final, like any code 89
+                return DianResponse(
+                    is_valid=False,
+                    status_code="89",
+                    status_description=message,
+                    status_message=message,
+                )
             await self.documents.update(stored.uuid, zip_key=upload.zip_key)
             return None
         return await client.send_bill_sync(stored.zip_name or "invoice.zip", zip_bytes)

@@ -24,6 +24,7 @@ from adapters.apidian import catalogs
 from adapters.apidian.auth import UBL_PREFIX, Context, Tenant, token_router
 from adapters.apidian.company import company_json, configure_company, laravel_time
 from adapters.apidian.environments import (
+    PRODUCTION_ID,
     check_environment_id,
     environment_for,
     environment_id,
@@ -40,7 +41,10 @@ from core.api import (
     ConfigurationError,
     InvalidLogo,
     InvalidRequest,
+    SwitchRefused,
     TenantView,
+    demote,
+    promote,
 )
 
 MASKED_PIN = "*****"
@@ -222,6 +226,10 @@ async def resolution(request: Request[Any, Any, Any], ctx: Context, tenant: Tena
     )
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -253,7 +261,14 @@ async def environment(request: Request[Any, Any, Any], ctx: Context, tenant: Ten
         )
     if given:
         field, value = next(iter(given.items()))
-        await switch_environment(ctx, tenant, environment_for(ctx, value, field))
+        target = environment_for(ctx, value, field)
+        production = ctx.registry.environments.get(tenant.environment).production
+        if value == PRODUCTION_ID and production is not None:
+            target = production  # producción of the company's own habilitación (the simulator's)
+        try:
+            await switch_environment(ctx, tenant, target)
+        except SwitchRefused as refused:
+            return json_response({"success": False, "message": _sentence(str(refused))}, 400)
     record = await ctx.tenants.get_tenant(tenant.id)
     return json_response(
         {
@@ -265,11 +280,20 @@ async def environment(request: Request[Any, Any, Any], ctx: Context, tenant: Ten
 
 
 async def switch_environment(ctx: AppContext, tenant: TenantView, target: str) -> None:
-    """Move the company, taking its resolutions along (APIDIAN's resolutions belong to the
-    company, not to an environment): each range not yet in ``target`` is added there,
-    numbering on from where it was."""
+    """Move the company. From habilitación to its producción, and back, this is core's
+    promote/demote (the test set must be accepted; the production ranges come from DIAN's
+    GetNumberingRange). Any other move takes its resolutions along (APIDIAN's resolutions
+    belong to the company, not to an environment): each range not yet in ``target`` is added
+    there, numbering on from where it was."""
     source = tenant.environment
     if source == target:
+        return
+    environments = ctx.registry.environments
+    if environments.get(source).production == target:
+        await promote(ctx, tenant.id)
+        return
+    if environments.get(target).production == source:
+        await demote(ctx, tenant.id)
         return
     await ctx.tenants.switch_environment(tenant.id, target)
     there = {

@@ -13,7 +13,6 @@ exchange with DIAN captured while issuing (``ResponseDian``, ``reqfe``, ``rptafe
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -29,8 +28,7 @@ from adapters.apidian.paths import apidian_path
 from adapters.apidian.responses import CUDE_KINDS, document_answer
 from core.api import (
     AttachedDocuments,
-    CertificateError,
-    ConfigurationError,
+    CertificateExpired,
     DianExchange,
     DocumentStatus,
     DuplicateDocument,
@@ -46,6 +44,7 @@ from core.api import (
     TenantView,
     ValidationFailed,
     capture_exchanges,
+    days_until,
     now_bogota,
     validation_fields,
 )
@@ -54,6 +53,10 @@ _TEST_SET_ID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 SEND_OPERATIONS = frozenset({"SendBillSync", "SendTestSetAsync"})
 ALREADY_SENT = "Este documento ya fue enviado anteriormente, se registra en la base de datos."
 TestSetId = FromPath[str]
+
+EXPIRED_CERTIFICATE = (
+    "El certificado digital ya se encuentra vencido, actualícelo para poder firmar documentos."
+)
 
 
 # endpoint -> what APIDIAN's route summary calls it
@@ -141,6 +144,15 @@ async def issue(
         raise InvalidRequest(validation_fields(failed.problems, apidian_path(endpoint))) from None
     except DuplicateDocument as duplicate:
         return await _already_sent(documents, tenant, duplicate)
+    except CertificateExpired as expired:  # APIDIAN's early exit: HTTP 200, nothing numbered
+        return json_response(
+            {
+                "success": False,
+                "message": EXPIRED_CERTIFICATE,
+                "expiration_date": expired.not_after.strftime("%Y-%m-%d %H:%M:%S"),
+                "certificate_days_left": 0,
+            }
+        )
     attached = await attachments.for_issued(record)
     copy_to = tenant.party.contact.email if tenant.party.contact else None
     accepted = record.status == DocumentStatus.ACCEPTED
@@ -161,7 +173,7 @@ async def issue(
         attached=attached,
         qr=environment.qr_url(record.unique_code) if record.unique_code else "",
         certificate_days_left=await certificate_days_left(documents, tenant),
-        resolution_days_left=(numbering.valid_to - now.date()).days,
+        resolution_days_left=days_until(numbering.valid_to, now.date()),
         sendmail=sendmail is True,
         attached_prefix=as_text(body.get("atacheddocument_name_prefix")) or "",
         test_set=test_set_id is not None,
@@ -200,14 +212,15 @@ async def _ranges(documents: IssueService, tenant: TenantView, kind: str) -> lis
 
 
 async def certificate_days_left(documents: IssueService, tenant: TenantView) -> int | None:
-    """Days until the tenant's certificate expires (APIDIAN's ``certificate_days_left``); the
-    certificate is parsed once, by the signing identities' cache."""
+    """Days until the tenant's certificate expires (APIDIAN's ``certificate_days_left``), as
+    core's readiness counts them; ``None`` without a certificate."""
     try:
-        pkcs12, password = await documents.certificate_store.load_certificate(tenant.id)
-    except (NotFound, ConfigurationError, CertificateError):
+        record = await documents.tenants.get_tenant(tenant.id)
+    except NotFound:
         return None
-    expires = documents.certificates.get(pkcs12, password).certificate.not_valid_after_utc
-    return (expires - dt.datetime.now(dt.UTC)).days
+    if record.certificate is None:
+        return None
+    return days_until(record.certificate.not_after, now_bogota().date())
 
 
 ROUTE_HANDLERS = [

@@ -3,8 +3,9 @@
 APIDIAN has ``type_environments`` 1 (producción) and 2 (pruebas/habilitación). Pasarela adds
 **3, its DIAN simulator** (``simulador``), for development: same documents, answered by the
 simulator in this gateway, which learns the company's software, PIN, ranges and certificate
-as soon as they are configured. Pasarela keeps one environment per company, for all its
-documents (APIDIAN keeps one per channel).
+as soon as they are configured. A company on 3 that asks for 1 is promoted to the simulator's
+producción (``simulador_produccion``, reported as 1). Pasarela keeps one environment per
+company, for all its documents (APIDIAN keeps one per channel).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from core.api import AppContext, InvalidRequest
 
 ENVIRONMENT_IDS = {1: "produccion", 2: "habilitacion", 3: "simulador"}
 NAMES = {1: "Producción", 2: "Pruebas", 3: "Simulador DIAN de Pasarela"}
+PRODUCTION_ID = 1
+# the simulator's producción (a company promoted from 3) reads as producción
+ALIASES = {"simulador_produccion": PRODUCTION_ID}
 
 
 def check_environment_id(rules: Rules, field: str, message: str | None = None) -> int | None:
@@ -39,4 +43,5 @@ def environment_for(ctx: AppContext, value: int, field: str) -> str:
 
 def environment_id(environment: str) -> int | None:
     """The APIDIAN id of a Pasarela environment (``None`` for a plugin's own)."""
-    return next((i for i, e in ENVIRONMENT_IDS.items() if e == environment), None)
+    found = next((i for i, e in ENVIRONMENT_IDS.items() if e == environment), None)
+    return found if found is not None else ALIASES.get(environment)

@@ -1,5 +1,10 @@
-"""``pasarela tenants create|list|show|update|certificate|logo|smtp|add-range|retire-range``:
-companies.
+"""``pasarela tenants create|list|show|update|certificate|logo|smtp|add-range|retire-range|
+promote|demote|check``: companies.
+
+``promote`` moves a company to producción once DIAN accepted its test set (fetching its
+production ranges), ``demote`` back to habilitación (``core.habilitacion.switch``); ``check``
+prints its readiness (certificate and resolutions' days left, numbers left) and exits 1 when
+something blocks issuing.
 
 Output is JSON (``list`` prints a table unless ``--json``). A tenant is named by NIT (with or
 without ``-DV``) or uuid. Secrets are never printed, nor taken as arguments (visible in ``ps``
@@ -24,6 +29,8 @@ from core.commands import run_with_context
 from core.context import AppContext
 from core.contracts import CHANNEL_INVOICES, Command
 from core.errors import ConfigurationError
+from core.habilitacion.switch import demote, promote
+from core.tenancy.readiness import Readiness, tenant_readiness
 from core.tenancy.records import UNCHANGED
 from core.tenancy.smtp import SECURITY_MODES
 from core.validation.nit import check_digit
@@ -168,6 +175,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     retire.add_argument("range_id", type=int, help="the range id ('tenants show' lists them)")
     retire.set_defaults(func=handle_retire_range)
 
+    promote = actions.add_parser(
+        "promote",
+        help="move to producción once DIAN accepted the test set (fetches the production ranges)",
+    )
+    promote.add_argument("tenant", help="NIT or uuid")
+    promote.set_defaults(func=handle_promote)
+
+    demote = actions.add_parser("demote", help="move back from producción to habilitación")
+    demote.add_argument("tenant", help="NIT or uuid")
+    demote.set_defaults(func=handle_demote)
+
+    check = actions.add_parser(
+        "check", help="readiness: certificate and resolutions' days left, numbers left per range"
+    )
+    check.add_argument("tenant", help="NIT or uuid")
+    check.set_defaults(func=handle_check)
+
 
 COMMAND = Command(name="tenants", help="manage issuing companies (tenants)", configure=configure)
 
@@ -283,6 +307,7 @@ def handle_show(args: argparse.Namespace) -> int:
             ],
             "credentials": await ctx.credentials.list_credentials(tenant.id),
             "quota": await ctx.quotas.quota_status(tenant.id, now_bogota()),
+            "readiness": await tenant_readiness(ctx, tenant.id),
         }
 
     _print_json(run_with_context(work))
@@ -416,3 +441,28 @@ def handle_retire_range(args: argparse.Namespace) -> int:
 
     _print_json(run_with_context(work))
     return 0
+
+
+def handle_promote(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Any:
+        return await promote(ctx, _tenant_ref(args.tenant))
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def handle_demote(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Any:
+        return await demote(ctx, _tenant_ref(args.tenant))
+
+    _print_json(run_with_context(work))
+    return 0
+
+
+def handle_check(args: argparse.Namespace) -> int:
+    async def work(ctx: AppContext) -> Readiness:
+        return await tenant_readiness(ctx, _tenant_ref(args.tenant))
+
+    readiness = run_with_context(work)
+    _print_json(readiness)
+    return 0 if readiness.ready else 1

@@ -11,7 +11,8 @@ import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from core.clock import now_bogota
+from core.clock import BOGOTA, now_bogota
+from core.errors import CertificateExpired, ConfigurationError
 from core.signing.certificates import CertificateCache, SigningIdentity
 
 if TYPE_CHECKING:
@@ -50,6 +51,18 @@ class TenantIdentities:
                 identity = self.certificates.get(pkcs12, password)
                 self._identities[tenant_id] = (identity, now)
             return identity
+
+    async def check_not_expired(self, tenant_id: int, nit: str, now: dt.datetime) -> None:
+        """``CertificateExpired`` when the tenant's certificate is no longer valid at ``now``
+        (checked before a number is spent). A tenant without a certificate passes: its
+        document fails when it is signed, and records why."""
+        try:
+            identity = await self.get(tenant_id)
+        except ConfigurationError:
+            return
+        not_after = identity.certificate.not_valid_after_utc
+        if not_after <= now:
+            raise CertificateExpired(nit, not_after.astimezone(BOGOTA))
 
     def forget(self, tenant_id: int) -> None:
         """Drop the cached identity: the tenant's certificate was replaced."""

@@ -17,6 +17,7 @@ HABILITACION = Environment(
     soap_url="https://vpfe-hab.dian.gov.co/WcfDianCustomerServices.svc",
     qr_base_url="https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey=",
     test_set_flow=True,
+    production="produccion",
 )
 
 PRODUCCION = Environment(

@@ -34,6 +34,7 @@ from plugins.environments.simulador.document_rules import Finding
 APPLICATION_RESPONSE_NS = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2"
 DIAN_SOFTWARE_ID = "DIAN"  # the simulated DIAN signs as its own software
 QR_BASE_HABILITACION = "https://catalogo-vpfe-hab.dian.gov.co/document/searchqr?documentkey="
+QR_BASE_PRODUCCION = "https://catalogo-vpfe.dian.gov.co/document/searchqr?documentkey="
 DIAN_NAME = "Unidad Especial Dirección de Impuestos y Aduanas Nacionales"
 ACCEPTED, REJECTED = "02", "04"
 RESPONSE_TEXT = {

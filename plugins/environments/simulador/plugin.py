@@ -18,7 +18,10 @@ from litestar import Litestar
 from core.api import Command, Environment, MigrationTree, Provisioning, hookimpl
 from core.settings import Settings
 from plugins.environments.simulador.app import SERVICE_PATH, create_simulator_app
-from plugins.environments.simulador.application_response import QR_BASE_HABILITACION
+from plugins.environments.simulador.application_response import (
+    QR_BASE_HABILITACION,
+    QR_BASE_PRODUCCION,
+)
 from plugins.environments.simulador.bench import BENCH
 from plugins.environments.simulador.command import COMMAND
 from plugins.environments.simulador.store import SimulatorStore
@@ -46,21 +49,39 @@ def connect(settings: Settings) -> tuple[str, Any]:
 
 
 async def provision(settings: Settings, provisioning: Provisioning) -> None:
-    """Fill the simulated portal: company, software, ranges with keys, trusted certificate."""
+    """Fill the simulated portal: company, software, ranges with keys, trusted certificate.
+    The in-process simulator forgets what it cached about the company (its ranges change
+    when the company moves between simulated habilitación and producción)."""
     store = SimulatorStore(settings.database_url)
     try:
         await store.register(provisioning)
     finally:
         await store.dispose()
+    app = _apps.get(settings.database_url)
+    if app is not None:
+        app.state.simulated_dian.forget_issuer(provisioning.tenant.nit)
 
 
 SIMULADOR = Environment(
     id="simulador",
-    title="Simulador DIAN de Pasarela",
+    title="Simulador DIAN de Pasarela (habilitación)",
     profile_execution_id="2",
     soap_url=None,
     qr_base_url=QR_BASE_HABILITACION,
     test_set_flow=False,
+    production="simulador_produccion",
+    provision=provision,
+    connect=connect,
+)
+
+# The same simulated DIAN standing in for producción: documents carry ProfileExecutionID 1
+# and the production QR base; it refuses them from software whose test set is not accepted.
+SIMULADOR_PRODUCCION = Environment(
+    id="simulador_produccion",
+    title="Simulador DIAN de Pasarela (producción)",
+    profile_execution_id="1",
+    soap_url=None,
+    qr_base_url=QR_BASE_PRODUCCION,
     provision=provision,
     connect=connect,
 )
@@ -72,6 +93,7 @@ MIGRATIONS = MigrationTree(name="simulador", location="plugins.environments.simu
 @hookimpl
 def pasarela_register_environments(register) -> None:  # type: ignore[no-untyped-def]
     register(SIMULADOR)
+    register(SIMULADOR_PRODUCCION)
 
 
 @hookimpl

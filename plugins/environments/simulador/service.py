@@ -50,9 +50,11 @@ from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import (
     IssuerRegistry,
     ReceivedDocument,
+    RegisteredRange,
     SimulatorStore,
     duplicate_key,
 )
+from plugins.environments.simulador.test_sets import HabilitacionBook
 
 #: DianResponse texts (research/dian-tech.md §4.4-§4.5).
 ACCEPTED_DESCRIPTION = "Procesado Correctamente."
@@ -64,6 +66,12 @@ TRACK_ID_UNKNOWN = "TrackId no existe en los registros de la DIAN."
 BATCH_IN_PROGRESS = "Batch en proceso de validación."
 IN_PROCESS = "Documento en proceso de validación, consulte su estado con GetStatus."
 DUPLICATE = Finding("90", "Documento procesado anteriormente.")
+NOT_ENABLED_IN_PRODUCTION = (
+    "El software no está habilitado en producción: su set de pruebas no ha sido aceptado."
+)
+UNKNOWN_TEST_SET = (
+    "El set de pruebas con identificador {test_set_id} no existe o no está asociado al software."
+)
 SCHEMA_FAILURE = Finding("ZB01", "Fallo en el esquema XML del archivo")
 
 REGISTRY_TTL_S = 5.0
@@ -139,6 +147,12 @@ class SimulatedDian:
         self._identity: SigningIdentity | None = None
         self._identity_lock = asyncio.Lock()
         self._registry: dict[tuple[str, str], tuple[float, IssuerRegistry]] = {}
+        self.test_sets = HabilitacionBook(store, sim)
+
+    def forget_issuer(self, nit: str) -> None:
+        """Drop what is cached about an issuer (it was provisioned again)."""
+        for key in [k for k in self._registry if k[0] == nit]:
+            self._registry.pop(key, None)
 
     async def registry(self, nit: str, software_id: str) -> IssuerRegistry:
         """The portal's view of an issuer, cached for ``REGISTRY_TTL_S`` (re-provisioning is
@@ -200,9 +214,23 @@ class SimulatedDian:
                     )
                 ],
             )
+        if test_set_id and not await self.test_sets.exists(test_set_id):
+            return UploadDocumentResponse(
+                zip_key=None,
+                error_message_list=[
+                    XmlParamsResponseTrackId(
+                        xml_file_name=file_name,
+                        success=False,
+                        processed_message=UNKNOWN_TEST_SET.format(test_set_id=test_set_id),
+                        sender_code=caller.nit,
+                    )
+                ],
+            )
         await self.store.save_batch(zip_key, file_name, test_set_id)
         for name, xml in entries:
             await self.receive(name, xml, caller, zip_key=zip_key, test_set_id=test_set_id)
+        if test_set_id:
+            await self.test_sets.settle(test_set_id)
         return UploadDocumentResponse(zip_key=zip_key)
 
     async def receive(
@@ -297,6 +325,12 @@ class SimulatedDian:
         registry = await self.registry(facts.supplier_nit, facts.software_id)
         software, ranges = registry.software, registry.ranges
         findings += rules.check_software(facts, software)
+        if (
+            facts.profile_execution_id == "1"
+            and software is not None
+            and not await self.test_sets.software_accepted(software.id)
+        ):
+            findings.append(Finding(f"{facts.rule_prefix}B19b", NOT_ENABLED_IN_PRODUCTION))
 
         numbering = None
         if facts.uses_technical_key:
@@ -415,27 +449,15 @@ class SimulatedDian:
             return [
                 DianResponse(is_valid=False, status_code="", status_description=BATCH_IN_PROGRESS)
             ]
-        if (
-            test_set_id
-            and all(d.is_valid for d in documents)
-            and await self.test_set_accepted(test_set_id)
-        ):
-            return [
-                DianResponse(
-                    is_valid=False,
-                    status_code="2",
-                    status_description=f"Set de prueba con identificador {test_set_id} se "
-                    "encuentra Aceptado.",
-                )
-            ]
+        if test_set_id and all(d.is_valid for d in documents):
+            status = await self.test_sets.status(test_set_id)
+            if status.accepted:
+                return [
+                    DianResponse(
+                        is_valid=False, status_code="2", status_description=status.description()
+                    )
+                ]
         return [_response_from(d) for d in documents]
-
-    async def test_set_accepted(self, test_set_id: str) -> bool:
-        counts = await self.store.test_set_counts(test_set_id)
-        return all(
-            counts.get(code, (0, 0))[0] >= needed
-            for code, needed in self.sim.test_set_required.items()
-        )
 
     async def get_numbering_range(
         self, account_code: str, account_code_t: str, software_code: str, caller: Caller
@@ -453,6 +475,10 @@ class SimulatedDian:
                 operation_code="303",
                 operation_description=("El código del software no corresponde al NIT."),
             )
+        if await self.test_sets.software_accepted(software_code):
+            authorized = await self.test_sets.resolutions(account_code, software_code)
+            if authorized:  # habilitación is over: the production resolutions
+                return _numbering_answer(authorized)
         if not await self.store.ranges(account_code):
             return NumberRangeResponseList(
                 operation_code="301",
@@ -470,23 +496,7 @@ class SimulatedDian:
                 operation_code="302",
                 operation_description=("No registra prefijos asociados al código de software."),
             )
-        return NumberRangeResponseList(
-            operation_code="100",
-            operation_description="Acción completada OK.",
-            ranges=[
-                NumberRangeResponse(
-                    resolution_number=r.resolution_number,
-                    resolution_date=r.resolution_date.isoformat() if r.resolution_date else None,
-                    prefix=r.prefix,
-                    from_number=r.from_number,
-                    to_number=r.to_number,
-                    valid_date_from=r.valid_from.isoformat(),
-                    valid_date_to=r.valid_to.isoformat(),
-                    technical_key=r.technical_key,
-                )
-                for r in ranges
-            ],
-        )
+        return _numbering_answer(ranges)
 
     async def get_xml_by_document_key(self, track_id: str, caller: Caller) -> EventResponse:
         document = await self.store.accepted_by_key(track_id.strip())
@@ -499,6 +509,26 @@ class SimulatedDian:
         return EventResponse(
             code="100", message="Accion completada OK.", xml_bytes_base64=document.signed_xml
         )
+
+
+def _numbering_answer(ranges: Sequence[RegisteredRange]) -> NumberRangeResponseList:
+    return NumberRangeResponseList(
+        operation_code="100",
+        operation_description="Acción completada OK.",
+        ranges=[
+            NumberRangeResponse(
+                resolution_number=r.resolution_number,
+                resolution_date=r.resolution_date.isoformat() if r.resolution_date else None,
+                prefix=r.prefix,
+                from_number=r.from_number,
+                to_number=r.to_number,
+                valid_date_from=r.valid_from.isoformat(),
+                valid_date_to=r.valid_to.isoformat(),
+                technical_key=r.technical_key,
+            )
+            for r in ranges
+        ],
+    )
 
 
 def _date_or_none(value: str) -> dt.date | None:

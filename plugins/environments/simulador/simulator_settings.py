@@ -11,6 +11,7 @@ PASARELA_SIM_FAIL_66        share (0..1) of SendBillSync answered 66 ("en proces
 PASARELA_SIM_SEED           seed of the fault dice (reproducible runs)
 PASARELA_SIM_HANG_S         how long a "timeout" hangs (default: 35 s)
 PASARELA_SIM_TEST_SET       accepted documents a test set needs, e.g. ``01:8,91:1,92:1``
+PASARELA_SIM_TEST_SET_TOLERANCE  rejected documents a test set may have and still be accepted
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class SimulatorSettings(msgspec.Struct, frozen=True, kw_only=True):
     seed: int | None = None
     hang_s: float = 35.0
     test_set_required: dict[str, int] = msgspec.field(default_factory=lambda: {"01": 1})
+    test_set_tolerance: int = 2
 
     @classmethod
     def from_env(
@@ -48,6 +50,8 @@ class SimulatorSettings(msgspec.Struct, frozen=True, kw_only=True):
                 values[name] = float(env[var])
         if env.get("PASARELA_SIM_SEED"):
             values["seed"] = int(env["PASARELA_SIM_SEED"])
+        if env.get("PASARELA_SIM_TEST_SET_TOLERANCE"):
+            values["test_set_tolerance"] = int(env["PASARELA_SIM_TEST_SET_TOLERANCE"])
         if env.get("PASARELA_SIM_TEST_SET"):
             values["test_set_required"] = parse_test_set_requirement(env["PASARELA_SIM_TEST_SET"])
         values.update(overrides)

@@ -5,12 +5,11 @@ records it; ``status/document`` asks by CUFE."""
 from __future__ import annotations
 
 import base64
-import uuid
 
 import httpx
 from apidian_documents_support import SAMPLES, apidian_token, bearer, other_company, result, sample
 
-from core.api import DocumentStatus, parse_xml
+from core.api import CHANNEL_INVOICES, DocumentStatus, parse_xml
 from core.context import AppContext
 from core.demo import DemoSetup
 
@@ -20,7 +19,10 @@ __all__ = ["apidian_token"]
 async def test_test_set_upload_answers_zip_key_then_status_zip_gives_the_verdict(
     client: httpx.AsyncClient, ctx: AppContext, demo_tenant: DemoSetup, apidian_token: str
 ) -> None:
-    test_set_id = str(uuid.uuid4())
+    # the test set DIAN assigned the company's software (an unknown one is refused)
+    software = demo_tenant.tenant.software_for(CHANNEL_INVOICES)
+    assert software is not None and software.test_set_id
+    test_set_id = software.test_set_id
     body = sample("invoice", number=990000201, sendmail=False)
     response = await client.post(
         f"/api/ubl2.1/invoice/{test_set_id}", json=body, headers=bearer(apidian_token)
