@@ -25,6 +25,7 @@ from core.web.portal.accounts import ACCOUNT_HANDLERS
 from core.web.portal.company import COMPANY_HANDLERS
 from core.web.portal.dian_setup import DIAN_HANDLERS
 from core.web.portal.documents import DOCUMENT_HANDLERS
+from core.web.portal.environment import ENVIRONMENT_HANDLERS
 from core.web.portal.operator import OPERATOR_HANDLERS
 from core.web.portal.session import LOGIN_PATH, CsrfRefused, SignInRequired, current_session
 
@@ -52,6 +53,7 @@ def portal_router() -> Router:
             *ACCOUNT_HANDLERS,
             *COMPANY_HANDLERS,
             *DIAN_HANDLERS,
+            *ENVIRONMENT_HANDLERS,
             *DOCUMENT_HANDLERS,
             *OPERATOR_HANDLERS,
             create_static_files_router(path="/static", directories=[HERE / "static"]),

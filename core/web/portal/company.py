@@ -15,6 +15,7 @@ from core.clock import now_bogota
 from core.demo import issue_for_dialect
 from core.errors import NotFound, PasarelaError
 from core.model import Address, Contact
+from core.tenancy.readiness import tenant_readiness
 from core.tenancy.smtp import SECURITY_MODES
 from core.web.portal.session import (
     PortalSession,
@@ -49,6 +50,7 @@ async def home(request: Request[Any, Any, Any], session: PortalSession) -> Templ
         pending=pending,
         total=total,
         today=now_bogota().date(),
+        readiness=await tenant_readiness(ctx, tenant_id),
     )
 
 

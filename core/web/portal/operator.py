@@ -3,6 +3,7 @@ pending documents, the job queue), creating and suspending tenants, permissions 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import msgspec
@@ -12,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from core.clock import now_bogota
 from core.errors import ConfigurationError, PasarelaError
+from core.tenancy.readiness import Readiness, assess
 from core.validation.nit import check_digit
 from core.web.portal.session import (
     PortalSession,
@@ -26,17 +28,15 @@ from core.web.portal.session import (
 OPERATOR_PAGE = "/portal/operador"
 
 
-class Readiness(msgspec.Struct, frozen=True, kw_only=True):
+class TenantRow(msgspec.Struct, frozen=True, kw_only=True):
     """One tenant as the operator's table shows it."""
 
     id: int
     nit: str
     name: str
-    environment: str
     status: str
-    certificate_expires: Any
-    range_expires: Any  # the earliest end among the current environment's active ranges
-    ranges_left: int  # numbers left in those ranges
+    readiness: Readiness  # certificate and resolutions' days and numbers left, what blocks
+    range_expires: dt.date | None  # the earliest end among the live ranges
     pending: int
     monthly_used: int
     monthly_limit: int | None
@@ -52,16 +52,15 @@ async def operator_page(request: Request[Any, Any, Any], session: PortalSession)
         ranges = await ctx.ranges.list_ranges(tenant.id, tenant.environment)
         _, pending = await ctx.documents.documents.list(tenant.id, status="pendiente", per_page=1)
         quota = await ctx.quotas.quota_status(tenant.id, now)
+        readiness = assess(tenant, ranges, now.date())
         rows.append(
-            Readiness(
+            TenantRow(
                 id=tenant.id,
                 nit=tenant.nit,
                 name=tenant.name,
-                environment=tenant.environment,
                 status=tenant.status,
-                certificate_expires=tenant.certificate.not_after if tenant.certificate else None,
-                range_expires=min((r.range.valid_to for r in ranges), default=None),
-                ranges_left=sum(r.remaining for r in ranges),
+                readiness=readiness,
+                range_expires=min((r.valid_to for r in readiness.ranges), default=None),
                 pending=pending,
                 monthly_used=quota.monthly_used,
                 monthly_limit=quota.monthly_limit,

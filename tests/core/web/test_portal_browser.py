@@ -104,6 +104,9 @@ def test_tenant_sets_up_issues_downloads_and_revokes_in_the_browser(tmp_path, ch
         added = page.locator("#ranges tbody tr", has_text="18764000001234")
         assert "PORT" in added.inner_text() and "1–5000" in added.inner_text()
         shoot(page, "04-configuracion-dian")
+        page.goto(f"{url}/portal/ambiente")
+        assert "habilitación" in page.inner_text("#environment")
+        shoot(page, "05-ambiente")
 
         # a FacEPro token: shown once, copied with the button
         page.get_by_role("link", name="Tokens API").click()
@@ -115,7 +118,7 @@ def test_tenant_sets_up_issues_downloads_and_revokes_in_the_browser(tmp_path, ch
         page.get_by_role("button", name="Copiar").click()
         page.wait_for_selector("button.copy:has-text('Copiado')")
         assert page.evaluate("navigator.clipboard.readText()") == token
-        shoot(page, "05-token-generado")
+        shoot(page, "06-token-generado")
         page.get_by_role("link", name="Tokens API").click()
         assert token not in page.content()  # only that once
 
@@ -133,10 +136,10 @@ def test_tenant_sets_up_issues_downloads_and_revokes_in_the_browser(tmp_path, ch
         page.get_by_role("button", name="Filtrar").click()
         row = page.locator("#documents tbody tr", has_text=number)
         assert "aceptado" in row.inner_text()
-        shoot(page, "06-documentos")
+        shoot(page, "07-documentos")
         row.get_by_role("link", name=number).click()
         assert page.inner_text("#document-status") == "aceptado"
-        shoot(page, "07-documento")
+        shoot(page, "08-documento")
         with page.expect_download() as downloading:
             page.get_by_role("link", name="PDF").click()
         pdf = Path(downloading.value.path()).read_bytes()
@@ -150,7 +153,7 @@ def test_tenant_sets_up_issues_downloads_and_revokes_in_the_browser(tmp_path, ch
         assert "revocado" in page.locator("tbody tr", has_text="navegador").inner_text()
         refused = httpx.get(f"{api}/me", headers=headers, timeout=30)
         assert refused.status_code == 401
-        shoot(page, "08-token-revocado")
+        shoot(page, "09-token-revocado")
 
         # the operator sees every tenant's readiness
         operator = context.browser.new_context(viewport={"width": 1280, "height": 900})
@@ -161,6 +164,6 @@ def test_tenant_sets_up_issues_downloads_and_revokes_in_the_browser(tmp_path, ch
         operator_page.get_by_role("button", name="Entrar").click()
         operator_page.wait_for_url(f"{url}/portal/operador")
         assert DEMO_NIT in operator_page.inner_text("#tenants")
-        shoot(operator_page, "09-operador")
+        shoot(operator_page, "10-operador")
         operator.close()
         context.close()
