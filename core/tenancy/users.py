@@ -39,6 +39,7 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 MAX_FAILURES_PER_ACCOUNT: Final = 5
 MAX_FAILURES_PER_ADDRESS: Final = 30
+MAX_RESETS_PER_ACCOUNT: Final = 3  # reset links asked for one e-mail per window
 FAILURE_WINDOW: Final = dt.timedelta(minutes=15)
 RESET_LIFETIME: Final = dt.timedelta(hours=1)
 _WRONG = "correo o contraseña incorrectos"
@@ -180,10 +181,16 @@ class PortalUsers:
 
     async def issue_reset_token(self, email: str) -> tuple[UserRecord, str] | None:
         """A one-time reset token for the user with this e-mail (``None`` when there is none:
-        callers answer the same either way). Only its hash is stored."""
+        callers answer the same either way). Only its hash is stored. ``LoginThrottled``
+        after ``MAX_RESETS_PER_ACCOUNT`` links within ``FAILURE_WINDOW``."""
         user = await self.find_user(email)
         if user is None or not user.active:
             return None
+        keys, now = [f"reset:{user.email}"], now_bogota()
+        wait = await self._db.run(_throttle_wait, keys, now)
+        if wait:
+            raise LoginThrottled(wait)
+        await self._db.run(_record_failure, keys, now, write=True)  # counts the links asked
         token = secrets.token_urlsafe(32)
         values = {
             "token_hash": hash_token_secret(token),
@@ -220,6 +227,13 @@ class PortalUsers:
         return await self.get_user(user_id)
 
 
+_LIMITS: Final = {
+    "email": MAX_FAILURES_PER_ACCOUNT,
+    "ip": MAX_FAILURES_PER_ADDRESS,
+    "reset": MAX_RESETS_PER_ACCOUNT,
+}
+
+
 @functools.cache
 def _dummy_hash() -> str:
     """Verified against when the e-mail is unknown, so both answers take as long."""
@@ -231,7 +245,7 @@ def _throttle_wait(conn: Connection, keys: list[str], now: dt.datetime) -> int:
     since = now - FAILURE_WINDOW
     wait = 0
     for key in keys:
-        limit = MAX_FAILURES_PER_ACCOUNT if key.startswith("email:") else MAX_FAILURES_PER_ADDRESS
+        limit = _LIMITS[key.partition(":")[0]]
         count, oldest = conn.execute(
             select(func.count(), func.min(FAILURES.c.at)).where(
                 FAILURES.c.key == key, FAILURES.c.at > since

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import aiosmtplib
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from core.delivery.emails import send_message
+from core.delivery.message import password_reset
 from core.errors import AuthenticationFailed, ConfigurationError, LoginThrottled
 from core.web.audit import mark_authenticated
 from core.web.portal.session import (
@@ -21,6 +25,8 @@ from core.web.portal.session import (
     signed_out,
     text_field,
 )
+
+log = logging.getLogger(__name__)
 
 
 def home_of(session_user: Any) -> str:
@@ -94,6 +100,38 @@ async def change_password(
     return signed_out(to="/portal/login?clave=cambiada")
 
 
+@get("/olvide")
+async def forgot_page(request: Request[Any, Any, Any]) -> Template:
+    return await page(request, "olvide.html", None)
+
+
+@post("/olvide", status_code=200)
+async def forgot_password(request: Request[Any, Any, Any]) -> Template:
+    """E-mail a one-time reset link through the user's company SMTP server. The answer is
+    the same whether or not the address has an account (no account probing)."""
+    form = await portal_form(request)
+    email = text_field(form, "email", limit=320)
+    ctx = ctx_of(request)
+    try:
+        issued = await ctx.users.issue_reset_token(email)
+    except LoginThrottled:
+        issued = None
+    if issued is not None and issued[0].tenant_id is not None:
+        user, token = issued
+        smtp = await ctx.smtp.settings(user.tenant_id)
+        if smtp is not None:
+            tenant = await ctx.tenants.get_tenant(user.tenant_id)
+            link = f"{ctx.settings.public_url.rstrip('/')}/portal/restablecer/{token}"
+            message = password_reset(
+                sender=smtp.view.from_address, recipient=user.email, company=tenant.name, link=link
+            )
+            try:
+                await send_message(message, smtp)
+            except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                log.warning("password reset e-mail failed", extra={"tenant_id": user.tenant_id})
+    return await page(request, "olvide.html", None, sent=True)
+
+
 @get("/restablecer/{token:str}")
 async def reset_page(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
     return await page(request, "restablecer.html", None, token=token)
@@ -129,6 +167,8 @@ ACCOUNT_HANDLERS = [
     logout,
     password_page,
     change_password,
+    forgot_page,
+    forgot_password,
     reset_page,
     reset_password,
 ]
