@@ -64,6 +64,7 @@ from core.storage.documents import DocumentRepository, StoredDocument
 from core.tenancy.certificates import CertificateStore
 from core.tenancy.quotas import count_quota
 from core.tenancy.ranges import NumberingRanges
+from core.tenancy.readiness import warn_numbers_left
 from core.tenancy.tenants import TenantService
 from core.validation.issue_date import issue_window_problem
 from core.verdicts import judge, stored_answer
@@ -262,6 +263,7 @@ class IssueService:
             before=count_and_enqueue,
         )
         job = held[0]
+        warn_numbers_left(tenant.nit, numbering_range, stored.number)
         numbered = msgspec.structs.replace(document, prefix=stored.prefix, number=stored.number)
         async with self.jobs.hold(job):
             try:

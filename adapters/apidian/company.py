@@ -22,9 +22,9 @@ from litestar.params import FromPath
 from adapters.apidian import catalogs
 from adapters.apidian.auth import DIALECT, UBL_PREFIX, Context, token_auth
 from adapters.apidian.environments import (
-    ENVIRONMENT_IDS,
     check_environment_id,
     environment_for,
+    environment_id,
 )
 from adapters.apidian.errors import REGISTRATION_DISABLED, json_response
 from adapters.apidian.rules import Rules, decode_object
@@ -242,7 +242,7 @@ def company_json(record: Any, data: dict[str, Any] | None = None) -> dict[str, A
     party = record.party
     address = party.address or Address()
     contact = party.contact or Contact()
-    env_id = next((i for i, e in ENVIRONMENT_IDS.items() if e == record.environment), None)
+    env_id = environment_id(record.environment)
 
     def given(field: str, fallback: int | None) -> Any:
         value = data.get(field)

@@ -163,6 +163,8 @@ def _print(outcome: SetStanding, as_json: bool) -> None:
         sys.stdout.write(msgspec.json.format(msgspec.json.encode(body)).decode() + "\n")
         return
     console = Console(highlight=False)
+    if not console.is_terminal:  # piped or captured: no 80-column wrapping
+        console = Console(highlight=False, width=160)
     console.print(
         f"Empresa {outcome.nit} · ambiente {outcome.environment} · set de pruebas "
         f"{outcome.test_set_id or '(sin TestSetId)'}"

@@ -307,7 +307,7 @@ def handle_show(args: argparse.Namespace) -> int:
             ],
             "credentials": await ctx.credentials.list_credentials(tenant.id),
             "quota": await ctx.quotas.quota_status(tenant.id, now_bogota()),
-            "readiness": await tenant_readiness(ctx, tenant.id),
+            "readiness": await tenant_readiness(ctx.tenants, ctx.ranges, tenant.id),
         }
 
     _print_json(run_with_context(work))
@@ -461,7 +461,7 @@ def handle_demote(args: argparse.Namespace) -> int:
 
 def handle_check(args: argparse.Namespace) -> int:
     async def work(ctx: AppContext) -> Readiness:
-        return await tenant_readiness(ctx, _tenant_ref(args.tenant))
+        return await tenant_readiness(ctx.tenants, ctx.ranges, _tenant_ref(args.tenant))
 
     readiness = run_with_context(work)
     _print_json(readiness)

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING
 
 from core.clock import BOGOTA, now_bogota
 from core.errors import CertificateExpired, ConfigurationError
 from core.signing.certificates import CertificateCache, SigningIdentity
+from core.tenancy.readiness import WARN_DAYS, days_until
 
 if TYPE_CHECKING:
     from core.tenancy.certificates import CertificateStore
 
+log = logging.getLogger(__name__)
 IDENTITY_TTL = dt.timedelta(minutes=5)  # a replaced certificate is picked up within this
 
 
@@ -28,6 +31,7 @@ class TenantIdentities:
         self._identities: dict[int, tuple[SigningIdentity, dt.datetime]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._locks_loop: asyncio.AbstractEventLoop | None = None
+        self._warned: dict[int, dt.date] = {}
 
     def _fresh(self, tenant_id: int, now: dt.datetime) -> SigningIdentity | None:
         cached = self._identities.get(tenant_id)
@@ -63,6 +67,10 @@ class TenantIdentities:
         not_after = identity.certificate.not_valid_after_utc
         if not_after <= now:
             raise CertificateExpired(nit, not_after.astimezone(BOGOTA))
+        days = days_until(not_after, now.astimezone(BOGOTA).date())
+        if days <= WARN_DAYS and self._warned.get(tenant_id) != now.date():
+            self._warned[tenant_id] = now.date()  # once a day per tenant and process
+            log.warning("signing certificate expires in %s days", days, extra={"nit": nit})
 
     def forget(self, tenant_id: int) -> None:
         """Drop the cached identity: the tenant's certificate was replaced."""

@@ -20,10 +20,12 @@ import msgspec
 
 from core.clock import BOGOTA, now_bogota
 from core.contracts import CHANNEL_INVOICES
+from core.model import NumberingRange
 from core.tenancy.records import RangeRecord, TenantRecord
 
 if TYPE_CHECKING:
-    from core.context import AppContext
+    from core.tenancy.ranges import NumberingRanges
+    from core.tenancy.tenants import TenantService
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,26 @@ def days_until(day: dt.date | dt.datetime, today: dt.date) -> int:
     if isinstance(day, dt.datetime):
         day = day.astimezone(BOGOTA).date()
     return (day - today).days
+
+
+def warn_numbers_left(nit: str, numbering: NumberingRange, number: int) -> None:
+    """Log the moment a range crosses ``WARN_SHARE`` % of its numbers left, and its last
+    number (called as each number is handed out: each crossing is logged once)."""
+    size = numbering.to_number - numbering.from_number + 1
+    left = numbering.to_number - number
+    threshold = int(Decimal(size) * WARN_SHARE / 100)
+    if left == threshold or left == 0:
+        log.warning(
+            "numbering range running out: %s numbers left of %s",
+            left,
+            size,
+            extra={
+                "nit": nit,
+                "resolution": numbering.resolution_number,
+                "prefix": numbering.prefix,
+                "document_type": numbering.document_type,
+            },
+        )
 
 
 def range_readiness(record: RangeRecord, today: dt.date) -> RangeReadiness:
@@ -126,12 +148,15 @@ def assess(record: TenantRecord, ranges: Sequence[RangeRecord], today: dt.date) 
 
 
 async def tenant_readiness(
-    ctx: AppContext, tenant_ref: int | str, today: dt.date | None = None
+    tenants: TenantService,
+    ranges: NumberingRanges,
+    tenant_ref: int | str,
+    today: dt.date | None = None,
 ) -> Readiness:
     """The tenant's readiness in its current environment; its warnings are logged."""
-    record = await ctx.tenants.get_tenant(tenant_ref)
-    ranges = await ctx.ranges.list_ranges(record.id, record.environment)
-    readiness = assess(record, ranges, today or now_bogota().date())
+    record = await tenants.get_tenant(tenant_ref)
+    live = await ranges.list_ranges(record.id, record.environment)
+    readiness = assess(record, live, today or now_bogota().date())
     for warning in readiness.warnings:
         log.warning(
             "tenant readiness: %s",

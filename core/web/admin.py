@@ -46,7 +46,7 @@ async def readiness(
     of the numbers) and what blocks issuing; ``tenant`` is a NIT or uuid."""
     if not ctx.settings.is_operator_token(bearer_token(request)):
         raise AuthenticationFailed("token de operador inválido")
-    return await tenant_readiness(ctx, tenant.strip())
+    return await tenant_readiness(ctx.tenants, ctx.ranges, tenant.strip())
 
 
 admin_router = Router(path="/-", route_handlers=[health, plugins, readiness], tags=["gateway"])

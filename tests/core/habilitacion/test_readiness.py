@@ -39,7 +39,7 @@ async def test_certificate_and_range_warnings(
 ) -> None:
     range_id = await _nearly_due(ctx)
     caplog.set_level(logging.WARNING, logger="core.tenancy.readiness")
-    readiness = await tenant_readiness(ctx, NIT)
+    readiness = await tenant_readiness(ctx.tenants, ctx.ranges, NIT)
 
     assert readiness.ready and readiness.problems == ()
     assert readiness.certificate_days_left is not None
@@ -100,7 +100,7 @@ async def test_an_expired_certificate_signs_and_numbers_nothing(ctx: AppContext)
         await ctx.documents.issue(view, unnumbered_invoice(), dialect="test")
     [live] = await ctx.ranges.list_ranges(record.id)
     assert (live.range.id, live.next_number) == (range_id, 96)  # no number was spent
-    readiness = await tenant_readiness(ctx, NIT)
+    readiness = await tenant_readiness(ctx.tenants, ctx.ranges, NIT)
     assert not readiness.ready
     assert any(p.startswith("el certificado de firma venció el") for p in readiness.problems)
     assert run_pasarela(ctx.settings, "tenants", "check", NIT).returncode == 1
@@ -121,3 +121,32 @@ async def _nearly_due_range(ctx: AppContext, tenant_id: int) -> int:
         next_number=96,
     )
     return added.id
+
+
+async def test_issuing_logs_the_warnings_as_they_come(
+    ctx: AppContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    record = await fresh_company(ctx, days=10)
+    today = now_bogota().date()
+    await ctx.ranges.add_resolution(
+        record.id,
+        document_type="01",
+        resolution_number="18760000001",
+        prefix="SETP",
+        from_number=1,
+        to_number=100,
+        valid_from=today - dt.timedelta(days=30),
+        valid_to=today + dt.timedelta(days=400),
+        technical_key="fc8eac422eba16e22ffd8c6f94b3f40a6e38162c",
+        next_number=90,
+    )
+    caplog.set_level(logging.WARNING)
+    view = await ctx.tenants.tenant_view(record.id)
+    issued = await ctx.documents.issue(view, unnumbered_invoice(), dialect="test")
+    assert issued.number == 90  # 10 numbers left after it: 10 % of the range
+    messages = [r.getMessage() for r in caplog.records]
+    assert "numbering range running out: 10 numbers left of 100" in messages
+    assert any(m.startswith("signing certificate expires in ") for m in messages)
+    caplog.clear()
+    await ctx.documents.issue(view, unnumbered_invoice(), dialect="test")
+    assert [r.getMessage() for r in caplog.records] == []  # each warning once
