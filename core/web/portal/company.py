@@ -50,7 +50,7 @@ async def home(request: Request[Any, Any, Any], session: PortalSession) -> Templ
         pending=pending,
         total=total,
         today=now_bogota().date(),
-        readiness=await tenant_readiness(ctx, tenant_id),
+        readiness=await tenant_readiness(ctx.tenants, ctx.ranges, tenant_id),
     )
 
 

@@ -64,7 +64,7 @@ async def environment_page(request: Request[Any, Any, Any], session: PortalSessi
         environment=current,
         production=environments.get(production) if production else None,
         back_to=environments.get(test_environments[0]) if test_environments else None,
-        readiness=await tenant_readiness(ctx, tenant_id, now_bogota().date()),
+        readiness=await tenant_readiness(ctx.tenants, ctx.ranges, tenant_id, now_bogota().date()),
         test_set=test_set,
         test_set_problem=test_set_problem,
         verdicts=VERDICTS,
