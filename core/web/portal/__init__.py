@@ -28,6 +28,7 @@ from core.web.portal.documents import DOCUMENT_HANDLERS
 from core.web.portal.environment import ENVIRONMENT_HANDLERS
 from core.web.portal.operator import OPERATOR_HANDLERS
 from core.web.portal.session import LOGIN_PATH, CsrfRefused, SignInRequired, current_session
+from core.web.portal.team import TEAM_HANDLERS
 
 HERE = Path(__file__).parent
 MAX_PORTAL_BODY = 2 * 1024 * 1024  # a certificate or a logo (each at most 1 MB) and its form
@@ -56,6 +57,7 @@ def portal_router() -> Router:
             *ENVIRONMENT_HANDLERS,
             *DOCUMENT_HANDLERS,
             *OPERATOR_HANDLERS,
+            *TEAM_HANDLERS,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies={"session": Provide(current_session)},

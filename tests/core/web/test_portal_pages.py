@@ -152,3 +152,33 @@ async def test_a_company_operador_reads_but_changes_no_set_up(client, ctx, users
         answer = await client.post(path, data={"csrf_token": csrf, **data})
         assert answer.status_code == 403, path
     assert (await ctx.tenants.get_tenant(users.tenant.id)).name == "Pasarela Demo S.A.S."
+
+
+async def test_an_administrator_adds_and_deactivates_the_companys_users(client, ctx, users):
+    assert (await sign_in(client, ADMIN)).status_code == 303
+    csrf = await form_token(client, "/portal/usuarios")
+    added = await client.post(
+        "/portal/usuarios",
+        data={
+            "csrf_token": csrf,
+            "email": "contador@demo.example",
+            "role": "operador",
+            "password": PASSWORD,
+        },
+    )
+    assert added.status_code == 303
+    user = await ctx.users.find_user("contador@demo.example")
+    assert (user.tenant_id, user.role) == (users.tenant.id, "operador")
+    own = await ctx.users.find_user(ADMIN)
+    refused = await client.post(f"/portal/usuarios/{own.id}/desactivar", data={"csrf_token": csrf})
+    assert refused.status_code == 409  # not oneself
+    operator = await ctx.users.find_user(OPERATOR)  # not the company's: as if it did not exist
+    hidden = await client.post(
+        f"/portal/usuarios/{operator.id}/desactivar", data={"csrf_token": csrf}
+    )
+    assert hidden.status_code == 404
+    assert (await ctx.users.get_user(operator.id)).active
+    off = await client.post(f"/portal/usuarios/{user.id}/desactivar", data={"csrf_token": csrf})
+    assert off.status_code == 303
+    client.cookies.clear()
+    assert (await sign_in(client, "contador@demo.example")).status_code == 401
