@@ -103,8 +103,8 @@ class ProgressDisplay:
     def __exit__(self, *exc_info: object) -> None:
         self.bar.stop()
 
-    def planned(self, required: Mapping[str, int], counted: Mapping[str, int]) -> None:
-        done = sum(min(counted.get(code, 0), n) for code, n in required.items())
+    def planned(self, required: Mapping[str, int], accepted: Mapping[str, int]) -> None:
+        done = sum(min(accepted.get(code, 0), n) for code, n in required.items())
         self.bar.update(self.task, total=sum(required.values()), completed=done)
 
     def sent(self, record: DocumentRecord) -> None:

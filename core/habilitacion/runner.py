@@ -54,7 +54,7 @@ class PollPolicy(msgspec.Struct, frozen=True, kw_only=True):
 class Progress(Protocol):
     """What the runner tells its display as it goes."""
 
-    def planned(self, required: Mapping[str, int], counted: Mapping[str, int]) -> None: ...
+    def planned(self, required: Mapping[str, int], accepted: Mapping[str, int]) -> None: ...
 
     def sent(self, record: DocumentRecord) -> None: ...
 
@@ -62,7 +62,7 @@ class Progress(Protocol):
 
 
 class _Quiet:
-    def planned(self, required: Mapping[str, int], counted: Mapping[str, int]) -> None:
+    def planned(self, required: Mapping[str, int], accepted: Mapping[str, int]) -> None:
         pass
 
     def sent(self, record: DocumentRecord) -> None:
@@ -127,7 +127,7 @@ async def run_test_set(
 
     run = _Run(ctx, record.id, record.environment, test_set_id, poll, progress)
     await run.load()
-    progress.planned(required, run.counted())
+    progress.planned(required, run.counted(pending=False))
     await run.follow()  # what an interrupted run left pending
     problems: list[str] = []
     ordered = sorted(required, key=lambda code: _corrects(installed[code]) is not None)
@@ -185,11 +185,13 @@ class _Run:
             self.ctx, self.tenant_id, self.environment, self.test_set_id
         )
 
-    def counted(self) -> dict[str, int]:
-        """Per kind: documents accepted or still in process (they need no replacement)."""
+    def counted(self, *, pending: bool = True) -> dict[str, int]:
+        """Per kind: documents accepted or (with ``pending``) still in process: they need no
+        replacement."""
+        kept = (ACCEPTED, PENDING) if pending else (ACCEPTED,)
         counts: dict[str, int] = {}
         for document in self.documents:
-            if document.status in (ACCEPTED, PENDING):
+            if document.status in kept:
                 counts[document.type_code] = counts.get(document.type_code, 0) + 1
         return counts
 
@@ -198,9 +200,9 @@ class _Run:
         missing = required - self.counted().get(kind.code, 0)
         sequence = sum(d.type_code == kind.code for d in self.documents)
         tenant = await self.ctx.tenants.tenant_view(self.tenant_id)
+        corrected = _corrects(kind)
         for _ in range(max(missing, 0)):
             reference = None
-            corrected = _corrects(kind)
             if corrected is not None:
                 reference = self._reference(corrected, sequence)
                 if reference is None:

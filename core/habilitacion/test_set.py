@@ -117,7 +117,9 @@ async def dian_verdict(
     (``DianUnavailable`` when DIAN cannot be asked)."""
     if not documents:
         return "sin_enviar", None
-    batches = [d.zip_key for d in reversed(documents) if d.zip_key and d.status == "aceptado"]
+    batches = [
+        d.zip_key for d in reversed(documents) if d.zip_key and d.status == DocumentStatus.ACCEPTED
+    ]
     client = await ctx.documents.dian_client(tenant_id, environment)
     for zip_key in list(dict.fromkeys(batches))[:VERDICT_PROBES]:
         answers = await client.get_status_zip(zip_key or "")

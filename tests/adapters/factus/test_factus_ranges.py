@@ -9,6 +9,8 @@ import re
 
 from sqlalchemy import insert
 
+from core.habilitacion.runner import PollPolicy, run_test_set
+from core.habilitacion.switch import promote
 from plugins.environments.simulador.tables import SimRange
 from tests.adapters.factus.conftest import bearer, request_token
 
@@ -334,3 +336,29 @@ async def test_an_invoice_resolution_without_technical_key_is_refused(
     assert answer.status_code == 422
     assert "clave técnica" in answer.json()["errors"]["document"][0]
     assert all(r.range.prefix != "SINK" for r in await ctx.ranges.list_ranges(tenant.id))
+
+
+async def test_ranges_dian_after_the_promotion_are_the_production_resolutions(
+    client, ctx, demo_tenant, factus_headers
+):
+    """Once the test set is accepted and the company promoted, ``/dian`` answers what the
+    promotion stored: the same GetNumberingRange, asked in producción."""
+    nit = demo_tenant.tenant.nit
+    policy = PollPolicy(first_delay_s=0.0, timeout_s=5.0)
+    assert (await run_test_set(ctx, nit, composition={"01": 1}, poll=policy)).accepted
+    switched = await promote(ctx, nit)
+    [production] = [r for r in switched.ranges_added if r.document_type == "01"]
+
+    answer = await client.get("/v1/numbering-ranges/dian", headers=factus_headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"] == [
+        {
+            "resolution_number": production.resolution_number,
+            "prefix": "FE",
+            "from": "1",
+            "to": str(production.to_number),
+            "start_date": production.valid_from.isoformat(),
+            "end_date": production.valid_to.isoformat(),
+            "technical_key": production.technical_key,
+        }
+    ]

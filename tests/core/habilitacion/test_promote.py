@@ -5,6 +5,7 @@ nothing moves before DIAN accepted the set."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from habilitacion_support import (
@@ -21,7 +22,7 @@ from core.context import AppContext
 from core.contracts import Environment
 from core.habilitacion.runner import PollPolicy, run_test_set
 from core.habilitacion.switch import SwitchRefused, demote, promote
-from core.testing import dian_xsd_dir
+from core.testing import dian_xsd_dir, free_port, make_test_settings
 from core.ubl.schemas import schema_errors
 from plugins.environments.simulador.test_sets import RESOLUTION_NUMBERS
 
@@ -142,3 +143,26 @@ async def test_a_wrong_test_set_id_is_refused_with_dians_message(ctx: AppContext
     )
     # the company keeps the set DIAN gave it
     assert set_id_of(await ctx.tenants.get_tenant(NIT)) == set_id_of(record)
+
+
+async def test_promote_with_dian_unreachable_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PASARELA_SIM_TEST_SET", "01:1")
+    up = AppContext.create(make_test_settings(tmp_path))
+    try:
+        record = await fresh_company(up)
+        assert (await run_test_set(up, NIT, composition={"01": 1}, poll=NO_WAIT)).accepted
+    finally:
+        await up.close()
+
+    down = AppContext.create(
+        make_test_settings(tmp_path, simulator_url=f"http://127.0.0.1:{free_port()}")
+    )
+    try:
+        with pytest.raises(SwitchRefused, match=r"^la DIAN no respondió \(.*\); la empresa sigue"):
+            await promote(down, NIT)
+        assert (await down.tenants.get_tenant(NIT)).environment == "simulador"
+        assert await down.ranges.list_ranges(record.id, "simulador_produccion") == []
+    finally:
+        await down.close()

@@ -3,6 +3,8 @@ resumed after an interruption without spending a number twice."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from habilitacion_support import NIT, REQUIRED, ctx, fresh_company, set_id_of
 from lxml import etree
@@ -11,7 +13,7 @@ from core.context import AppContext
 from core.habilitacion.runner import PollPolicy, run_test_set
 from core.habilitacion.test_set import set_documents
 from core.model import DocumentRecord
-from core.testing import dian_xsd_dir
+from core.testing import dian_xsd_dir, free_port, make_test_settings
 from core.ubl.schemas import schema_errors
 from plugins.environments.simulador.store import SimulatorStore
 
@@ -111,4 +113,52 @@ async def test_an_interrupted_run_resumes_without_spending_numbers_twice(
         counts = await store.test_set_counts(set_id_of(record))
     finally:
         await store.dispose()
+    assert counts == {"01": (2, 0), "91": (1, 0), "92": (1, 0)}
+
+
+async def test_documents_that_never_reached_dian_are_sent_again_not_renumbered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DIAN unreachable during the first run: its invoices stay pending, numbered and signed;
+    the next run sends those same documents (asking DIAN first) and completes the set."""
+    monkeypatch.setenv("PASARELA_SIM_TEST_SET", "01:2,91:1,92:1")
+    down = AppContext.create(
+        make_test_settings(tmp_path, simulator_url=f"http://127.0.0.1:{free_port()}")
+    )
+    try:
+        record = await fresh_company(down)
+        first = await run_test_set(
+            down, NIT, composition=REQUIRED, poll=PollPolicy(first_delay_s=0.0, timeout_s=0.0)
+        )
+    finally:
+        await down.close()
+    assert first.verdict == "en_proceso"
+    assert [(k.code, k.sent, k.pending) for k in first.kinds] == [
+        ("01", 2, 2),
+        ("91", 0, 0),
+        ("92", 0, 0),
+    ]
+    assert first.problems == (
+        "91: no hay un documento 01 aceptado en el set al que referirse",
+        "92: no hay un documento 01 aceptado en el set al que referirse",
+    )
+
+    back = AppContext.create(make_test_settings(tmp_path))
+    try:
+        standing = await run_test_set(back, NIT, composition=REQUIRED, poll=NO_WAIT)
+        documents = await set_documents(back, record.id, "simulador", set_id_of(record))
+        store = SimulatorStore(back.settings.database_url)
+        try:
+            counts = await store.test_set_counts(set_id_of(record))
+        finally:
+            await store.dispose()
+    finally:
+        await back.close()
+    assert standing.accepted
+    assert [f"{d.prefix}{d.number}" for d in documents] == [
+        "SETP990000000",
+        "SETP990000001",
+        "NC1",
+        "ND1",
+    ]
     assert counts == {"01": (2, 0), "91": (1, 0), "92": (1, 0)}
