@@ -36,6 +36,7 @@ from core.commands import (
     schema,
     serve,
     tenants,
+    users,
 )
 from core.contracts import Command
 from core.errors import PasarelaError
@@ -49,6 +50,7 @@ CORE_COMMANDS: tuple[Command, ...] = (
     tenants.COMMAND,
     habilitacion.COMMAND,
     credentials.COMMAND,
+    users.COMMAND,
     db.COMMAND,
     schema.COMMAND,
     document.COMMAND,

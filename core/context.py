@@ -2,11 +2,11 @@
 
 ``AppContext.create(settings)`` is the one place the gateway is wired: settings → plugins →
 registry → database → services (tenancy: tenants, certificates, ranges, credentials, quotas,
-audit, provisioning; issuing; PDFs; the job queue) and the job worker. Services
-get what they need passed in (settings included: none reads the environment). The web app
-keeps the context in ``app.state.ctx`` and injects it as ``ctx``; CLI commands create their
-own (``core.commands.run_with_context``) and close it when done; job handlers receive it as
-``JobContext.gateway``.
+audit, provisioning, portal users and sessions; issuing; PDFs; the job queue) and the job
+worker. Services get what they need passed in (settings included: none reads the
+environment). The web app keeps the context in ``app.state.ctx`` and injects it as ``ctx``;
+CLI commands create their own (``core.commands.run_with_context``) and close it when done;
+job handlers receive it as ``JobContext.gateway``.
 """
 
 from __future__ import annotations
@@ -44,8 +44,10 @@ from core.tenancy.credentials import Credentials
 from core.tenancy.provisioning import Provisioner
 from core.tenancy.quotas import Quotas
 from core.tenancy.ranges import NumberingRanges
+from core.tenancy.sessions import PortalSessions
 from core.tenancy.smtp import SmtpService
 from core.tenancy.tenants import TenantService
+from core.tenancy.users import PortalUsers
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,8 @@ class AppContext:
         self.quotas = tenancy.quotas
         self.audit = tenancy.audit
         self.provisioner = tenancy.provisioner
+        self.users = tenancy.users  # portal accounts and their sessions
+        self.portal_sessions = tenancy.sessions
         self.documents = documents
         self.jobs = jobs
         self.attachments = attachments  # the AttachedDocument of accepted documents
@@ -277,3 +281,5 @@ class Tenancy:
         self.quotas = Quotas(database)
         self.audit = AuditLog(database)
         self.smtp = SmtpService(database, box)
+        self.users = PortalUsers(database)
+        self.sessions = PortalSessions(database)

@@ -25,12 +25,15 @@ from core.model import Address, Contact, Party
 from core.signing.testcerts import generate_test_pkcs12
 from core.tenancy.ranges import NumberingRanges
 from core.tenancy.records import IssuedCredential, TenantRecord
+from core.tenancy.users import OPERATOR_ROLE
 from core.validation.nit import check_digit
 
 DEMO_NIT: Final = "900373076"
 DEMO_NAME: Final = "Pasarela Demo S.A.S."
 DEMO_ENVIRONMENT: Final = "simulador"
 DEMO_CREDENTIAL_LABEL: Final = "demo"
+DEMO_ADMIN_EMAIL: Final = "admin@demo.pasarela.example"
+DEMO_OPERATOR_EMAIL: Final = "operador@pasarela.example"
 
 
 # The demo ranges' validity (each document kind declares its own range: ``demo_range``).
@@ -38,11 +41,22 @@ DEMO_VALID_FROM: Final = dt.date(2019, 1, 19)
 DEMO_VALID_TO: Final = dt.date(2030, 1, 19)
 
 
+class PortalLogin(msgspec.Struct, frozen=True, kw_only=True):
+    """A portal account and the password it was given in this run."""
+
+    email: str
+    password: str
+
+
 class DemoSetup(msgspec.Struct, frozen=True, kw_only=True):
-    """The demo tenant and the credentials issued for it in this run (by dialect id)."""
+    """The demo tenant and the credentials issued for it in this run (by dialect id), with
+    the portal accounts of its administrator and of the gateway's operator (passwords new
+    in each run)."""
 
     tenant: TenantRecord
     credentials: dict[str, IssuedCredential]
+    admin: PortalLogin | None = None
+    operator: PortalLogin | None = None
 
 
 def demo_party() -> Party:
@@ -89,8 +103,10 @@ async def add_demo_range(ranges: NumberingRanges, tenant_id: int, kind: Document
     )
 
 
-async def ensure_demo(ctx: AppContext) -> DemoSetup:
-    """Create (or complete) the demo tenant, then issue one credential per installed dialect.
+async def ensure_demo(ctx: AppContext, *, portal_accounts: bool = False) -> DemoSetup:
+    """Create (or complete) the demo tenant, then issue one credential per installed dialect;
+    with ``portal_accounts``, also give the portal accounts of its administrator and of the
+    gateway's operator new passwords (creating them the first time).
 
     The tenant gets a software for every channel the installed kinds are sent with, and each
     kind's demo range."""
@@ -134,7 +150,30 @@ async def ensure_demo(ctx: AppContext) -> DemoSetup:
         dialect.id: await issue_for_dialect(ctx, tenant.id, dialect, DEMO_CREDENTIAL_LABEL)
         for dialect in sorted(ctx.registry.dialects, key=lambda d: d.id)
     }
-    return DemoSetup(tenant=await tenants.get_tenant(tenant.id), credentials=credentials)
+    return DemoSetup(
+        tenant=await tenants.get_tenant(tenant.id),
+        credentials=credentials,
+        admin=await _demo_account(ctx, DEMO_ADMIN_EMAIL, tenant.id, "administrador")
+        if portal_accounts
+        else None,
+        operator=await _demo_account(ctx, DEMO_OPERATOR_EMAIL, None, OPERATOR_ROLE)
+        if portal_accounts
+        else None,
+    )
+
+
+async def _demo_account(
+    ctx: AppContext, email: str, tenant_id: int | None, role: str
+) -> PortalLogin:
+    """The demo account with a fresh password (created the first time)."""
+    password = secrets.token_urlsafe(15)
+    existing = await ctx.users.find_user(email)
+    if existing is None:
+        await ctx.users.create_user(email=email, password=password, tenant=tenant_id, role=role)
+    else:
+        await ctx.users.set_password(existing.id, password)
+        await ctx.users.set_active(existing.id, True)
+    return PortalLogin(email=email, password=password)
 
 
 def credential_scheme(dialect: Dialect) -> TokenScheme:
@@ -162,7 +201,8 @@ def _demo_pin() -> str:
 
 
 def credentials_document(ctx: AppContext, setup: DemoSetup, base_url: str) -> dict[str, Any]:
-    """``{"base_url", "tenant": {"nit", "dv"}, "<dialect id>": {...}}`` for the credentials file.
+    """``{"base_url", "tenant": {"nit", "dv"}, "portal": {"url", "email", "password"},
+    "operator": {"email", "password"}, "<dialect id>": {...}}`` for the credentials file.
 
     Each dialect shapes its own entry (``Dialect.credentials_for_demo``); one without that
     callback gets ``{"token": ...}``.
@@ -171,6 +211,14 @@ def credentials_document(ctx: AppContext, setup: DemoSetup, base_url: str) -> di
         "base_url": base_url.rstrip("/"),
         "tenant": {"nit": setup.tenant.nit, "dv": setup.tenant.dv, "name": setup.tenant.name},
     }
+    if setup.admin is not None:
+        document["portal"] = {
+            "url": f"{base_url.rstrip('/')}/portal/login",
+            "email": setup.admin.email,
+            "password": setup.admin.password,
+        }
+    if setup.operator is not None:
+        document["operator"] = {"email": setup.operator.email, "password": setup.operator.password}
     for dialect_id, issued in setup.credentials.items():
         dialect = ctx.registry.dialects.get(dialect_id)
         if dialect.credentials_for_demo is None:

@@ -60,6 +60,17 @@ class AuthenticationFailed(PasarelaError):
     """Missing, malformed, unknown or revoked credentials."""
 
 
+class LoginThrottled(AuthenticationFailed):
+    """Too many failed sign-ins for an account or an address: refused for ``retry_after_s``."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        minutes = max(1, -(-retry_after_s // 60))
+        super().__init__(
+            f"demasiados intentos fallidos: espere {minutes} minuto(s) e intente de nuevo"
+        )
+
+
 class PermissionDenied(PasarelaError):
     """The tenant may not issue this kind of document (``permission`` names the flag)."""
 

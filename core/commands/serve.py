@@ -77,7 +77,7 @@ async def set_up_demo(settings: Settings, credentials_out: Path | None) -> None:
     ctx = AppContext.create(settings)
     try:
         await ctx.verify_secret_key()
-        setup = await ensure_demo(ctx)
+        setup = await ensure_demo(ctx, portal_accounts=True)
         document = credentials_document(ctx, setup, settings.public_url)
     finally:
         await ctx.close()

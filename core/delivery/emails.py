@@ -204,17 +204,7 @@ class EmailDeliveries:
         return zip_name, delivery_zip([(attached_name, attached), (pdf_name, pdf)])
 
     async def _send(self, message: EmailMessage, smtp: SmtpSettings) -> None:
-        view = smtp.view
-        await aiosmtplib.send(
-            message,
-            hostname=view.host,
-            port=view.port,
-            username=view.user if smtp.password is not None else None,
-            password=smtp.password,
-            use_tls=view.security == "tls",
-            start_tls=view.security == "starttls",
-            timeout=SMTP_TIMEOUT_S,
-        )
+        await send_message(message, smtp)
 
     async def _postpone(
         self, stored: StoredDocument, context: JobContext, error: str
@@ -258,3 +248,18 @@ def buyer_email(stored: StoredDocument) -> str | None:
     contact = document.customer.contact if document is not None else None
     address = (contact.email or "").strip() if contact is not None else ""
     return address or None
+
+
+async def send_message(message: EmailMessage, smtp: SmtpSettings) -> None:
+    """Send ``message`` through a tenant's SMTP server (aiosmtplib's errors propagate)."""
+    view = smtp.view
+    await aiosmtplib.send(
+        message,
+        hostname=view.host,
+        port=view.port,
+        username=view.user if smtp.password is not None else None,
+        password=smtp.password,
+        use_tls=view.security == "tls",
+        start_tls=view.security == "starttls",
+        timeout=SMTP_TIMEOUT_S,
+    )

@@ -70,3 +70,21 @@ def compose(
     )
     message.add_attachment(zip_bytes, maintype="application", subtype="zip", filename=zip_name)
     return message
+
+
+def password_reset(*, sender: str, recipient: str, company: str, link: str) -> EmailMessage:
+    """The e-mail with a portal user's one-time link to set a new password."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = f"{company}: restablecer la contraseña del portal"
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(
+        f"Alguien pidió restablecer la contraseña de {recipient} en el portal de facturación "
+        f"electrónica de {company}.\n\n"
+        f"Para elegir una contraseña nueva abra este enlace (vale una hora y una sola vez):\n"
+        f"{link}\n\n"
+        "Si no fue usted, ignore este mensaje: su contraseña no cambia.\n"
+    )
+    return message

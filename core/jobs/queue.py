@@ -66,6 +66,10 @@ class JobQueue:
         """The queue depth by job kind (``/-/metrics``)."""
         return await self._db.run(store.queued_by_kind)
 
+    async def counts(self) -> dict[str, int]:
+        """How many jobs wait (``queued``) and how many gave up (``failed``), by status."""
+        return await self._db.run(store.count_by_status)
+
     async def settle(self, job: Job, kind: JobKind, outcome: JobOutcome | None) -> None:
         """Apply how a run ended: delete it when done, else retry with the kind's backoff,
         or keep it as failed once ``kind.max_attempts`` runs are spent."""

@@ -217,6 +217,11 @@ def queued_by_kind(connection: Connection) -> dict[str, int]:
     return {kind: int(count) for kind, count in rows}
 
 
+def count_by_status(connection: Connection) -> dict[str, int]:
+    rows = connection.execute(select(_JOBS.c.status, func.count()).group_by(_JOBS.c.status))
+    return {str(status): int(count) for status, count in rows}
+
+
 def get(connection: Connection, job_id: int) -> Job | None:
     row = connection.execute(select(_JOBS).where(_C.id == job_id)).one_or_none()
     return None if row is None else _job(row)

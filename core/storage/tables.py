@@ -254,6 +254,7 @@ class AuditEntry(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     ip: Mapped[str | None] = mapped_column(String(45))
     duration_ms: Mapped[float] = mapped_column(Float)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)  # the portal user, if any
 
 
 class QuotaUsage(Base):
@@ -373,3 +374,59 @@ class RadianEventRow(Base):
     dian_errors: Mapped[list[Any] | None] = mapped_column(JSON)
     signed_xml: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime]
+
+
+class PortalUser(Base):
+    """A person who signs in to the portal: a tenant's ``administrador`` or ``operador``, or
+    (``tenant_id`` NULL, role ``pasarela``) the gateway's operator. Only the argon2 hash of
+    the password is stored."""
+
+    __tablename__ = "portal_users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime]
+    password_changed_at: Mapped[dt.datetime]
+
+
+class PortalSession(Base):
+    """A signed-in browser: the cookie carries a random token, the table its SHA-256 only.
+    ``csrf_token`` is what every form of the session must send back; ``flash`` is the message
+    the next page shows once."""
+
+    __tablename__ = "portal_sessions"
+    __table_args__ = (Index("ix_portal_sessions_user", "user_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    flash: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+
+
+class PortalLoginFailure(Base):
+    """One failed sign-in (by e-mail and by address): what login throttling counts, in the
+    database so every gateway process sees the same count."""
+
+    __tablename__ = "portal_login_failures"
+    __table_args__ = (Index("ix_portal_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400))  # "email:<address>" or "ip:<address>"
+    at: Mapped[dt.datetime]
+
+
+class PortalResetToken(Base):
+    """A one-time password-reset link (its SHA-256 only), valid until ``expires_at``."""
+
+    __tablename__ = "portal_reset_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("portal_users.id", ondelete="CASCADE"))
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]

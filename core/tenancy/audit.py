@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from typing import Any, Final
 
+import msgspec
 from sqlalchemy import Connection, func, insert, select
 
 from core.clock import now_bogota
@@ -45,8 +46,10 @@ class AuditLog:
         duration_ms: float,
         ip: str | None = None,
         at: dt.datetime | None = None,
+        user_id: int | None = None,
     ) -> None:
-        """One audit row for an authenticated request (``status`` is the HTTP status)."""
+        """One audit row for an authenticated request (``status`` is the HTTP status;
+        ``user_id``: the portal user, for portal requests)."""
         self._pending.append(
             {
                 "at": at or now_bogota(),
@@ -58,6 +61,7 @@ class AuditLog:
                 "status_code": status,
                 "ip": ip,
                 "duration_ms": duration_ms,
+                "user_id": user_id,
             }
         )
         if len(self._pending) >= AUDIT_BATCH_MAX:
@@ -91,6 +95,36 @@ class AuditLog:
         await self.flush()
         query = select(func.count()).select_from(_AUDIT).where(_AUDIT.c.tenant_id == tenant_id)
         return int(await self._db.scalar(query) or 0)
+
+    async def entries(self, tenant_id: int | None, limit: int = 100) -> list[AuditRecord]:
+        """The latest rows of a tenant (``None``: the gateway operator's own), newest first."""
+        await self.flush()
+        condition = (
+            _AUDIT.c.tenant_id.is_(None) if tenant_id is None else _AUDIT.c.tenant_id == tenant_id
+        )
+        query = select(_AUDIT).where(condition).order_by(_AUDIT.c.id.desc()).limit(limit)
+        return [
+            AuditRecord(
+                at=row.at,
+                dialect=row.dialect,
+                credential_id=row.credential_id,
+                user_id=row.user_id,
+                method=row.method,
+                path=row.path,
+                status=row.status_code,
+            )
+            for row in await self._db.all(query)
+        ]
+
+
+class AuditRecord(msgspec.Struct, frozen=True, kw_only=True):
+    at: dt.datetime
+    dialect: str | None
+    credential_id: int | None
+    user_id: int | None
+    method: str
+    path: str
+    status: int
 
 
 def _insert(conn: Connection, entries: list[dict[str, Any]]) -> None:

@@ -135,13 +135,16 @@ class Credentials:
             expires_at=expires_at,
         )
 
-    async def revoke_credential(self, credential_id: int) -> None:
+    async def revoke_credential(self, credential_id: int, *, tenant_id: int | None = None) -> None:
         """Revoke a credential and the access tokens granted to it (again is harmless).
-        Raises ``NotFound`` for an unknown id."""
+        Raises ``NotFound`` for an unknown id, or one not of ``tenant_id`` when given."""
 
         def revoke(conn: Connection) -> None:
             columns = CREDENTIALS.c
-            found = conn.execute(select(columns.id).where(columns.id == credential_id)).scalar()
+            query = select(columns.id).where(columns.id == credential_id)
+            if tenant_id is not None:
+                query = query.where(columns.tenant_id == tenant_id)
+            found = conn.execute(query).scalar()
             if found is None:
                 raise NotFound(f"la credencial {credential_id} no existe")
             conn.execute(

@@ -28,11 +28,13 @@ from core.web.admin import admin_router
 from core.web.audit import RequestAuditMiddleware
 from core.web.context import InjectedContext
 from core.web.errors import default_exception_handlers
+from core.web.portal import portal_router, portal_templates
 from core.web.request_timeout import RequestTimeoutMiddleware
 
 
 class PasarelaPlugin(InitPluginProtocol):
-    """Mounts admin and dialect routes, DI (``ctx``), middleware, error handlers, lifespan."""
+    """Mounts admin, portal and dialect routes, DI (``ctx``), middleware, error handlers and
+    the lifespan."""
 
     def __init__(self, ctx: AppContext, *, freeze_gc_on_start: bool = False) -> None:
         self.ctx = ctx
@@ -41,6 +43,9 @@ class PasarelaPlugin(InitPluginProtocol):
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         ctx = self.ctx
         app_config.route_handlers.append(admin_router)
+        app_config.route_handlers.append(portal_router())
+        if app_config.template_config is None:
+            app_config.template_config = portal_templates()
         dialects = sorted(ctx.registry.dialects, key=lambda d: d.id)
         for dialect in dialects:
             app_config.route_handlers.append(

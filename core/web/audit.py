@@ -35,22 +35,25 @@ AUDIT_SCOPE_KEY = "pasarela.audit_subject"
 class AuditSubject:
     """Who made an authenticated request."""
 
-    tenant_id: int
+    tenant_id: int | None
     credential_id: int | None
     dialect: str
+    user_id: int | None = None  # the portal user behind a portal request
 
 
 def mark_authenticated(
     connection: ASGIConnection[Any, Any, Any, Any] | Scope,
     *,
-    tenant_id: int,
+    tenant_id: int | None,
     credential_id: int | None,
     dialect: str,
+    user_id: int | None = None,
 ) -> None:
-    """Tell the audit middleware who is behind this request (call it from auth code)."""
+    """Tell the audit middleware who is behind this request (call it from auth code; the
+    portal passes its user, and no tenant for the gateway's operator)."""
     scope = connection.scope if isinstance(connection, ASGIConnection) else connection
     scope.setdefault("state", {})[AUDIT_SCOPE_KEY] = AuditSubject(
-        tenant_id=tenant_id, credential_id=credential_id, dialect=dialect
+        tenant_id=tenant_id, credential_id=credential_id, dialect=dialect, user_id=user_id
     )
 
 
@@ -107,6 +110,7 @@ async def _record(scope: Scope, subject: AuditSubject, status: int, duration_ms:
             tenant_id=subject.tenant_id,
             credential_id=subject.credential_id,
             dialect=subject.dialect,
+            user_id=subject.user_id,
             method=scope["method"],
             path=scope["path"],
             status=status,

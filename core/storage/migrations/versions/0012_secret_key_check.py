@@ -10,7 +10,7 @@ before this revision are dropped (new ones are stored with ``{clave}`` in place 
 window (``core.rate_limits``).
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-05
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
