@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import os
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -16,7 +14,6 @@ import pytest
 
 from core.context import AppContext
 from core.demo import DemoSetup, ensure_demo
-from core.storage.scratch_database import scratch_postgres_database
 from core.testing import make_test_settings
 from core.web.app import create_app
 from tests.adapters.apidian.apidian_documents_support import sample
@@ -144,26 +141,12 @@ async def test_a_malformed_key_is_refused_in_the_dialects_shape(
     assert await _count(ctx, demo_tenant.tenant.id) == 0
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def shared_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'shared.db'}"
-        return
-    base = os.environ.get("PASARELA_TEST_DATABASE_URL", "")
-    if not base:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("PASARELA_TEST_DATABASE_URL must be set in CI")
-        pytest.skip("PASARELA_TEST_DATABASE_URL not set")
-    async with scratch_postgres_database(base) as url:
-        yield url
-
-
 async def test_one_key_sent_at_once_to_two_gateways_is_one_document(
-    shared_url: str, tmp_path
+    database_url: str, tmp_path
 ) -> None:
     """Two gateway apps (own pools, as two processes have) on one database, eight copies of
     one keyed request spread over both at once: one document, one number spent."""
-    settings = make_test_settings(tmp_path, database_url=shared_url)
+    settings = make_test_settings(tmp_path, database_url=database_url)
     apps = [create_app(settings), create_app(settings)]
     contexts: list[AppContext] = [app.state.ctx for app in apps]
     for ctx in contexts:
