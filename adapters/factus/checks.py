@@ -27,7 +27,7 @@ from adapters.factus.payloads import (
 )
 from core.api import is_email, parse_iso_date
 
-Kind = Literal["bill", "credit_note", "debit_note"]
+Kind = Literal["bill", "credit_note", "debit_note", "support_document", "adjustment_note"]
 Errors = dict[str, list[str]]
 
 # the order Factus lists its errors in (the seed's 422): the rules' order, not the body's
@@ -37,6 +37,7 @@ FIELD_ORDER = (
     "correction_concept_code",
     "customization_id",
     "bill_id",
+    "support_document_id",
     "reference_code",
     "observation",
     "payment_form",
@@ -48,6 +49,7 @@ FIELD_ORDER = (
     "billing_period",
     "establishment",
     "customer",
+    "provider",
     "items",
     "allowance_charges",
 )
@@ -186,7 +188,7 @@ def _flag(value: object, default: bool) -> bool | None:
     return {"1": True, "0": False, "true": True, "false": False}.get(str(value).strip().lower())
 
 
-class _Checker:
+class Checker:
     def __init__(self) -> None:
         self.errors: Errors = {}
 
@@ -245,7 +247,7 @@ class _Checker:
         return parsed
 
 
-def _customer(c: _Checker, customer: Customer | None, *, required: bool) -> CheckedCustomer | None:
+def _customer(c: Checker, customer: Customer | None, *, required: bool) -> CheckedCustomer | None:
     if customer is None:
         if required:
             c.add("customer", "El campo customer es obligatorio.")
@@ -298,7 +300,7 @@ def _customer(c: _Checker, customer: Customer | None, *, required: bool) -> Chec
     )
 
 
-def _item(c: _Checker, index: int, item: Item) -> CheckedItem | None:
+def check_item(c: Checker, index: int, item: Item) -> CheckedItem | None:
     p = f"items.{index}"
     code = c.required(f"{p}.code_reference", item.code_reference)
     name = c.required(f"{p}.name", item.name)
@@ -361,7 +363,7 @@ def _item(c: _Checker, index: int, item: Item) -> CheckedItem | None:
     )
 
 
-def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, object]:
+def check_common(c: Checker, payload: DocumentPayload, kind: Kind) -> dict[str, object]:
     """Checks every kind shares; returns the parsed values (``None`` where invalid)."""
     range_id = None
     if text(payload.numbering_range_id) is not None:
@@ -420,7 +422,7 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
     if not payload.items:
         c.add("items", "El campo items es obligatorio.")
     for index, item in enumerate(payload.items or ()):
-        checked = _item(c, index, item)
+        checked = check_item(c, index, item)
         if checked is not None:
             items.append(checked)
     if sum((i.price * i.quantity for i in items), Decimal(0)) >= MAX_AMOUNT:
@@ -465,8 +467,8 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
 
 
 def check_bill(payload: BillPayload) -> tuple[Errors, Checked | None]:
-    c = _Checker()
-    values = _common(c, payload, "bill")
+    c = Checker()
+    values = check_common(c, payload, "bill")
     document = text(payload.document) or "01"
     if catalogs.row("bill_document_types", document) is None:
         c.add("document", "El campo document es inválido.")
@@ -501,8 +503,8 @@ def check_bill(payload: BillPayload) -> tuple[Errors, Checked | None]:
 
 def check_note(payload: NotePayload, kind: Kind) -> tuple[Errors, Checked | None]:
     """A credit or debit note; whether ``bill_id`` names a bill is the handler's check."""
-    c = _Checker()
-    values = _common(c, payload, kind)
+    c = Checker()
+    values = check_common(c, payload, kind)
     title = NOTE_TITLES[kind]
     concept = text(payload.correction_concept_code)
     if concept is None:
