@@ -1,6 +1,7 @@
 """A checked Factus support document or adjustment note to the canonical ``Document``.
 
-The provider (a person not obliged to invoice) is the seller; the tenant is the buyer. A
+The provider (a person not obliged to invoice) is the seller and, as for every kind, goes in
+``customer`` (the counterparty); the pipeline makes the tenant the buyer. A
 provider resident in Colombia makes the document's CustomizationID 10, a foreign one 11
 (research dian-tech §6.6). Each line carries the date of the purchase (its InvoicePeriod:
 the issue date, "por operación"). Items are excluded from IVA (Factus sends no tax fields), so
@@ -26,7 +27,6 @@ from core.api import (
     Document,
     Party,
     Payment,
-    TenantView,
     to_bogota,
 )
 from core.api import catalogs as core_catalogs
@@ -71,7 +71,6 @@ def _address(provider: CheckedProvider) -> Address:
 def to_document(
     checked: CheckedSupport,
     now: dt.datetime,
-    tenant: TenantView,
     *,
     adjusted: Mapping[str, Any] | None = None,
 ) -> Document:
@@ -104,8 +103,7 @@ def to_document(
         operation_type=RESIDENT if checked.provider.is_resident else NOT_RESIDENT,
         issue_date=now.date(),
         issue_time=now.time().replace(microsecond=0, tzinfo=None).replace(tzinfo=BOGOTA_OFFSET),
-        supplier=to_party(checked.provider),
-        customer=tenant.party,
+        customer=to_party(checked.provider),
         lines=lines,
         payment=Payment(form="1", means_code=checked.payment_method_code),
         billing_reference=reference,

@@ -165,7 +165,7 @@ async def _issue(
             "cuds": adjusted.unique_code,
             "issue_date": issued.date().isoformat(),
         }
-    document = to_document(checked, now_bogota(), tenant, adjusted=adjusted_data)
+    document = to_document(checked, now_bogota(), adjusted=adjusted_data)
     try:
         record = await ctx.documents.issue(
             tenant,

@@ -85,6 +85,7 @@ async def test_support_document_as_documented_then_show_list_files(
 ) -> None:
     body = await create_support_document(client, ctx, demo_tenant, token)
 
+    assert body["data"]["support_document"]["status"] == 1, body["data"]["support_document"]["errors"]
     same_shape(body, SUPPORT_CREATED, "")
     document = body["data"]["support_document"]
     assert document["status"] == 1, document["errors"]
