@@ -3,9 +3,10 @@
 ``validate`` follows ``document_service``'s rules (research §7): the body is checked field by
 field (422, nothing stored); a ``reference_code`` already used for the kind returns that
 document; a document of the kind DIAN has not validated blocks the next one (409) until it is
-deleted; one validate per tenant and kind at a time (``issue_claims``). A support document's
-provider may not be the tenant itself (it is the buyer); an adjustment note names a validated
-support document by the id Factus answered for it, and takes its provider.
+deleted; one validate per tenant and kind at a time (``issue_claims``). An adjustment note
+names a validated support document by the id Factus answered for it, and takes its provider.
+Core's pre-flight rules of the kind (``DSAJ01``: the provider is the company itself) are
+answered on the provider's fields.
 
 The checked document is stored in ``dialect_data`` under ``support`` (bills keep theirs under
 ``checked``), so the bill and note readers never mistake one for theirs. Listing, downloads
@@ -46,6 +47,15 @@ from core.api import (
 )
 
 SUPPORT_DOCUMENT = "05"
+PROVIDER_FIELDS = {  # canonical party field -> Factus' provider field
+    "id_type": "identification_document_id",
+    "id_number": "identification",
+    "dv": "dv",
+    "name": "names",
+    "trade_name": "trade_name",
+    "address": "address",
+    "contact": "email",
+}
 
 
 def support_of(stored: StoredDocument) -> CheckedSupport | None:
@@ -99,13 +109,6 @@ async def validate(
         and (range_id is None or not await service.usable_range(ctx, tenant, kind, range_id))
     ):
         errors["numbering_range_id"] = ["El campo id rango de numeración es inválido."]
-    if checked is not None and checked.provider is not None:
-        own = tenant.nit.replace("-", "")
-        if checked.provider.identification.replace("-", "") == own:
-            errors["provider.identification"] = [
-                "El proveedor no puede ser la misma empresa que adquiere: el documento soporte "
-                "se expide a un proveedor no obligado a facturar."
-            ]
     if checked is not None and checked.support_document_id is not None:
         adjusted = await _support_document(ctx, tenant, checked.support_document_id)
         if adjusted is None:
@@ -181,14 +184,23 @@ async def _issue(
             range_id=checked.numbering_range_id,
         )
     except ValidationFailed as failed:
-        fields = service.factus_fields(failed)
-        if "customer.identification" in fields:  # the provider is the document's seller
-            fields["provider.identification"] = fields.pop("customer.identification")
-        raise InvalidRequest(ordered(fields)) from None
+        raise InvalidRequest(ordered(_provider_fields(failed))) from None
     stored = await service.repository(ctx).get(tenant.id, record.uuid)
     if adjusted is not None:
         await service.link_note(ctx, tenant, adjusted.id, stored, kind, add=True)
     return _created(checked, stored, await render(ctx, tenant, stored))
+
+
+def _provider_fields(failed: ValidationFailed) -> dict[str, list[str]]:
+    """Core's problems on Factus' paths; the seller (the canonical ``customer``) is the
+    ``provider`` (``DSAJ01``: the provider is the company itself)."""
+    fields: dict[str, list[str]] = {}
+    for path, messages in service.factus_fields(failed).items():
+        if path.startswith("customer"):
+            field = path.split(".", 1)[1] if "." in path else ""
+            path = f"provider.{PROVIDER_FIELDS.get(field, 'identification')}"
+        fields.setdefault(path, []).extend(messages)
+    return fields
 
 
 def _created(checked: CheckedSupport, stored: StoredDocument, data: dict) -> Response[bytes]:

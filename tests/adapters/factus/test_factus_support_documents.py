@@ -170,6 +170,8 @@ async def test_bad_support_documents_are_factus_422s(
     refused = await client.post("/v1/support-documents/validate", json=own, headers=bearer(token))
     assert refused.status_code == 422
     assert list(refused.json()["errors"]) == ["provider.identification"]
+    rule, message = refused.json()["errors"]["provider.identification"][0].split(": ", 1)
+    assert rule == "DSAJ01" and "no puede ser la misma empresa" in message
 
     for broken in (b"{", b"[]", b'{"items": "x"}'):
         answer = await client.post(
