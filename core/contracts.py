@@ -234,7 +234,8 @@ class DocumentType:
     that range is a DIAN numbering authorization (resolución) the document must cite;
     ``demo_range`` for the demo tenant; ``sample``, its fixed example; ``file_prefix`` (§5 file
     names); ``rule_prefix`` (DIAN rule ids); ``software_channel``, the registered software it
-    is coded and sent with.
+    is coded and sent with; ``correction_concepts`` (code -> name), for a note whose correction
+    concepts are not DIAN's credit/debit-note lists (the support document's adjustment note).
     Kinds that are not sales documents (RADIAN events as ``ApplicationResponse``, the
     ``AttachedDocument``) use the same contract with their own root, code and channel.
     """
@@ -257,6 +258,7 @@ class DocumentType:
     sample: Sample | None = None
     software_channel: str = CHANNEL_INVOICES
     requires_reference: frozenset[str] = field(default_factory=frozenset)
+    correction_concepts: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def range_type(self) -> str:
