@@ -10,20 +10,28 @@
 - a row of ``GET /v1/receptions/bills``: the same without the events and with
   ``claim_concept`` (``{code, name}`` of the claim, ``null`` without one).
 
-A received bill is a título valor (``is_negotiable_instrument``) once its acuse (030), receipt
-(032) and acceptance (033 express or 034 tacit) are registered and it has no claim (031).
+Event names are Factus' (``radian_event_codes``). A received bill is a título valor
+(``is_negotiable_instrument``) once its acuse (030), receipt (032) and acceptance (033 express
+or 034 tacit) are registered and it has no claim (031).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from adapters.factus import catalogs
 from adapters.factus.document_responses import code_name, factus_time, money
 from core.api import DianEvent, EventRecord, ReceivedInvoice
 
 ACCEPTED = "aceptado"
 ACCEPTANCES = frozenset({"033", "034"})
 CLOSING = frozenset({"031", "033", "034"})  # no event is left to send after one of these
+
+
+def event_name(code: str, fallback: str) -> str:
+    """Factus' name of an event (its ``radian_event_codes`` table)."""
+    found = catalogs.row("radian_event_codes", code)
+    return found.name if found else fallback
 
 
 def _time(text: str) -> str:
@@ -41,7 +49,7 @@ def bill_event(event: EventRecord | DianEvent) -> dict[str, Any]:
         "number": event.number,
         "cude": event.cude,
         "event_code": event.code,
-        "event_name": event.name,
+        "event_name": event_name(event.code, event.name),
         "effective_date": day,
         "effective_time": time,
     }
@@ -67,7 +75,7 @@ def reception_event(event: EventRecord) -> dict[str, Any]:
         "number": event.number,
         "cude": event.cude,
         "code": event.code,
-        "name": event.name,
+        "name": event_name(event.code, event.name),
         "effective_date": event.issue_datetime.date().isoformat(),
         "effective_time": event.issue_datetime.strftime("%T"),
         "person_identification": person.id_number if person else None,

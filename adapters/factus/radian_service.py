@@ -30,6 +30,7 @@ from adapters.factus.listing import pagination
 from adapters.factus.radian_responses import (
     bill_event,
     completed,
+    event_name,
     received_bill,
     received_row,
 )
@@ -341,5 +342,5 @@ async def received_event(
     if record.status != "aceptado":
         return _rejected(record)
     invoice = await ctx.received.get(tenant.id, invoice.id)
-    message = f"Evento {record.name.lower()} emitido con éxito"
+    message = f"Evento {event_name(record.code, record.name).lower()} emitido con éxito"
     return service.answer({"status": OK, "message": message, "data": received_bill(invoice)})

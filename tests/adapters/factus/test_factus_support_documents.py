@@ -85,7 +85,9 @@ async def test_support_document_as_documented_then_show_list_files(
 ) -> None:
     body = await create_support_document(client, ctx, demo_tenant, token)
 
-    assert body["data"]["support_document"]["status"] == 1, body["data"]["support_document"]["errors"]
+    assert body["data"]["support_document"]["status"] == 1, body["data"]["support_document"][
+        "errors"
+    ]
     document = body["data"]["support_document"]
     expected = copy.deepcopy(SUPPORT_CREATED)
     expected["data"]["support_document"]["cuds"] = document["cuds"]  # the document's own
