@@ -2,15 +2,17 @@
 
 - an issued bill's events: what DIAN holds on its CUFE (GetStatusEvent, whoever sent them)
   and what this tenant recorded, once each (by CUDE);
-- the tacit acceptance (034) by the bill's issuer: only on a credit bill (``payment_form``
-  2, as Factus documents); the term and the claim are core's rules;
+- the tacit acceptance (034) by the bill's issuer;
 - received bills: loaded by CUFE (``track_id``, fetched from DIAN as Factus does) or from
   the XML file the supplier sent (multipart ``file``); listed with Factus' filters; the buyer's
   events 030-033 sent on them (034 is the issuer's).
 
-A refusal before sending (an event out of order, a 031 without its concept, a 034 before its
-term, an XML whose signature or CUFE does not verify) is Factus' 422 on the field it is about,
-``"RULE: mensaje"``. DIAN rejecting an event is its rejection body (§5.6).
+The person who acts is checked here (Factus' request fields); the RADIAN rules are core's (an
+event out of order or by the wrong party, a 031 without its concept, a 034 before its term or
+on a cash bill, an XML whose signature or CUFE does not verify): refused before sending, they
+are Factus' 422 on the field they are about (``event_type``, ``claim_concept_code``,
+``track_id``, ``file``), ``"RULE: mensaje"``. DIAN rejecting an event is its rejection body
+(§5.6).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from adapters.factus import catalogs
 from adapters.factus import document_service as service
 from adapters.factus.auth import DIALECT
 from adapters.factus.checks import Checker, as_int, text
-from adapters.factus.document_responses import OK, SUCCESS, checked_of
+from adapters.factus.document_responses import OK, SUCCESS
 from adapters.factus.errors import json_response
 from adapters.factus.listing import pagination
 from adapters.factus.radian_responses import (
@@ -53,10 +55,7 @@ from core.api import (
     validation_fields,
 )
 
-TACIT = "034"
-BUYER_EVENTS = ("030", "031", "032", "033")
-CLAIM = "031"
-CREDIT = "2"
+CLAIM = "031"  # the only event that carries a claim concept (01-04)
 NIT = "31"
 MAX_XML = 5_000_000
 PAGE_BATCH = 200
@@ -143,8 +142,6 @@ async def tacit_acceptance(
 ) -> Response[bytes]:
     payload = decode_json(await request.body() or b"{}", EventPersonPayload)
     c = Checker()
-    if event_type != TACIT:
-        c.add("event_type", "El evento solo puede ser la aceptación tácita (034).")
     person = _person(payload, c)
     if c.errors:
         raise InvalidRequest(c.errors)
@@ -153,16 +150,7 @@ async def tacit_acceptance(
         return service.found_nothing(number)
     if stored.status != DocumentStatus.ACCEPTED or not stored.unique_code:
         return service.not_validated("bill")
-    checked = checked_of(stored)
-    if checked is None or checked.payment_form != CREDIT:
-        raise InvalidRequest(
-            {
-                "payment_form": [
-                    "La aceptación tácita solo es válida para facturas con forma de pago a crédito."
-                ]
-            }
-        )
-    event = EventRequest(cufe=stored.unique_code, code=TACIT, person=person)
+    event = EventRequest(cufe=stored.unique_code, code=event_type, person=person)  # type: ignore[arg-type]
     try:
         record = await ctx.events.send(tenant.id, event, dialect=DIALECT)
     except RadianRefused as error:
@@ -305,20 +293,7 @@ async def received_event(
 ) -> Response[bytes]:
     payload = decode_json(await request.body() or b"{}", EventPersonPayload)
     c = Checker()
-    if event_type == TACIT:
-        c.add(
-            "event_type",
-            "La aceptación tácita no puede ser emitida por el adquiriente: la genera el emisor "
-            "de la factura.",
-        )
-    elif event_type not in BUYER_EVENTS:
-        c.add("event_type", "El campo event type es inválido.")
     concept = text(payload.claim_concept_code)
-    if event_type == CLAIM:
-        if concept is None:
-            c.add("claim_concept_code", "El campo claim concept code es obligatorio.")
-        elif catalogs.row("claim_concepts", concept) is None:
-            c.add("claim_concept_code", "El campo claim concept code es inválido.")
     person = _person(payload, c)
     if c.errors:
         raise InvalidRequest(c.errors)

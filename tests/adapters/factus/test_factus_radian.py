@@ -180,7 +180,7 @@ async def test_a_claim_blocks_the_express_acceptance(
     without_concept = await event(client, token, received["id"], "031")
     assert without_concept.status_code == 422
     assert without_concept.json()["errors"] == {
-        "claim_concept_code": ["El campo claim concept code es obligatorio."]
+        "claim_concept_code": ["LGC08: El Reclamo (031) requiere el concepto de reclamo (01 a 04)."]
     }
     claimed = await event(client, token, received["id"], "031", claim_concept_code="02")
     assert claimed.status_code == 200, claimed.text
@@ -191,8 +191,7 @@ async def test_a_claim_blocks_the_express_acceptance(
     assert refused.status_code == 422, refused.text
     errors = refused.json()["errors"]
     assert list(errors) == ["event_type"]
-    rule, message = errors["event_type"][0].split(": ", 1)
-    assert rule and message  # the rule id and DIAN's Spanish message
+    assert errors["event_type"][0].startswith("LGC02: No se puede registrar la Aceptación expresa")
     listed = await client.get(
         "/v1/receptions/bills", params={"filter[number]": bill["number"]}, headers=bearer(token)
     )
@@ -223,7 +222,7 @@ async def test_tacit_acceptance_by_the_issuer(
 
     early = await client.post(tacit, json=PERSON, headers=bearer(supplier))
     assert early.status_code == 422, early.text
-    assert list(early.json()["errors"]) == ["event_type"]
+    assert early.json()["errors"]["event_type"][0].startswith("LGC05: ")
 
     later = now_bogota() + dt.timedelta(days=10)  # past the term: the gateway's and DIAN's clocks
     monkeypatch.setattr(ctx.events, "clock", lambda: later)
@@ -239,8 +238,14 @@ async def test_tacit_acceptance_by_the_issuer(
     assert [e["event_code"] for e in events.json()["data"]] == ["030", "032", "034"]
     by_buyer = await event(client, token, received["id"], "034")
     assert by_buyer.status_code == 422
-    assert list(by_buyer.json()["errors"]) == ["event_type"]
+    assert list(by_buyer.json()["errors"]) == ["bill_id"]
+    assert by_buyer.json()["errors"]["bill_id"][0].startswith(
+        "LGC04: La Aceptación Tácita (034) solo la registra el emisor"
+    )
 
+    cash_received = (await upload(client, token, supplier, cash["number"])).json()["data"]
+    for code in ("030", "032"):
+        assert (await event(client, token, cash_received["id"], code)).status_code == 200
     on_cash = await client.post(
         f"/v1/bills/radian/events/update/{cash['number']}/034",
         json=PERSON,
@@ -248,8 +253,8 @@ async def test_tacit_acceptance_by_the_issuer(
     )
     assert on_cash.status_code == 422
     assert on_cash.json()["errors"] == {
-        "payment_form": [
-            "La aceptación tácita solo es válida para facturas con forma de pago a crédito."
+        "event_type": [
+            "LGC06: La Aceptación Tácita (034) solo aplica a facturas a crédito (forma de pago 2)."
         ]
     }
 
@@ -292,9 +297,11 @@ async def test_bad_radian_requests_are_factus_errors(
         "first_name": ["El campo first_name es obligatorio."],
         "last_name": ["El campo last_name es obligatorio."],
     }
-    wrong_type = await client.patch(
-        "/v1/receptions/bills/1/radian/events/099", json=PERSON, headers=bearer(token)
-    )
-    assert wrong_type.json()["errors"] == {"event_type": ["El campo event type es inválido."]}
+    bill = await bill_to_demo(client, demo_tenant, supplier, "radian-5")
+    received = (await upload(client, token, supplier, bill["number"])).json()["data"]
+    wrong_type = await event(client, token, received["id"], "099")
+    assert wrong_type.json()["errors"] == {
+        "event_type": ["LGC00: El evento '099' no existe: use 030, 031, 032, 033 o 034."]
+    }
     no_bill = await client.get("/v1/bills/SETP1/radian/events", headers=bearer(token))
     assert no_bill.json() == {"status": "Not Found", "message": "No se encontró el documento SETP1"}
