@@ -5,18 +5,32 @@ blocks the acceptance; the issuer registers the tacit acceptance once the term r
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from core.api import EventRefused, EventRequest, ValidationFailed
-from core.clock import BOGOTA, now_bogota
+from core.api import EventRefused, EventRequest, ReceivedDocumentRefused, ValidationFailed
+from core.clock import BOGOTA
 from core.context import AppContext
 from core.radian.records import ReceivedInvoice
 from core.radian.rules import tacit_term_end
+from core.settings import Settings
 from core.signing.xades import verify_xades
-from tests.core.radian.conftest import PERSON, Clocks, Parties
+from core.testing import make_test_settings
+from tests.core.radian.conftest import (
+    PERSON,
+    Clocks,
+    Parties,
+    add_tenant,
+    attached_document_of_a_sale,
+    sale,
+)
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """The whole sequence on SQLite and on PostgreSQL."""
+    return make_test_settings(tmp_path, database_url=database_url, retry_interval_s=60)
 
 
 async def send(ctx: AppContext, tenant_id: int, cufe: str, code: str, **extra):  # type: ignore[no-untyped-def]
@@ -29,7 +43,10 @@ async def test_030_032_033_on_a_received_invoice(
     ctx: AppContext, parties: Parties, received: ReceivedInvoice
 ) -> None:
     buyer = parties.buyer.id
-    assert (received.supplier_nit, received.customer_nit) == (parties.supplier.nit, BUYER)
+    assert (received.supplier_nit, received.customer_nit) == (
+        parties.supplier.nit,
+        parties.buyer.nit,
+    )
     assert received.payment_form == "2" and received.due_date is not None
     assert received.payable == received.line_extension + received.tax_total
     assert received.events == ()
@@ -128,5 +145,17 @@ def _forget_events(connection) -> None:  # type: ignore[no-untyped-def]
     connection.execute(delete(RadianEventRow))
 
 
-BUYER = "900222333"
-_ = now_bogota
+async def test_a_buyer_loads_a_received_invoice_by_its_cufe(
+    ctx: AppContext, parties: Parties
+) -> None:
+    """What the supplier's e-mail would carry, fetched from DIAN (GetXmlByDocumentKey)."""
+    cufe, attached = await attached_document_of_a_sale(ctx, parties.supplier, sale())
+    loaded = await ctx.received.load_by_cufe(parties.buyer.id, cufe, dialect="test")
+    assert (loaded.cufe, loaded.supplier_nit) == (cufe, parties.supplier.nit)
+    assert await ctx.received.load(parties.buyer.id, attached, dialect="test") == loaded
+    assert await ctx.received.by_cufe(parties.buyer.id, cufe.upper()) == loaded
+
+    stranger = await add_tenant(ctx, "900444555", "Tercera S.A.S.")
+    with pytest.raises(ReceivedDocumentRefused) as refused:  # DIAN does not hand it over
+        await ctx.received.load_by_cufe(stranger.id, cufe, dialect="test")
+    assert (refused.value.rule, refused.value.path) == ("LGC09", "cufe")
