@@ -101,7 +101,9 @@ async def test_upload_then_030_032_033_and_the_issuers_listing(
 ) -> None:
     bill = await bill_to_demo(client, demo_tenant, supplier, "radian-1")
 
-    uploaded = await upload(client, token, supplier, bill["number"])
+    uploaded = await client.post(
+        "/v1/receptions/upload", json={"track_id": bill["cufe"]}, headers=bearer(token)
+    )
 
     assert uploaded.status_code == 201, uploaded.text
     body = uploaded.json()
