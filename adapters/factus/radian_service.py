@@ -129,7 +129,10 @@ async def bill_events(ctx: AppContext, tenant: TenantView, number: str) -> Respo
     for record in await ctx.events.list_for_invoice(tenant.id, stored.unique_code):
         if record.status == "aceptado" and record.cude not in known:
             events.append(record)
-    rows = sorted((bill_event(e) for e in events), key=lambda r: r["event_code"])
+    rows = sorted(
+        (bill_event(e) for e in events),
+        key=lambda r: (r["effective_date"], r["effective_time"], r["event_code"]),
+    )
     return service.answer({"status": OK, "message": SUCCESS, "data": rows})
 
 

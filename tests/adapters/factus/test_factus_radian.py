@@ -286,6 +286,10 @@ async def test_bad_radian_requests_are_factus_errors(
     )
     assert tampered.status_code == 422, tampered.text
     assert list(tampered.json()["errors"]) == ["file"]
+    no_file = await client.post(
+        "/v1/receptions/upload", files={"other": ("x.txt", b"x")}, headers=bearer(token)
+    )
+    assert no_file.json()["errors"] == {"file": ["El campo file es obligatorio."]}
 
     nobody = await event(client, token, 999999, "030")
     assert nobody.status_code == 404

@@ -231,6 +231,13 @@ async def test_adjustment_note_on_a_support_document(
     content = base64.b64decode(xml["data"]["xml_base_64_encoded"])
     assert document["support_document"]["cuds"].encode() in content
     assert_valid(content)
+    assert xml["data"]["file_name"].startswith(f"nds0{demo_tenant.tenant.nit}000")
+    pdf = (
+        await client.get(
+            f"/v1/adjustment-notes/download-pdf/{note['number']}", headers=bearer(token)
+        )
+    ).json()
+    assert base64.b64decode(pdf["data"]["pdf_base_64_encoded"]).startswith(b"%PDF")
 
     unknown = dict(body, reference_code="NA-2", support_document_id=999999)
     answer = await client.post("/v1/adjustment-notes/validate", json=unknown, headers=bearer(token))
