@@ -180,7 +180,8 @@ def as_decimal(value: object) -> Decimal | None:
     return number
 
 
-def _flag(value: object, default: bool) -> bool | None:
+def flag(value: object, default: bool) -> bool | None:
+    """A yes/no as Factus' clients send it (true, 1, "1", "false" ...); ``None`` if neither."""
     if value is None:
         return default
     if isinstance(value, bool):
@@ -321,7 +322,7 @@ def check_item(c: Checker, index: int, item: Item) -> CheckedItem | None:
     unit = c.catalog_id(f"{p}.unit_measure_id", item.unit_measure_id, "unit_measures")
     standard = c.catalog_id(f"{p}.standard_code_id", item.standard_code_id, "standard_codes")
     tribute = c.catalog_id(f"{p}.tribute_id", item.tribute_id, "product_tributes")
-    excluded = _flag(item.is_excluded, False) if text(item.is_excluded) is not None else None
+    excluded = flag(item.is_excluded, False) if text(item.is_excluded) is not None else None
     if excluded is None:
         c.add(f"{p}.is_excluded", f"El campo {p}.is_excluded es inválido.")
     elif excluded and tribute is not None and tribute != IVA_TRIBUTE_ID:
@@ -381,7 +382,7 @@ def check_common(c: Checker, payload: DocumentPayload, kind: Kind) -> dict[str, 
         method = "10"  # Factus' default: efectivo
     elif catalogs.by_code("payment_methods", method) is None:
         c.add("payment_method_code", "El campo payment method code es inválido.")
-    send_email = _flag(payload.send_email, False) if payload.send_email is not None else None
+    send_email = flag(payload.send_email, False) if payload.send_email is not None else None
     if payload.send_email is not None and send_email is None:
         c.add("send_email", "El campo send_email debe ser verdadero o falso.")
     period = None
@@ -433,7 +434,7 @@ def check_common(c: Checker, payload: DocumentPayload, kind: Kind) -> dict[str, 
         concept = text(charge.concept_type)
         if concept is None or catalogs.row("allowance_charge_concepts", concept) is None:
             c.add(f"{p}.concept_type", f"El campo {p}.concept_type es inválido.")
-        surcharge = _flag(charge.is_surcharge, True)
+        surcharge = flag(charge.is_surcharge, True)
         if surcharge is None:
             c.add(f"{p}.is_surcharge", f"El campo {p}.is_surcharge es inválido.")
         reason = c.required(f"{p}.reason", charge.reason)

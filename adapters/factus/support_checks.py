@@ -21,6 +21,7 @@ from adapters.factus.checks import (
     Kind,
     as_int,
     check_common,
+    flag,
     ordered,
     text,
 )
@@ -80,12 +81,6 @@ class CheckedSupport(msgspec.Struct, kw_only=True):
     correction_concept_code: str | None = None
 
 
-def _flag(value: object) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    return {"1": True, "0": False, "true": True, "false": False}.get((text(value) or "").lower())
-
-
 def _provider(c: Checker, provider: Provider | None) -> CheckedProvider | None:
     if provider is None:
         c.add("provider", "El campo provider es obligatorio.")
@@ -111,7 +106,7 @@ def _provider(c: Checker, provider: Provider | None) -> CheckedProvider | None:
     if text(provider.is_resident) is None and not isinstance(provider.is_resident, bool):
         c.add(f"{p}.is_resident", f"El campo {p}.is_resident es obligatorio.")
     else:
-        resident = _flag(provider.is_resident)
+        resident = flag(provider.is_resident, False)
         if resident is None:
             c.add(f"{p}.is_resident", f"El campo {p}.is_resident es inválido.")
     country = c.required(f"{p}.country_code", provider.country_code)

@@ -25,6 +25,7 @@ from adapters.factus.document_responses import (
     factus_time,
     item_withholdings,
     money,
+    notes_of,
     number,
     qr_image,
     range_block,
@@ -42,10 +43,6 @@ NO_TRIBUTE = 21  # "ZZ" No aplica
 
 def amounts_of(checked: CheckedSupport) -> DocumentAmounts:
     return sum_amounts([item_amounts_of(item) for item in checked.items])
-
-
-def own_data(stored: StoredDocument) -> dict[str, Any]:
-    return (stored.dialect_data or {}).get("dialect") or {}
 
 
 def provider_block(provider: CheckedProvider) -> dict[str, Any]:
@@ -95,11 +92,6 @@ def items(checked: CheckedSupport, amounts: DocumentAmounts) -> list[dict[str, A
     return out
 
 
-def adjustment_notes_of(stored: StoredDocument) -> list[dict[str, Any]]:
-    """``adjustment_notes`` of a support document: the notes issued on it, ``[{id, number}]``."""
-    return [{"id": n["id"], "number": n["number"]} for n in own_data(stored).get("notes") or []]
-
-
 def document_data(
     stored: StoredDocument,
     checked: CheckedSupport,
@@ -135,7 +127,7 @@ def document_data(
         "payment_method": code_name("payment_methods", checked.payment_method_code),
     }
     if checked.kind == "adjustment_note":
-        adjusted = own_data(stored).get("support_document") or {}
+        adjusted = ((stored.dialect_data or {}).get("dialect") or {}).get("support_document") or {}
         head |= {
             "support_document_id": checked.support_document_id,
             "number_support_document": adjusted.get("number"),
@@ -152,7 +144,7 @@ def document_data(
         "withholding_taxes": withholding_taxes(amounts),
     }
     if checked.kind == "support_document":
-        data["adjustment_notes"] = adjustment_notes_of(stored)
+        data["adjustment_notes"] = notes_of(stored, "adjustment_note")
         data["numbering_range"] = range_block(numbering_range)
     return data
 
@@ -180,5 +172,5 @@ def list_row(
         "created_at": factus_time(stored.created_at),
     }
     if checked.kind == "support_document":
-        row["adjustment_notes"] = adjustment_notes_of(stored)
+        row["adjustment_notes"] = notes_of(stored, "adjustment_note")
     return row
