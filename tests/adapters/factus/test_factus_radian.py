@@ -309,5 +309,19 @@ async def test_bad_radian_requests_are_factus_errors(
     assert wrong_type.json()["errors"] == {
         "event_type": ["LGC00: El evento '099' no existe: use 030, 031, 032, 033 o 034."]
     }
+    for params, field in (
+        ({"filter[issue_date]": "ayer"}, "filter.issue_date"),
+        ({"filter[completed_events]": "2"}, "filter.completed_events"),
+        ({"page": "-1"}, "page"),
+    ):
+        listed = await client.get("/v1/receptions/bills", params=params, headers=bearer(token))
+        assert listed.status_code == 422
+        assert list(listed.json()["errors"]) == [field]
+    garbled = await client.patch(
+        f"/v1/receptions/bills/{received['id']}/radian/events/030",
+        content=b"{",
+        headers={**bearer(token), "Content-Type": "application/json"},
+    )
+    assert garbled.status_code == 422 and "errors" in garbled.json()
     no_bill = await client.get("/v1/bills/SETP1/radian/events", headers=bearer(token))
     assert no_bill.json() == {"status": "Not Found", "message": "No se encontró el documento SETP1"}
