@@ -26,6 +26,7 @@ from adapters.factus.checks import Kind, as_int, ordered
 from adapters.factus.document_responses import OK, PENDING_MESSAGES, SUCCESS, created_message
 from adapters.factus.errors import conflict
 from adapters.factus.issue_claims import ClaimTimeout, issuing
+from adapters.factus.mapping import TYPE_CODES
 from adapters.factus.support_checks import (
     CheckedSupport,
     check_adjustment_note,
@@ -46,7 +47,6 @@ from core.api import (
     now_bogota,
 )
 
-SUPPORT_DOCUMENT = "05"
 PROVIDER_FIELDS = {  # canonical party field -> Factus' provider field
     "id_type": "identification_document_id",
     "id_number": "identification",
@@ -135,7 +135,7 @@ async def _support_document(
         found = await service.repository(ctx).get_by_id(tenant.id, document_id)
     except NotFound:
         return None
-    if found.type_code != SUPPORT_DOCUMENT or support_of(found) is None:
+    if found.type_code != TYPE_CODES["support_document"] or support_of(found) is None:
         return None
     return found
 
