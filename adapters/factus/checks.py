@@ -27,7 +27,7 @@ from adapters.factus.payloads import (
 )
 from core.api import is_email, parse_iso_date
 
-Kind = Literal["bill", "credit_note", "debit_note"]
+Kind = Literal["bill", "credit_note", "debit_note", "support_document", "adjustment_note"]
 Errors = dict[str, list[str]]
 
 # the order Factus lists its errors in (the seed's 422): the rules' order, not the body's
@@ -37,6 +37,7 @@ FIELD_ORDER = (
     "correction_concept_code",
     "customization_id",
     "bill_id",
+    "support_document_id",
     "reference_code",
     "observation",
     "payment_form",
@@ -48,6 +49,7 @@ FIELD_ORDER = (
     "billing_period",
     "establishment",
     "customer",
+    "provider",
     "items",
     "allowance_charges",
 )
@@ -178,7 +180,8 @@ def as_decimal(value: object) -> Decimal | None:
     return number
 
 
-def _flag(value: object, default: bool) -> bool | None:
+def flag(value: object, default: bool) -> bool | None:
+    """A yes/no as Factus' clients send it (true, 1, "1", "false" ...); ``None`` if neither."""
     if value is None:
         return default
     if isinstance(value, bool):
@@ -186,7 +189,7 @@ def _flag(value: object, default: bool) -> bool | None:
     return {"1": True, "0": False, "true": True, "false": False}.get(str(value).strip().lower())
 
 
-class _Checker:
+class Checker:
     def __init__(self) -> None:
         self.errors: Errors = {}
 
@@ -245,7 +248,7 @@ class _Checker:
         return parsed
 
 
-def _customer(c: _Checker, customer: Customer | None, *, required: bool) -> CheckedCustomer | None:
+def _customer(c: Checker, customer: Customer | None, *, required: bool) -> CheckedCustomer | None:
     if customer is None:
         if required:
             c.add("customer", "El campo customer es obligatorio.")
@@ -298,7 +301,7 @@ def _customer(c: _Checker, customer: Customer | None, *, required: bool) -> Chec
     )
 
 
-def _item(c: _Checker, index: int, item: Item) -> CheckedItem | None:
+def check_item(c: Checker, index: int, item: Item) -> CheckedItem | None:
     p = f"items.{index}"
     code = c.required(f"{p}.code_reference", item.code_reference)
     name = c.required(f"{p}.name", item.name)
@@ -319,7 +322,7 @@ def _item(c: _Checker, index: int, item: Item) -> CheckedItem | None:
     unit = c.catalog_id(f"{p}.unit_measure_id", item.unit_measure_id, "unit_measures")
     standard = c.catalog_id(f"{p}.standard_code_id", item.standard_code_id, "standard_codes")
     tribute = c.catalog_id(f"{p}.tribute_id", item.tribute_id, "product_tributes")
-    excluded = _flag(item.is_excluded, False) if text(item.is_excluded) is not None else None
+    excluded = flag(item.is_excluded, False) if text(item.is_excluded) is not None else None
     if excluded is None:
         c.add(f"{p}.is_excluded", f"El campo {p}.is_excluded es inválido.")
     elif excluded and tribute is not None and tribute != IVA_TRIBUTE_ID:
@@ -361,7 +364,7 @@ def _item(c: _Checker, index: int, item: Item) -> CheckedItem | None:
     )
 
 
-def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, object]:
+def check_common(c: Checker, payload: DocumentPayload, kind: Kind) -> dict[str, object]:
     """Checks every kind shares; returns the parsed values (``None`` where invalid)."""
     range_id = None
     if text(payload.numbering_range_id) is not None:
@@ -379,7 +382,7 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
         method = "10"  # Factus' default: efectivo
     elif catalogs.by_code("payment_methods", method) is None:
         c.add("payment_method_code", "El campo payment method code es inválido.")
-    send_email = _flag(payload.send_email, False) if payload.send_email is not None else None
+    send_email = flag(payload.send_email, False) if payload.send_email is not None else None
     if payload.send_email is not None and send_email is None:
         c.add("send_email", "El campo send_email debe ser verdadero o falso.")
     period = None
@@ -420,7 +423,7 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
     if not payload.items:
         c.add("items", "El campo items es obligatorio.")
     for index, item in enumerate(payload.items or ()):
-        checked = _item(c, index, item)
+        checked = check_item(c, index, item)
         if checked is not None:
             items.append(checked)
     if sum((i.price * i.quantity for i in items), Decimal(0)) >= MAX_AMOUNT:
@@ -431,7 +434,7 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
         concept = text(charge.concept_type)
         if concept is None or catalogs.row("allowance_charge_concepts", concept) is None:
             c.add(f"{p}.concept_type", f"El campo {p}.concept_type es inválido.")
-        surcharge = _flag(charge.is_surcharge, True)
+        surcharge = flag(charge.is_surcharge, True)
         if surcharge is None:
             c.add(f"{p}.is_surcharge", f"El campo {p}.is_surcharge es inválido.")
         reason = c.required(f"{p}.reason", charge.reason)
@@ -465,8 +468,8 @@ def _common(c: _Checker, payload: DocumentPayload, kind: Kind) -> dict[str, obje
 
 
 def check_bill(payload: BillPayload) -> tuple[Errors, Checked | None]:
-    c = _Checker()
-    values = _common(c, payload, "bill")
+    c = Checker()
+    values = check_common(c, payload, "bill")
     document = text(payload.document) or "01"
     if catalogs.row("bill_document_types", document) is None:
         c.add("document", "El campo document es inválido.")
@@ -501,8 +504,8 @@ def check_bill(payload: BillPayload) -> tuple[Errors, Checked | None]:
 
 def check_note(payload: NotePayload, kind: Kind) -> tuple[Errors, Checked | None]:
     """A credit or debit note; whether ``bill_id`` names a bill is the handler's check."""
-    c = _Checker()
-    values = _common(c, payload, kind)
+    c = Checker()
+    values = check_common(c, payload, kind)
     title = NOTE_TITLES[kind]
     concept = text(payload.correction_concept_code)
     if concept is None:

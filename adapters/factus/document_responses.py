@@ -18,9 +18,10 @@ import msgspec
 import segno
 
 from adapters.factus import catalogs
-from adapters.factus.amounts import DocumentAmounts
+from adapters.factus.amounts import DocumentAmounts, ItemAmounts
 from adapters.factus.checks import Checked, CheckedCustomer
 from adapters.factus.mapping import amounts_of, display_name
+from adapters.factus.support_checks import CheckedSupport
 from core.api import (
     BOGOTA,
     DocumentStatus,
@@ -35,8 +36,25 @@ from core.api import (
 )
 
 OK, SUCCESS = "OK", "Solicitud exitosa"
-DATA_KEYS = {"bill": "bill", "credit_note": "credit_note", "debit_note": "debit_note"}
-DOCUMENT_NAMES = {"bill": "factura", "credit_note": "nota crédito", "debit_note": "nota débito"}
+DOCUMENT_NAMES = {
+    "bill": "factura",
+    "credit_note": "nota crédito",
+    "debit_note": "nota débito",
+    "support_document": "documento soporte",
+    "adjustment_note": "nota de ajuste",
+}
+PENDING_MESSAGES = {  # 409 of a validate while one of the kind waits for DIAN
+    kind: f"Se encontró {'un' if kind == 'support_document' else 'una'} {name} pendiente por "
+    "enviar a la DIAN"
+    for kind, name in DOCUMENT_NAMES.items()
+}
+NOT_VALIDATED_MESSAGES = {  # 409 of a download or e-mail of a document DIAN has not validated
+    "bill": "La factura no ha sido validada",
+    "credit_note": "La nota crédito no ha sido validada",
+    "debit_note": "La nota débito no ha sido validada",
+    "support_document": "El documento soporte no ha sido validado",
+    "adjustment_note": "La nota de ajuste no ha sido validada",
+}
 
 _ENCODER = msgspec.json.Encoder(decimal_format="number")
 
@@ -77,7 +95,7 @@ def _check_digit(identification: str) -> str | None:
     return check_digit(digits) if digits.isdigit() else None
 
 
-def _entry(table: str, key: int | str | None) -> dict[str, Any] | None:
+def entry(table: str, key: int | str | None) -> dict[str, Any] | None:
     if key is None:
         return None
     found = catalogs.row(table, key)
@@ -86,7 +104,7 @@ def _entry(table: str, key: int | str | None) -> dict[str, Any] | None:
     return {"id": found.id, "code": found.code, "name": found.name}
 
 
-def _code_name(table: str, key: str | int | None) -> dict[str, Any] | None:
+def code_name(table: str, key: str | int | None) -> dict[str, Any] | None:
     found = catalogs.row(table, key) if key is not None else None
     if found is None and key is not None:
         found = catalogs.by_code(table, str(key))
@@ -135,7 +153,7 @@ def customer(checked: CheckedCustomer | None, party: Party | None) -> dict[str, 
     """The customer block: from the Factus fields sent, else from the canonical party (a note
     that took its bill's customer from another dialect's bill)."""
     if checked is not None:
-        municipality = _entry("municipalities", checked.municipality_id)
+        municipality = entry("municipalities", checked.municipality_id)
         doc = catalogs.row("identification_document_ids", checked.identification_document_id)
         nit = doc is not None and doc.code == "31"
         return {
@@ -148,8 +166,8 @@ def customer(checked: CheckedCustomer | None, party: Party | None) -> dict[str, 
             "address": checked.address,
             "email": checked.email,
             "phone": checked.phone,
-            "legal_organization": _entry("legal_organizations", checked.legal_organization_id),
-            "tribute": _entry("customer_tributes", checked.tribute_id),
+            "legal_organization": entry("legal_organizations", checked.legal_organization_id),
+            "tribute": entry("customer_tributes", checked.tribute_id),
             "municipality": municipality,
         }
     assert party is not None
@@ -165,8 +183,8 @@ def customer(checked: CheckedCustomer | None, party: Party | None) -> dict[str, 
         "address": party.address.line if party.address else None,
         "email": party.contact.email if party.contact else None,
         "phone": party.contact.telephone if party.contact else None,
-        "legal_organization": _entry("legal_organizations", legal),
-        "tribute": _entry("customer_tributes", tribute.id if tribute else 21),
+        "legal_organization": entry("legal_organizations", legal),
+        "tribute": entry("customer_tributes", tribute.id if tribute else 21),
         "municipality": None,
     }
 
@@ -206,25 +224,11 @@ def items(checked: Checked, amounts: DocumentAmounts) -> list[dict[str, Any]]:
             "tax_amount": money(figures.tax_amount),
             "price": money(item.price),
             "is_excluded": int(item.is_excluded),
-            "unit_measure": _entry("unit_measures", item.unit_measure_id),
-            "standard_code": _entry("standard_codes", item.standard_code_id),
-            "tribute": _entry("product_tributes", item.tribute_id),
+            "unit_measure": entry("unit_measures", item.unit_measure_id),
+            "standard_code": entry("standard_codes", item.standard_code_id),
+            "tribute": entry("product_tributes", item.tribute_id),
             "total": number(figures.total),
-            "withholding_taxes": [
-                {
-                    "tribute_code": held.code,
-                    "name": _withholding_name(held.code),
-                    "value": money(held.value),
-                    "rates": [
-                        {
-                            "code": held.code,
-                            "name": _withholding_name(held.code),
-                            "rate": money(held.rate),
-                        }
-                    ],
-                }
-                for held in figures.withholdings
-            ],
+            "withholding_taxes": item_withholdings(figures),
         }
         if checked.kind == "bill":
             row["mandate"] = None
@@ -232,14 +236,29 @@ def items(checked: Checked, amounts: DocumentAmounts) -> list[dict[str, Any]]:
     return out
 
 
-def _withholding_name(code: str) -> str:
+def item_withholdings(figures: ItemAmounts) -> list[dict[str, Any]]:
+    """An item's ``withholding_taxes``: each with its value and its rate."""
+    return [
+        {
+            "tribute_code": held.code,
+            "name": withholding_name(held.code),
+            "value": money(held.value),
+            "rates": [
+                {"code": held.code, "name": withholding_name(held.code), "rate": money(held.rate)}
+            ],
+        }
+        for held in figures.withholdings
+    ]
+
+
+def withholding_name(code: str) -> str:
     found = catalogs.by_code("withholding_taxes", code)
     return found.name if found else code
 
 
 def withholding_taxes(amounts: DocumentAmounts) -> list[dict[str, Any]]:
     return [
-        {"tribute_code": code, "name": _withholding_name(code), "value": money(value)}
+        {"tribute_code": code, "name": withholding_name(code), "value": money(value)}
         for code, value in amounts.withholdings
     ]
 
@@ -293,8 +312,8 @@ def document_data(
     head: dict[str, Any] = {"id": stored.id}
     if checked.kind == "bill":
         head |= {
-            "document": _code_name("bill_document_types", checked.document),
-            "operation_type": _code_name("bill_operation_types", checked.operation_type),
+            "document": code_name("bill_document_types", checked.document),
+            "operation_type": code_name("bill_operation_types", checked.operation_type),
             "order_reference": checked.order_reference,
         }
     head |= {
@@ -327,22 +346,22 @@ def document_data(
             "qr_image": qr_image(qr_url),
             "has_claim": 0,
             "is_negotiable_instrument": 0,
-            "payment_form": _code_name("payment_forms", checked.payment_form),
-            "payment_method": _code_name("payment_methods", checked.payment_method_code),
+            "payment_form": code_name("payment_forms", checked.payment_form),
+            "payment_method": code_name("payment_methods", checked.payment_method_code),
         }
     else:
         bill = bill_info(stored)
-        method = _code_name("payment_methods", checked.payment_method_code) or {}
+        method = code_name("payment_methods", checked.payment_method_code) or {}
         head |= {
             "qr_image": qr_image(qr_url),
             "bill_id": checked.bill_id,
             "cufe": bill.get("cufe"),
             "number_bill": bill.get("number"),
             "payment_method": {"name": method.get("name"), "code": method.get("code")},
-            "customization_id": _code_name(
+            "customization_id": code_name(
                 f"{checked.kind}_customization_ids", checked.customization_id
             ),
-            "correction_concept": _code_name(
+            "correction_concept": code_name(
                 f"{checked.kind}_correction_concepts", checked.correction_concept_code
             ),
         }
@@ -354,16 +373,16 @@ def document_data(
         data["establishment"] = establishment
     data["customer"] = customer(checked.customer, party)
     if checked.kind == "bill":
-        data["numbering_range"] = _range(numbering_range)
+        data["numbering_range"] = range_block(numbering_range)
         data["billing_period"] = _period(checked) or []
-    data[DATA_KEYS[checked.kind]] = head
+    data[checked.kind] = head
     if checked.kind == "bill":
         data["related_documents"] = []
     data["items"] = items(checked, amounts)
     if checked.kind == "bill":
         data["allowance_charges"] = [
             {
-                "concept_type": _code_name("allowance_charge_concepts", c.concept_type),
+                "concept_type": code_name("allowance_charge_concepts", c.concept_type),
                 "is_surcharge": c.is_surcharge,
                 "reason": c.reason,
                 "base_amount": money(c.base_amount),
@@ -394,7 +413,7 @@ def _period(checked: Checked) -> dict[str, Any] | None:
     }
 
 
-def _range(found: NumberingRange | None) -> dict[str, Any] | None:
+def range_block(found: NumberingRange | None) -> dict[str, Any] | None:
     if found is None:
         return None
     months = (found.valid_to.year - found.valid_from.year) * 12 + (
@@ -411,7 +430,7 @@ def _range(found: NumberingRange | None) -> dict[str, Any] | None:
     }
 
 
-def created_message(checked: Checked, stored: StoredDocument) -> str:
+def created_message(checked: Checked | CheckedSupport, stored: StoredDocument) -> str:
     ref = checked.reference_code
     if validated(stored):
         return f"Documento con el código de referencia {ref} registrado y validado con éxito"
@@ -431,7 +450,7 @@ def list_row(stored: StoredDocument, checked: Checked | None, api_client_name: s
     row: dict[str, Any] = {"id": stored.id}
     kind = checked.kind if checked else "bill"
     if kind == "bill":
-        row["document"] = _code_name("bill_document_types", checked.document if checked else "01")
+        row["document"] = code_name("bill_document_types", checked.document if checked else "01")
     row |= {
         "number": stored.full_number,
         "api_client_name": api_client_name,
@@ -451,7 +470,7 @@ def list_row(stored: StoredDocument, checked: Checked | None, api_client_name: s
         row |= {
             "has_claim": 0,
             "is_negotiable_instrument": 0,
-            "payment_form": _code_name("payment_forms", checked.payment_form if checked else "1"),
+            "payment_form": code_name("payment_forms", checked.payment_form if checked else "1"),
         }
     row["created_at"] = factus_time(stored.created_at)
     if kind == "bill":

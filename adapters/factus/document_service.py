@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl
@@ -32,8 +32,9 @@ from litestar.params import SkipValidation
 from adapters.factus.auth import DIALECT
 from adapters.factus.checks import Checked, Kind, as_int, check_bill, check_note, ordered
 from adapters.factus.document_responses import (
-    DOCUMENT_NAMES,
+    NOT_VALIDATED_MESSAGES,
     OK,
+    PENDING_MESSAGES,
     SUCCESS,
     checked_of,
     created_message,
@@ -107,7 +108,7 @@ def found_nothing(number: str) -> Response[bytes]:
 
 def not_validated(kind: Kind) -> Response[bytes]:
     return json_response(
-        message_body(409, f"La {DOCUMENT_NAMES[kind]} no ha sido validada"),
+        message_body(409, NOT_VALIDATED_MESSAGES[kind]),
         409,
         rate_limit_headers(),
     )
@@ -188,7 +189,7 @@ async def validate(
         raw_range is not None
         and str(raw_range).strip()
         and "numbering_range_id" not in errors
-        and (range_id is None or not await _usable_range(ctx, tenant, kind, range_id))
+        and (range_id is None or not await usable_range(ctx, tenant, kind, range_id))
     ):
         errors["numbering_range_id"] = ["El campo id rango de numeración es inválido."]
     bill = None
@@ -206,7 +207,7 @@ async def validate(
         async with issuing(ctx, tenant.id, kind, checked.reference_code):
             return await _issue(ctx, tenant, kind, checked, bill, body)
     except ClaimTimeout:
-        return conflict(f"Se encontró una {DOCUMENT_NAMES[kind]} pendiente por enviar a la DIAN")
+        return conflict(PENDING_MESSAGES[kind])
 
 
 async def _issue(
@@ -231,8 +232,8 @@ async def _issue(
             },
             201,
         )
-    if await _blocking(ctx, tenant, kind) is not None:
-        return conflict(f"Se encontró una {DOCUMENT_NAMES[kind]} pendiente por enviar a la DIAN")
+    if await blocking(ctx, tenant, kind) is not None:
+        return conflict(PENDING_MESSAGES[kind])
     bill_data: dict[str, Any] | None = None
     bill_customer = None
     if bill is not None:
@@ -263,10 +264,10 @@ async def _issue(
             range_id=checked.numbering_range_id,
         )
     except ValidationFailed as failed:
-        raise InvalidRequest(ordered(_factus_fields(failed))) from None
+        raise InvalidRequest(ordered(factus_fields(failed))) from None
     stored = await repository(ctx).get(tenant.id, record.uuid)
     if bill is not None:
-        await _link_note(ctx, tenant, bill.id, stored, kind, add=True)
+        await link_note(ctx, tenant, bill.id, stored, kind, add=True)
     return answer(
         {
             "status": "Created",
@@ -277,7 +278,7 @@ async def _issue(
     )
 
 
-async def _usable_range(ctx: AppContext, tenant: TenantView, kind: Kind, range_id: int) -> bool:
+async def usable_range(ctx: AppContext, tenant: TenantView, kind: Kind, range_id: int) -> bool:
     today = now_bogota().date()
     for record in await ctx.ranges.list_ranges(tenant.id, tenant.environment):
         found = record.range
@@ -298,7 +299,7 @@ async def _bill(ctx: AppContext, tenant: TenantView, bill_id: int) -> StoredDocu
     return found if found.type_code == "01" else None
 
 
-async def _blocking(ctx: AppContext, tenant: TenantView, kind: Kind) -> StoredDocument | None:
+async def blocking(ctx: AppContext, tenant: TenantView, kind: Kind) -> StoredDocument | None:
     """The tenant's Factus document of this kind that DIAN has not validated, if any; a
     pending one is asked about first (it may have been validated meanwhile)."""
     found, _ = await repository(ctx).list_stored(
@@ -341,7 +342,7 @@ _DOCUMENT_FIELDS = {
 }
 
 
-def _factus_fields(failed: ValidationFailed) -> dict[str, list[str]]:
+def factus_fields(failed: ValidationFailed) -> dict[str, list[str]]:
     """Core's pre-flight problems on the paths the client sent (``items.0.price``)."""
     fields: dict[str, list[str]] = {}
     for problem in failed.problems:
@@ -363,7 +364,7 @@ def _factus_fields(failed: ValidationFailed) -> dict[str, list[str]]:
     return fields or {"items": ["El documento no es válido."]}
 
 
-async def _link_note(
+async def link_note(
     ctx: AppContext,
     tenant: TenantView,
     bill_id: int,
@@ -401,8 +402,14 @@ async def show(ctx: AppContext, tenant: TenantView, kind: Kind, number: str) -> 
 
 
 async def listing(
-    ctx: AppContext, tenant: TenantView, kind: Kind, request: Request[Any, Any, Any]
+    ctx: AppContext,
+    tenant: TenantView,
+    kind: Kind,
+    request: Request[Any, Any, Any],
+    *,
+    row: Callable[[StoredDocument, str], dict[str, Any]] | None = None,
 ) -> Response[bytes]:
+    """A page of the kind's documents; ``row`` renders one (default: a bill's or note's)."""
     params = request.query_params
     page = as_int(params.get("page")) or 1
     if not 1 <= page <= MAX_PAGE:
@@ -427,7 +434,9 @@ async def listing(
         raise InvalidRequest({"filter.status": ["El campo filter.status es inválido."]})
     rows, total = await repository(ctx).list_stored(tenant.id, page, PER_PAGE, **filters)
     name = tenant.party.trade_name or tenant.party.name
-    data = [list_row(stored, checked_of(stored), name) for stored in rows]
+    data = [
+        row(stored, name) if row else list_row(stored, checked_of(stored), name) for stored in rows
+    ]
     base = str(request.url).split("?", 1)[0]
     sent = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"))
     kept = [(k, v) for k, v in sent if k != "page"]  # in the client's order
@@ -485,7 +494,7 @@ async def delete(
     checked = checked_of(stored)
     bill_id = checked.bill_id if checked is not None else None
     if bill_id is not None:
-        await _link_note(ctx, tenant, bill_id, stored, kind, add=False)
+        await link_note(ctx, tenant, bill_id, stored, kind, add=False)
     return answer(
         {
             "status": OK,

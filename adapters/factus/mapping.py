@@ -43,7 +43,13 @@ from core.api import (
 )
 
 BOGOTA_OFFSET = dt.timezone(dt.timedelta(hours=-5))
-TYPE_CODES = {"bill": "01", "credit_note": "91", "debit_note": "92"}
+TYPE_CODES = {
+    "bill": "01",
+    "credit_note": "91",
+    "debit_note": "92",
+    "support_document": "05",
+    "adjustment_note": "95",
+}
 KINDS = {code: kind for kind, code in TYPE_CODES.items()}
 NIT = "31"
 RETE_IVA = "05"
@@ -81,7 +87,7 @@ def to_document(
     now = to_bogota(now)
     amounts = amounts_of(checked)
     lines = tuple(
-        _line(item, figures) for item, figures in zip(checked.items, amounts.items, strict=True)
+        line_of(item, figures) for item, figures in zip(checked.items, amounts.items, strict=True)
     )
     customer = to_party(checked.customer) if checked.customer is not None else bill_customer
     assert customer is not None
@@ -161,7 +167,7 @@ def _rounding(checked: Checked, amounts: DocumentAmounts) -> Decimal:
     return amounts.total - core_payable
 
 
-def _line(item: CheckedItem, figures: ItemAmounts) -> Line:
+def line_of(item: CheckedItem, figures: ItemAmounts) -> Line:
     before_discount = figures.gross_value + figures.discount
     unit_price = (before_discount / item.quantity).quantize(UNIT_PRICE_PLACES)
     allowances: tuple[AllowanceCharge, ...] = ()

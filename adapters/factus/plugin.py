@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar import Router
 
-from adapters.factus import document_routes
+from adapters.factus import document_routes, radian_routes, support_routes
 from adapters.factus.auth import DEPENDENCIES, DIALECT, RATE_LIMIT
 from adapters.factus.bench import BENCH
 from adapters.factus.catalog_routes import CatalogController
@@ -26,6 +26,8 @@ API_PREFIX = "/v1"
 
 V1_HANDLERS: list[Any] = [
     *document_routes.HANDLERS,
+    *support_routes.HANDLERS,
+    *radian_routes.HANDLERS,
     CatalogController,
     NumberingRangeController,
 ]
