@@ -36,7 +36,6 @@ from adapters.factus.radian_responses import (
     received_bill,
     received_row,
 )
-from adapters.factus.rate_limit import current_headers
 from adapters.factus.support_payloads import EventPersonPayload, ReceptionUploadPayload
 from core.api import (
     AppContext,
@@ -52,6 +51,7 @@ from core.api import (
     check_digit,
     decode_json,
     parse_iso_date,
+    rate_limit_headers,
     validation_fields,
 )
 
@@ -81,7 +81,7 @@ def _rejected(record: EventRecord) -> Response[bytes]:
         "message": message,
         "data": {"message": message, "errors": errors},
     }
-    return json_response(body, 422, current_headers())
+    return json_response(body, 422, rate_limit_headers())
 
 
 def _person(payload: EventPersonPayload, c: Checker) -> EventPerson | None:

@@ -34,15 +34,6 @@ REFRESH_TOKENS = sa.Table(
     sa.Index("ix_factus_refresh_tokens_credential", "credential_id"),
 )
 
-# Requests per API user in each one-minute window (epoch seconds of the window's start).
-RATE_LIMITS = sa.Table(
-    "factus_rate_limits",
-    metadata,
-    sa.Column("user_id", sa.BigInteger(), primary_key=True, autoincrement=False),
-    sa.Column("window_start", sa.BigInteger(), primary_key=True, autoincrement=False),
-    sa.Column("hits", sa.Integer(), nullable=False),
-)
-
 # Who is issuing a tenant's document of one kind right now (research §7: a kind's documents are
 # issued one after another, a pending one blocking the next). A ``validate`` inserts the row
 # before it looks for its reference code and deletes it when done, so two gateway processes
