@@ -26,7 +26,7 @@ from adapters.apidian.document_rules import Endpoint
 from adapters.apidian.errors import json_response
 from adapters.apidian.form_rules import as_bool, as_text
 from adapters.apidian.paths import apidian_path
-from adapters.apidian.responses import CUDE_KINDS, document_answer
+from adapters.apidian.responses import document_answer, kind_answer
 from core.api import (
     AttachedDocuments,
     CertificateError,
@@ -177,7 +177,7 @@ async def _already_sent(
     body: dict[str, Any] = {"success": False, "message": ALREADY_SENT}
     if duplicate.existing_uuid is not None:
         record = await documents.get(tenant.id, duplicate.existing_uuid)
-        key = "cude" if record.type_code in CUDE_KINDS else "cufe"
+        key = kind_answer(record.type_code).code_key
         body.update({"customer": record.customer_id, key: record.unique_code})
         body["sale"] = record.payable
     return json_response(body)
