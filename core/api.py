@@ -27,6 +27,7 @@ from core import catalogs, model
 from core.clock import BOGOTA, now_bogota, to_bogota
 from core.commands import run_with_context
 from core.context import AppContext
+from core.contingency import CONTINGENCY_JOB, ContingencyDeliveries
 from core.contracts import (
     CHANNEL_EQUIVALENT,
     CHANNEL_INVOICES,
@@ -90,6 +91,7 @@ from core.hookspecs import hookimpl
 from core.issuing import IssueService
 from core.jobs import enqueue as enqueue_job
 from core.model import (
+    AdditionalReference,
     Address,
     AllowanceCharge,
     AllowanceChargeAmount,
@@ -97,9 +99,11 @@ from core.model import (
     BuyerBenefits,
     Contact,
     DeclaredTotals,
+    DeliveryTerms,
     Discrepancy,
     Document,
     DocumentRecord,
+    ExchangeRate,
     GoodsDelivery,
     Line,
     LineTotals,
@@ -155,7 +159,20 @@ InjectedDeliveries = NamedDependency[SkipValidation[EmailDeliveries]]
 service (``await deliveries.status(tenant_id, uuid)`` -> ``Delivery``: status enviado,
 pendiente, fallido or sin_correo (``None`` when not asked for), sent_at, sent_to, last_error)."""
 
+InjectedContingency = NamedDependency[SkipValidation[ContingencyDeliveries]]
+"""Annotate a handler parameter named ``contingency`` with this to receive the contingency
+service: ``await contingency.send_pending(tenant_id, prefix=None, number=None)`` sends the
+tenant's pending contingency documents (03, 04) now and returns their records. Issuing a 02, 03
+or 04 is ``documents.issue`` with that ``type_code`` (how to fill the ``Document``:
+``core.contingency``'s docstring)."""
+
 __all__ = [
+    "AdditionalReference",
+    "CONTINGENCY_JOB",
+    "ContingencyDeliveries",
+    "DeliveryTerms",
+    "ExchangeRate",
+    "InjectedContingency",
     "AppContext",
     "AttachedDocuments",
     "InjectedAttachments",

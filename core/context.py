@@ -18,6 +18,7 @@ import pluggy
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from core.contingency import ContingencyDeliveries
 from core.delivery.emails import EmailDeliveries
 from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
@@ -104,6 +105,8 @@ class AppContext:
         )
         registry.jobs.register(self.deliveries.job)
         documents.accepted_units.append(self.deliveries.on_accepted)
+        # contingency documents (03, 04): their delivery job and "send the pending ones now"
+        self.contingency = ContingencyDeliveries(documents)
         self.worker = JobWorker(
             jobs,
             registry.jobs.as_mapping(),

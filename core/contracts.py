@@ -235,6 +235,11 @@ class DocumentType:
     ``demo_range`` for the demo tenant; ``sample``, its fixed example; ``file_prefix`` (§5 file
     names); ``rule_prefix`` (DIAN rule ids); ``software_channel``, the registered software it
     is coded and sent with.
+    ``contingency``: the kind is issued while DIAN may be unreachable (03, 04): its delivery
+    job (``core.contingency``) never gives a document up for transport trouble, and
+    ``ContingencyDeliveries.send_pending`` sends the tenant's pending ones on demand;
+    ``deferred_sending``: the document is stored signed and sent later by that job, not by
+    the request that issues it (04).
     Kinds that are not sales documents (RADIAN events as ``ApplicationResponse``, the
     ``AttachedDocument``) use the same contract with their own root, code and channel.
     """
@@ -257,6 +262,8 @@ class DocumentType:
     sample: Sample | None = None
     software_channel: str = CHANNEL_INVOICES
     requires_reference: frozenset[str] = field(default_factory=frozenset)
+    contingency: bool = False
+    deferred_sending: bool = False
 
     @property
     def range_type(self) -> str:

@@ -78,6 +78,7 @@ PENDING, ACCEPTED, REJECTED, FAILED = (
 )
 ACTIVE_RANGE_MAX_AGE_S = 30.0  # a range registered by another process is used within this
 DELIVERY_JOB: Final = "dian.deliver"  # payload: {"tenant_id": int, "uuid": str}
+CONTINGENCY_JOB: Final = "dian.contingency"  # the same, for contingency kinds (core.contingency)
 
 
 class IssueService:

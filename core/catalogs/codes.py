@@ -84,6 +84,11 @@ def currency(code: str | None) -> Code | None:
     return _lookup("currencies", code)
 
 
+def incoterm(code: str | None) -> Code | None:
+    """Incoterms 2010/2020 (``DeliveryTerms/cbc:LossRiskResponsibilityCode``): FOB, CIF ..."""
+    return _lookup("incoterms", code)
+
+
 def unit_of_measure(code: str | None) -> Code | None:
     """UnidadesMedida (``unitCode``): 94 unidad, NIU, KGM, LTR ..."""
     return _lookup("units_of_measure", code)

@@ -1,14 +1,17 @@
 """Canonical model: Structs every dialect maps into and every document type builds from."""
 
 from core.model.document import (
+    AdditionalReference,
     Address,
     AllowanceCharge,
     BillingReference,
     BuyerBenefits,
     Contact,
     DeclaredTotals,
+    DeliveryTerms,
     Discrepancy,
     Document,
+    ExchangeRate,
     GoodsDelivery,
     Line,
     OrderReference,
@@ -43,7 +46,10 @@ __all__ = [
     "TaxSubtotal",
     "TaxTotal",
     "Totals",
+    "AdditionalReference",
     "Address",
+    "DeliveryTerms",
+    "ExchangeRate",
     "AllowanceCharge",
     "BillingReference",
     "BuyerBenefits",

@@ -202,6 +202,42 @@ class GoodsDelivery(Base, kw_only=True):
     party: Party | None = None
 
 
+class ExchangeRate(Base, kw_only=True):
+    """``cac:PaymentExchangeRate``: how one unit of the document's currency converts to pesos.
+
+    Required when ``Document.currency`` is not COP (the export invoice 02 in dollars, say):
+    the XML amounts stay in the document's currency and DIAN reads the COP value through
+    ``rate`` (the TRM: pesos per unit, ``cbc:CalculationRate``) on ``date`` (``cbc:Date``,
+    default: the issue date). ``target_currency`` is always COP for DIAN.
+    """
+
+    rate: Decimal
+    date: dt.date | None = None
+    target_currency: str = "COP"
+
+
+class DeliveryTerms(Base, kw_only=True):
+    """``cac:DeliveryTerms`` of an export (02): the Incoterm and who bears the loss risk.
+
+    ``incoterm`` is ``cbc:LossRiskResponsibilityCode`` (CFR, CIF, CIP, CPT, DAP, DAT, DDP, EXW,
+    FAS, FCA, FOB), ``loss_risk`` its ``cbc:LossRisk`` text, ``special_terms``
+    ``cbc:SpecialTerms``.
+    """
+
+    incoterm: str
+    loss_risk: str | None = None
+    special_terms: str | None = None
+
+
+class AdditionalReference(Base, kw_only=True):
+    """``cac:AdditionalDocumentReference``: another document this one cites, e.g. the paper
+    invoice (talonario) a contingency invoice 03 transmits: its number, date and type code."""
+
+    id: str
+    issue_date: dt.date | None = None
+    type_code: str | None = None  # cbc:DocumentTypeCode, e.g. 01
+
+
 class DeclaredTotals(Base, kw_only=True):
     """Totals as a dialect sent them; checked against computed ones (FAU rules)."""
 
@@ -242,6 +278,9 @@ class Document(Base, kw_only=True):
     invoice_period: Period | None = None
     order_reference: OrderReference | None = None
     delivery: GoodsDelivery | None = None
+    delivery_terms: DeliveryTerms | None = None  # Incoterms (export 02)
+    exchange_rate: ExchangeRate | None = None  # required when currency is not COP
+    additional_references: tuple[AdditionalReference, ...] = ()
     notes: tuple[str, ...] = ()
     point_of_sale: PointOfSale | None = None
     declared_totals: DeclaredTotals | None = None

@@ -20,6 +20,7 @@ from core.ubl import formats
 from core.ubl.allowances import add_allowance_charges
 from core.ubl.context import BuildContext
 from core.ubl.delivery import add_delivery
+from core.ubl.exchange import add_delivery_terms, add_payment_exchange_rate
 from core.ubl.extensions import add_extensions
 from core.ubl.lines import add_lines
 from core.ubl.monetary import add_monetary_total
@@ -27,6 +28,7 @@ from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
 from core.ubl.parties import add_party
 from core.ubl.payments import add_payment_means, add_prepaid_payments
 from core.ubl.references import (
+    add_additional_references,
     add_billing_reference,
     add_discrepancy,
     add_invoice_period,
@@ -136,7 +138,8 @@ def _note_references(root: etree._Element, document: Document, options: RootOpti
 
 
 def build_invoice(ctx: BuildContext, options: RootOptions) -> etree._Element:
-    """``Invoice``: factura (01) and the POS equivalent document (20)."""
+    """``Invoice``: factura (01), export (02), contingency (03, 04) and the POS equivalent
+    document (20); the export and foreign-currency parts appear when the document has them."""
     document, totals, currency = ctx.document, ctx.totals, ctx.document.currency
     root = _start("Invoice", ctx, options)
     if document.due_date is not None:
@@ -149,11 +152,15 @@ def build_invoice(ctx: BuildContext, options: RootOptions) -> etree._Element:
         add_order_reference(root, document.order_reference)
     if document.billing_reference is not None:
         add_billing_reference(root, document.billing_reference, type_code=None)
+    add_additional_references(root, document.additional_references)
     _parties(root, ctx)
     add_delivery(root, document.delivery)
+    add_delivery_terms(root, document.delivery_terms)
     add_payment_means(root, document.payment, document.due_date)
     add_prepaid_payments(root, document.prepaid_payments, currency)
     add_allowance_charges(root, totals.allowances_charges, currency)
+    issued = _required(document.issue_date, "issue_date")
+    add_payment_exchange_rate(root, document.exchange_rate, currency, issued)
     add_tax_totals(root, totals.tax_totals, currency)
     add_tax_totals(root, totals.withholding_totals, currency, withholding=True)
     add_monetary_total(root, CAC.LegalMonetaryTotal, totals.monetary, currency)

@@ -1,11 +1,12 @@
 """References to other documents and periods: ``cac:InvoicePeriod``, ``cac:DiscrepancyResponse``,
-``cac:OrderReference`` and ``cac:BillingReference`` (notes, research §6.4/§6.5)."""
+``cac:OrderReference``, ``cac:BillingReference`` (notes, research §6.4/§6.5) and
+``cac:AdditionalDocumentReference`` (the paper invoice a contingency invoice 03 transmits)."""
 
 from __future__ import annotations
 
 from lxml import etree
 
-from core.model import BillingReference, Discrepancy, OrderReference, Period
+from core.model import AdditionalReference, BillingReference, Discrepancy, OrderReference, Period
 from core.ubl import formats
 from core.ubl.namespaces import CAC, CBC, sub
 
@@ -53,3 +54,16 @@ def add_billing_reference(
     sub(node, CBC.IssueDate, formats.date(reference.issue_date))
     if type_code:
         sub(node, CBC.DocumentTypeCode, type_code)
+
+
+def add_additional_references(
+    parent: etree._Element, references: tuple[AdditionalReference, ...]
+) -> None:
+    """``cac:AdditionalDocumentReference``: ID, IssueDate, DocumentTypeCode (XSD order)."""
+    for reference in references:
+        node = sub(parent, CAC.AdditionalDocumentReference)
+        sub(node, CBC.ID, reference.id)
+        if reference.issue_date is not None:
+            sub(node, CBC.IssueDate, formats.date(reference.issue_date))
+        if reference.type_code:
+            sub(node, CBC.DocumentTypeCode, reference.type_code)

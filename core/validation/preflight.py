@@ -21,6 +21,7 @@ from core.contracts import DocumentType
 from core.model import Document, NumberingRange, Problem, TenantView, Totals
 from core.tenant_role import place_tenant
 from core.totals import check_declared_totals, compute_totals
+from core.validation.exchange import check_exchange_rate
 from core.validation.issue_date import check_issue_date
 from core.validation.lines import check_allowances_charges, check_lines, negative
 from core.validation.notes import check_note
@@ -56,6 +57,7 @@ def preflight(
     )
     problems += check_issue_date(document, now=now, rule_prefix=p)
     problems += _check_header(document, document_type)
+    problems += check_exchange_rate(document, rule_prefix=p)
     placed = place_tenant(document, tenant, document_type)
     problems += check_party(placed.supplier or tenant.party, role="supplier", rule_prefix=p)
     problems += check_party(placed.customer, role="customer", rule_prefix=p)

@@ -60,6 +60,9 @@ class PasarelaPlugin(InitPluginProtocol):
         app_config.dependencies["deliveries"] = Provide(
             lambda: ctx.deliveries, use_cache=True, sync_to_thread=False
         )
+        app_config.dependencies["contingency"] = Provide(
+            lambda: ctx.contingency, use_cache=True, sync_to_thread=False
+        )
         app_config.signature_namespace.update(
             {"AppContext": AppContext, "InjectedContext": InjectedContext}
         )

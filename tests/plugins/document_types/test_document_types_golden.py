@@ -25,8 +25,16 @@ from core.ubl.schemas import schema_errors
 from core.ubl.unique_codes import compute_unique_code
 
 GOLDEN = Path(__file__).resolve().parents[2] / "vectors" / "golden"
-TYPES = ("01", "91", "92", "20", "94", "93")
-ROOTS = {"01": "Invoice", "20": "Invoice", "91": "CreditNote", "94": "CreditNote"}
+TYPES = ("01", "91", "92", "20", "94", "93", "02", "03", "04")
+ROOTS = {
+    "01": "Invoice",
+    "02": "Invoice",
+    "03": "Invoice",
+    "04": "Invoice",
+    "20": "Invoice",
+    "91": "CreditNote",
+    "94": "CreditNote",
+}
 
 
 def prepare(code: str, registry, plugins, identity) -> PreparedDocument:
