@@ -7,7 +7,8 @@ dialect finds here, besides the contracts: the canonical model and the error typ
 dialect toolkit (``decode_json`` with ``DecodeLimits``, field checks, ``ErrorShape`` and
 ``ApiError`` for its own error bodies); the issuing service its handlers receive as the
 dependency ``documents`` (``InjectedDocuments``) and the PDF service as ``pdfs``
-(``InjectedPdfs``); catalogs, the NIT check digit, money
+(``InjectedPdfs``); the RADIAN services as ``events`` (``InjectedEvents``) and
+``received`` (``InjectedReceived``); catalogs, the NIT check digit, money
 rounding and Bogotá time.
 
 Follow-up work: register a ``JobKind`` through ``pasarela_register_jobs`` and store jobs with
@@ -128,6 +129,19 @@ from core.model import (
     Withholding,
 )
 from core.model.status import FINAL_STATUSES, DocumentStatus
+from core.radian.errors import EventRefused, RadianRefused, ReceivedDocumentRefused
+from core.radian.events import EventService
+from core.radian.received import ReceivedInvoices
+from core.radian.records import (
+    DianEvent,
+    DianEvents,
+    EventCode,
+    EventPerson,
+    EventRecord,
+    EventRequest,
+    ReceivedInvoice,
+    ReceivedPage,
+)
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
 from core.storage.documents import DocumentRepository, StoredDocument
@@ -166,6 +180,17 @@ tenant's pending contingency documents (03, 04) now and returns their records. I
 or 04 is ``documents.issue`` with that ``type_code`` (how to fill the ``Document``:
 ``core.contingency``'s docstring)."""
 
+InjectedEvents = NamedDependency[SkipValidation[EventService]]
+"""Annotate a handler parameter named ``events`` with this to receive the RADIAN event service
+(``await events.send(tenant_id, EventRequest(...), dialect=...)`` -> ``EventRecord``;
+``get``, ``list_for_invoice``, ``signed_xml``, ``dian_events``). Refusals raise
+``EventRefused`` (a ``ValidationFailed`` with ``rule``, ``message`` and ``path``)."""
+
+InjectedReceived = NamedDependency[SkipValidation[ReceivedInvoices]]
+"""Annotate a handler parameter named ``received`` with this to receive the received-invoices
+service (``load(tenant_id, xml, dialect=...)``, ``load_by_cufe``, ``get``, ``by_cufe``,
+``list``, ``xml``). Refusals raise ``ReceivedDocumentRefused``."""
+
 __all__ = [
     "AdditionalReference",
     "CONTINGENCY_JOB",
@@ -173,6 +198,21 @@ __all__ = [
     "DeliveryTerms",
     "ExchangeRate",
     "InjectedContingency",
+    "DianEvent",
+    "DianEvents",
+    "EventCode",
+    "EventPerson",
+    "EventRecord",
+    "EventRefused",
+    "EventRequest",
+    "EventService",
+    "InjectedEvents",
+    "InjectedReceived",
+    "RadianRefused",
+    "ReceivedDocumentRefused",
+    "ReceivedInvoice",
+    "ReceivedInvoices",
+    "ReceivedPage",
     "AppContext",
     "AttachedDocuments",
     "InjectedAttachments",

@@ -23,6 +23,8 @@ from core.delivery.emails import EmailDeliveries
 from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
 from core.plugins import build_registry, get_plugin_manager
+from core.radian.events import EventService
+from core.radian.received import ReceivedInvoices
 from core.registry import Registry
 from core.representation.attachments import AttachedDocuments
 from core.representation.pdfs import PdfService
@@ -113,6 +115,9 @@ class AppContext:
             gateway=self,
             interval_s=settings.retry_interval_s,
         )
+        # RADIAN: invoices received from suppliers and the events sent on invoices
+        self.received = ReceivedInvoices()
+        self.events = EventService()
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
 

@@ -63,6 +63,12 @@ class PasarelaPlugin(InitPluginProtocol):
         app_config.dependencies["contingency"] = Provide(
             lambda: ctx.contingency, use_cache=True, sync_to_thread=False
         )
+        app_config.dependencies["events"] = Provide(
+            lambda: ctx.events, use_cache=True, sync_to_thread=False
+        )
+        app_config.dependencies["received"] = Provide(
+            lambda: ctx.received, use_cache=True, sync_to_thread=False
+        )
         app_config.signature_namespace.update(
             {"AppContext": AppContext, "InjectedContext": InjectedContext}
         )
