@@ -1,7 +1,9 @@
 """APIDIAN's document endpoints under ``/api/ubl2.1`` (research §1.2, §4, §5).
 
-``POST /invoice``, ``/invoice-aiu``, ``/invoice-mandate``, ``/credit-note``, ``/debit-note``
-and ``/eqdoc``, each also with ``/{testSetId}``. Without a test-set id the document goes with
+``POST /invoice``, ``/invoice-aiu``, ``/invoice-mandate``, ``/invoice-export``,
+``/invoice-contingency``, ``/credit-note``, ``/debit-note``, ``/eqdoc``, ``/support-document``
+and ``/sd-credit-note``, each also with ``/{testSetId}``; ``/invoice-contingency-4`` (stored
+now, sent later) is in ``contingency``. Without a test-set id the document goes with
 SendBillSync and the answer carries DIAN's verdict; with one it goes with SendTestSetAsync to
 that test set and the answer carries the ZipKey (the verdict: ``status/zip``).
 
@@ -26,7 +28,7 @@ from adapters.apidian.document_rules import Endpoint
 from adapters.apidian.errors import json_response
 from adapters.apidian.form_rules import as_bool, as_text
 from adapters.apidian.paths import apidian_path
-from adapters.apidian.responses import document_answer, kind_answer
+from adapters.apidian.responses import document_answer, kind_answer, stored_answer
 from core.api import (
     AttachedDocuments,
     CertificateError,
@@ -48,6 +50,7 @@ from core.api import (
     capture_exchanges,
     now_bogota,
     validation_fields,
+    zip_xml,
 )
 
 _TEST_SET_ID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -61,6 +64,8 @@ TITLES: dict[Endpoint, str] = {
     "invoice": "Factura electrónica",
     "invoice-aiu": "Factura AIU",
     "invoice-mandate": "Factura de mandato",
+    "invoice-export": "Factura de exportación (2)",
+    "invoice-contingency": "Factura de contingencia, instrumento de transmisión (3)",
     "credit-note": "Nota crédito (4) o nota de ajuste crédito (26)",
     "debit-note": "Nota débito (5) o nota de ajuste débito (25)",
     "eqdoc": "Documento equivalente POS (15)",
@@ -154,6 +159,22 @@ async def issue(
         except SignedXmlUnavailable:  # failed before it was signed: the answer says so
             signed = None
     environment = documents.registry.environments.get(record.environment)
+    kind = documents.registry.document_types.get(record.type_code)
+    if kind.deferred_sending:  # stored signed, sent later: APIDIAN's own answer
+        stored = await documents.documents.get(tenant.id, record.uuid)
+        xml_name = f"{kind.file_prefix}{(stored.zip_name or 'z.zip')[1:-4]}"
+        return json_response(
+            stored_answer(
+                record,
+                signed=signed,
+                zipped=zip_xml(signed, f"{xml_name}.xml") if signed else None,
+                xml_file_name=xml_name,
+                qr=environment.qr_url(record.unique_code) if record.unique_code else "",
+                certificate_days_left=await certificate_days_left(documents, tenant),
+                resolution_days_left=(numbering.valid_to - now.date()).days,
+                attached_prefix=as_text(body.get("atacheddocument_name_prefix")) or "",
+            )
+        )
     answer = document_answer(
         record,
         exchange=_send_exchange(exchanges),

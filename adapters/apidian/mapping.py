@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from adapters.apidian import catalogs
+from adapters.apidian import catalogs, kind_fields
 from adapters.apidian.document_rules import LINES, RULES, TOTALS, Endpoint
 from adapters.apidian.form_rules import as_bool, as_date, as_decimal, as_int, as_text, blank
 from core.api import (
@@ -124,6 +124,7 @@ def to_document(
         declared_totals=_declared(body.get(TOTALS[endpoint]) or {}),
         header_note=as_text(body.get("head_note")),
         footer_note=as_text(body.get("foot_note")),
+        **kind_fields.extras(body, endpoint),
     )
     return _with_rounding(document)
 
@@ -167,7 +168,8 @@ def to_party(customer: Mapping[str, Any]) -> Party:
         name=(as_text(customer.get("name")) or "").strip(),
         tax_level_codes=(levels,),
         tax_scheme=scheme,
-        address=_address(customer.get("municipality_id"), customer.get("address")),
+        address=kind_fields.foreign_address(customer)
+        or _address(customer.get("municipality_id"), customer.get("address")),
         contact=_contact(customer.get("phone"), customer.get("email")),
         commercial_registration=as_text(customer.get("merchant_registration")),
     )

@@ -200,3 +200,47 @@ def document_answer(
         }
     )
     return body
+
+
+def stored_answer(
+    record: DocumentRecord,
+    *,
+    signed: bytes | None,
+    zipped: bytes | None,
+    xml_file_name: str,
+    qr: str,
+    certificate_days_left: int | None,
+    resolution_days_left: int | None,
+    attached_prefix: str,
+) -> dict[str, Any]:
+    """``POST /invoice-contingency-4``: the document is stored signed and sent later, and
+    APIDIAN answers with a ``ResponseDian`` of its own making (no SOAP envelope, no
+    ``reqfe``/``rptafe``); ``send_pendings`` sends it."""
+    type_row = catalogs.row("type_documents", kind_answer(record.type_code).type_id)
+    kind = type_row.name if type_row else ""
+    result = {
+        "ErrorMessage": {"string": ""},
+        "IsValid": "true",
+        "StatusCode": "00",
+        "StatusDescription": "Procesado Correctamente.",
+        "StatusMessage": f"La {kind} {record.full_number}, ha sido enviada.",
+        "XmlDocumentKey": record.unique_code,
+        "XmlFileName": xml_file_name,
+    }
+    return {
+        "message": f"AttachedDocument #{record.full_number} generada con éxito",
+        "send_email_success": False,
+        "send_email_date_time": False,
+        "ResponseDian": {"Body": {"SendBillSyncResponse": {"SendBillSyncResult": result}}},
+        "invoicexml": b64(signed),
+        "zipinvoicexml": b64(zipped),
+        "unsignedinvoicexml": b64(unsigned_xml(signed)),
+        "attacheddocument": "",
+        "urlinvoicexml": signed_name(record, "xml"),
+        "urlinvoicepdf": signed_name(record, "pdf"),
+        "urlinvoiceattached": f"{attached_prefix}{xml_file_name.replace('fv', 'ad', 1)}.xml",
+        kind_answer(record.type_code).code_key: record.unique_code,
+        "QRStr": qr,
+        "certificate_days_left": certificate_days_left,
+        "resolution_days_left": resolution_days_left,
+    }
