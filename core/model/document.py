@@ -102,6 +102,15 @@ class ReferencePrice(Base, kw_only=True):
     price: Decimal
 
 
+class PurchasePeriod(Base, kw_only=True):
+    """Support document (05) and its adjustment note (95): when a line's purchase was made and
+    how it is reported (``cac:InvoicePeriod`` inside the line, DIAN's "forma de generación y
+    transmisión": ``1`` por operación, ``2`` acumulado semanal)."""
+
+    purchase_date: dt.date  # cbc:StartDate
+    transmission_code: str = "1"  # cbc:DescriptionCode: 1 por operación, 2 acumulado semanal
+
+
 class Line(Base, kw_only=True):
     code: str | None = None
     description: str
@@ -116,6 +125,9 @@ class Line(Base, kw_only=True):
     brand_name: str | None = None
     model_name: str | None = None
     notes: tuple[str, ...] = ()
+    # support document (05/95) only: the line's purchase date and transmission; absent means
+    # the document's issue date, reported per operation (1)
+    purchase_period: PurchasePeriod | None = None
 
 
 class Payment(Base, kw_only=True):
@@ -254,8 +266,11 @@ class Document(Base, kw_only=True):
     """One DIAN document before numbering, totals and UBL.
 
     ``type_code`` is DIAN's document type (01, 02, 03, 04 invoices; 91 credit note;
-    92 debit note; 20 POS equivalent document; 94/93 its credit/debit adjustment notes).
-    ``operation_type`` is the CustomizationID (10 estándar, 09 AIU, 11 mandatos, 20/22 NC, ...).
+    92 debit note; 20 POS equivalent document; 94/93 its credit/debit adjustment notes;
+    05 support document and 95 its adjustment note, where the tenant is the buyer: see
+    ``plugins/document_types/soporte.py``).
+    ``operation_type`` is the CustomizationID (10 estándar, 09 AIU, 11 mandatos, 20/22 NC;
+    for 05/95: 10 seller resident in Colombia, 11 not resident, ...).
     ``prefix``/``number`` are empty until the pipeline allocates them from the tenant's range.
     """
 

@@ -19,6 +19,7 @@ from core.model import Line, LineTotals, StandardItemId
 from core.ubl import formats
 from core.ubl.allowances import add_allowance_charges
 from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
+from core.ubl.references import add_purchase_period
 from core.ubl.taxes import add_tax_totals
 
 _ONE = formats.quantity(Decimal("1"))
@@ -62,6 +63,8 @@ def add_lines(
         free = line.free_of_charge
         if layout.free_of_charge_indicator:
             sub(node, CBC.FreeOfChargeIndicator, "true" if free is not None else "false")
+        if line.purchase_period is not None:
+            add_purchase_period(node, line.purchase_period)
         if free is not None:
             alternative = sub(sub(node, CAC.PricingReference), CAC.AlternativeConditionPrice)
             sub(alternative, CBC.PriceAmount, formats.amount(free.price), money)

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from core.model import AdditionalReference, BillingReference, Discrepancy, OrderReference, Period
+from core.model import (
+    AdditionalReference,
+    BillingReference,
+    Discrepancy,
+    OrderReference,
+    Period,
+    PurchasePeriod,
+)
 from core.ubl import formats
 from core.ubl.namespaces import CAC, CBC, sub
 
@@ -20,6 +27,18 @@ def add_invoice_period(parent: etree._Element, period: Period) -> None:
     sub(node, CBC.EndDate, formats.date(period.end_date))
     if period.end_time is not None:
         sub(node, CBC.EndTime, formats.time(period.end_time))
+
+
+# Forma de generación y transmisión of a support-document line (Anexo DS, per-line period)
+TRANSMISSIONS = {"1": "Por operación", "2": "Acumulado semanal"}
+
+
+def add_purchase_period(line: etree._Element, period: PurchasePeriod) -> None:
+    """Support document (05/95) line: purchase date and how the purchase is transmitted."""
+    node = sub(line, CAC.InvoicePeriod)
+    sub(node, CBC.StartDate, formats.date(period.purchase_date))
+    sub(node, CBC.DescriptionCode, period.transmission_code)
+    sub(node, CBC.Description, TRANSMISSIONS.get(period.transmission_code, ""))
 
 
 def add_discrepancy(

@@ -101,7 +101,10 @@ def test_each_kind_is_coded_with_its_channel_software(registry, identity) -> Non
     without = msgspec.structs.replace(tenant, software={CHANNEL_INVOICES: own})
     with pytest.raises(ConfigurationError, match="documento_equivalente"):
         tenant_software(without, pos)
-    assert CHANNEL_SUPPORT not in {k.software_channel for k in registry.document_types}
+    assert {k.code for k in registry.document_types if k.software_channel == CHANNEL_SUPPORT} == {
+        "05",
+        "95",
+    }
 
 
 def test_every_installed_kind_declares_its_facts(registry) -> None:
