@@ -518,3 +518,9 @@ LINES: dict[Endpoint, str] = {
 TOTALS: dict[Endpoint, str] = {endpoint: "legal_monetary_totals" for endpoint in RULES} | {
     "debit-note": "requested_monetary_totals"
 }
+
+
+def party_key(endpoint: Endpoint) -> str:
+    """Where the other party of the document is: ``seller`` on a support document (the
+    company buys), ``customer`` everywhere else."""
+    return "seller" if endpoint in ("support-document", "sd-credit-note") else "customer"

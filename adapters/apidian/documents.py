@@ -69,6 +69,8 @@ TITLES: dict[Endpoint, str] = {
     "credit-note": "Nota crédito (4) o nota de ajuste crédito (26)",
     "debit-note": "Nota débito (5) o nota de ajuste débito (25)",
     "eqdoc": "Documento equivalente POS (15)",
+    "support-document": "Documento soporte (11)",
+    "sd-credit-note": "Nota de ajuste al documento soporte (13)",
 }
 
 

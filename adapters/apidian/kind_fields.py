@@ -9,7 +9,9 @@
 - ``AdditionalDocumentReferenceID`` / ``Date`` / ``TypeDocument`` (contingency 03): the paper
   invoice the contingency document transmits.
 - The export buyer's country (``customer.country_id``) and its ``municipality_name`` /
-  ``state_name``: a foreign address has no DANE codes.
+  ``state_name``: a foreign address has no DANE codes (so has a non-resident seller's).
+- A support-document line's ``start_date`` and ``type_generation_transmition_id`` (1 por
+  operación, 2 acumulado semanal): when the purchase was made and how it is reported.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from adapters.apidian import catalogs
 from adapters.apidian.document_rules import Endpoint
 from adapters.apidian.form_rules import as_date, as_decimal, as_int, as_text, blank
-from core.api import AdditionalReference, Address, DeliveryTerms, ExchangeRate
+from core.api import AdditionalReference, Address, DeliveryTerms, ExchangeRate, PurchasePeriod
 
 PESOS = "COP"
 
@@ -83,3 +85,15 @@ def foreign_address(party: Mapping[str, Any]) -> Address | None:
         country_code=country.code,
         country_name=country.name,
     )
+
+
+def purchase_period(line: Mapping[str, Any]) -> PurchasePeriod | None:
+    """A support-document line's purchase date and transmission (``None``: the issue date,
+    per operation, as the kind reports a line without them)."""
+    day = as_date(line.get("start_date"))
+    if not isinstance(day, dt.date):
+        return None
+    row = catalogs.row(
+        "type_generation_transmitions", as_int(line.get("type_generation_transmition_id")) or 0
+    )
+    return PurchasePeriod(purchase_date=day, transmission_code=row.code if row else "1")

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adapters.apidian import catalogs
-from adapters.apidian.document_rules import RULES, Endpoint, payment_rules
+from adapters.apidian.document_rules import RULES, Endpoint, party_key, payment_rules
 from adapters.apidian.form_rules import (
     DIAN_DV,
     RESOLUTION_NOT_CONFIGURED,
@@ -73,12 +73,6 @@ def check_rules(body: Mapping[str, Any], endpoint: Endpoint) -> Errors:
     if isinstance(party, Mapping) and f"{name}.dv" not in errors:
         _check_dv(party, name, endpoint, errors)
     return errors
-
-
-def party_key(endpoint: Endpoint) -> str:
-    """Where the other party of the document is: ``seller`` on a support document (the
-    company buys), ``customer`` everywhere else."""
-    return "seller" if endpoint in ("support-document", "sd-credit-note") else "customer"
 
 
 def _check_dv(party: Mapping[str, Any], name: str, endpoint: Endpoint, errors: Errors) -> None:
