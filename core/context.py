@@ -33,6 +33,7 @@ from core.settings import Settings
 from core.storage.database import Database, database_for, dispose_database
 from core.storage.documents import DocumentRepository
 from core.storage.engine import create_engine, create_sessionmaker
+from core.storage.radian import RadianRepository
 from core.tenancy.audit import AuditLog
 from core.tenancy.certificates import CertificateStore
 from core.tenancy.credentials import Credentials
@@ -116,8 +117,13 @@ class AppContext:
             interval_s=settings.retry_interval_s,
         )
         # RADIAN: invoices received from suppliers and the events sent on invoices
-        self.received = ReceivedInvoices()
-        self.events = EventService()
+        radian = RadianRepository(tenancy.database)
+        self.received = ReceivedInvoices(
+            repository=radian, tenants=tenancy.tenants, documents=documents
+        )
+        self.events = EventService(
+            registry=registry, tenants=tenancy.tenants, documents=documents, repository=radian
+        )
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
 

@@ -179,6 +179,11 @@ class DianClient:
         body = await self.call("SendEventUpdateStatus", {"contentFile": zip_bytes})
         return parse_dian_response(body, "SendEventUpdateStatus")
 
+    async def get_status_event(self, track_id: str) -> DianResponse:
+        """The RADIAN events registered on an invoice (by CUFE): XmlBase64Bytes holds them."""
+        body = await self.call("GetStatusEvent", {"trackId": track_id})
+        return parse_dian_response(body, "GetStatusEvent")
+
 
 class DianClientPool:
     """Shared connections for a process: one ``httpx.AsyncClient`` per (URL, transport) and

@@ -32,6 +32,7 @@ OPERATIONS: Mapping[str, tuple[str, ...]] = {
     "SendEventUpdateStatus": ("contentFile",),
     "GetStatus": ("trackId",),
     "GetStatusZip": ("trackId",),
+    "GetStatusEvent": ("trackId",),
     "GetNumberingRange": ("accountCode", "accountCodeT", "softwareCode"),
     "GetXmlByDocumentKey": ("trackId",),
 }

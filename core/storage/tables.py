@@ -266,3 +266,74 @@ class QuotaUsage(Base):
     )
     period_key: Mapped[str] = mapped_column(String(7), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivedInvoiceRow(Base):
+    """An invoice a tenant received from a supplier, verified and stored as it came."""
+
+    __tablename__ = "received_invoices"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "cufe", name="uq_received_invoices_cufe"),
+        Index("ix_received_invoices_tenant_created", "tenant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    cufe: Mapped[str] = mapped_column(String(96))
+    type_code: Mapped[str] = mapped_column(String(4))
+    number: Mapped[str] = mapped_column(String(40))
+    issue_date: Mapped[dt.date] = mapped_column(Date)
+    issue_time: Mapped[str] = mapped_column(String(20))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    supplier_nit: Mapped[str] = mapped_column(String(40))
+    supplier_dv: Mapped[str | None] = mapped_column(String(1))
+    supplier_id_type: Mapped[str] = mapped_column(String(4))
+    supplier_name: Mapped[str] = mapped_column(String(450))
+    customer_nit: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    payment_form: Mapped[str | None] = mapped_column(String(4))
+    payment_method: Mapped[str | None] = mapped_column(String(4))
+    line_extension: Mapped[Decimal]
+    tax_total: Mapped[Decimal]
+    payable: Mapped[Decimal]
+    environment: Mapped[str] = mapped_column(String(2))
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime]
+
+
+class RadianEventRow(Base):
+    """A RADIAN event a tenant sent on an invoice, with DIAN's answer."""
+
+    __tablename__ = "radian_events"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "number", name="uq_radian_events_number"),
+        Index("ix_radian_events_invoice", "tenant_id", "invoice_cufe"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    received_id: Mapped[int | None] = mapped_column(
+        ForeignKey("received_invoices.id", ondelete="CASCADE")
+    )
+    environment: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str] = mapped_column(String(4))
+    number: Mapped[str] = mapped_column(String(40))
+    cude: Mapped[str] = mapped_column(String(96))
+    issue_datetime: Mapped[dt.datetime]
+    invoice_cufe: Mapped[str] = mapped_column(String(96))
+    invoice_number: Mapped[str] = mapped_column(String(40))
+    invoice_type_code: Mapped[str] = mapped_column(String(4))
+    sender_nit: Mapped[str] = mapped_column(String(40))
+    receiver_nit: Mapped[str] = mapped_column(String(40))
+    claim_concept: Mapped[str | None] = mapped_column(String(4))
+    person: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20))
+    registered_elsewhere: Mapped[bool] = mapped_column(Boolean, default=False)
+    dian_status_code: Mapped[str | None] = mapped_column(String(10))
+    dian_status_description: Mapped[str | None] = mapped_column(Text)
+    dian_message: Mapped[str | None] = mapped_column(Text)
+    dian_errors: Mapped[list[Any] | None] = mapped_column(JSON)
+    signed_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime]

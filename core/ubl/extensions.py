@@ -78,6 +78,16 @@ def _extensions_template(
     return extensions
 
 
+def event_extensions(root: etree._Element, software: Software, security_code: str) -> None:
+    """``ext:UBLExtensions`` of a RADIAN ApplicationResponse: DianExtensions without
+    InvoiceControl (events are numbered by their sender, under no resolution) and an empty
+    ``ext:ExtensionContent`` for the signature."""
+    extensions = _extensions_template(software, None, get_ident()).__deepcopy__(None)
+    root.append(extensions)
+    extensions[0][0][0].find(STS.SoftwareSecurityCode).text = security_code
+    add_extension_content(extensions)
+
+
 def _invoice_control(dian: etree._Element, rng: NumberingRange) -> None:
     """The numbering resolution exactly as registered (FAB05a–c, FAB07b, FAB08b, FAB10b–12b)."""
     control = sub(dian, STS.InvoiceControl)

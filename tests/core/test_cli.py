@@ -89,7 +89,7 @@ def test_db_current_after_upgrade(cli_env, capsys):
     assert main(["db", "current"]) == 0
     revisions, heads = capsys.readouterr().out.split(" (heads ")
     assert heads == f"{revisions}; pending none)\n"
-    expected = {*head_revisions(()), "simulador_0001"}  # core's tree and the simulator's
+    expected = {*head_revisions(()), "simulador_0002"}  # core's tree and the simulator's
     assert expected <= set(revisions.split())
 
 

@@ -38,6 +38,8 @@ from plugins.environments.simulador.service import (
     REGISTRY_TTL_S,
     Caller,
     SimulatedDian,
+    ZipProblem,
+    xml_entries,
 )
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import SimulatorStore
@@ -149,6 +151,13 @@ class SoapEndpoint:
     async def _answer(self, request: SoapRequest, caller: Caller) -> DianResponse:
         return await self.dian.send_bill_sync(request.binary("contentFile"), caller)
 
+    async def _event(self, request: SoapRequest, caller: Caller) -> DianResponse:
+        try:
+            entries = xml_entries(request.binary("contentFile"))
+        except ZipProblem:
+            entries = []
+        return await self.dian.events.send_event_update_status(entries, caller.issuers)
+
     async def _respond(self, request: SoapRequest, caller: Caller) -> Response[bytes]:
         operation, params = request.operation, request.params
         if operation == "SendBillSync":
@@ -177,6 +186,11 @@ class SoapEndpoint:
                 caller,
             )
             return _soap(render_number_range_response_list(ranges))
+        if operation == "SendEventUpdateStatus":
+            return _soap(render_dian_response(operation, await self._event(request, caller)))
+        if operation == "GetStatusEvent":
+            answer = await self.dian.events.get_status_event(params["trackId"])
+            return _soap(render_dian_response(operation, answer))
         if operation == "GetXmlByDocumentKey":
             return _soap(
                 render_event_response(

@@ -46,6 +46,7 @@ from plugins.environments.simulador.application_response import (
 )
 from plugins.environments.simulador.document_facts import UBL_ROOTS, DocumentFacts, read_facts
 from plugins.environments.simulador.document_rules import Finding
+from plugins.environments.simulador.events import SimulatedEvents
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import (
     IssuerRegistry,
@@ -139,6 +140,7 @@ class SimulatedDian:
         self._identity: SigningIdentity | None = None
         self._identity_lock = asyncio.Lock()
         self._registry: dict[tuple[str, str], tuple[float, IssuerRegistry]] = {}
+        self.events = SimulatedEvents(store, xsd_dir)  # RADIAN
 
     async def registry(self, nit: str, software_id: str) -> IssuerRegistry:
         """The portal's view of an issuer, cached for ``REGISTRY_TTL_S`` (re-provisioning is

@@ -146,3 +146,24 @@ class SimIdentity(SimBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pkcs12: Mapped[bytes] = mapped_column(LargeBinary)
     password: Mapped[str] = mapped_column(String(64))
+
+
+class SimEvent(SimBase):
+    """A RADIAN event registered on an invoice (SendEventUpdateStatus); one per invoice and
+    event code, so a repeated event is a Regla 90 even when two arrive at once."""
+
+    __tablename__ = "sim_events"
+    __table_args__ = (Index("uq_sim_events_code", "invoice_key", "code", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invoice_key: Mapped[str] = mapped_column(String(96))
+    code: Mapped[str] = mapped_column(String(4))
+    number: Mapped[str] = mapped_column(String(40))
+    cude: Mapped[str] = mapped_column(String(96))
+    issue_date: Mapped[str] = mapped_column(String(10))
+    issue_time: Mapped[str] = mapped_column(String(20))
+    sender_nit: Mapped[str] = mapped_column(String(40))
+    receiver_nit: Mapped[str] = mapped_column(String(40))
+    claim_concept: Mapped[str | None] = mapped_column(String(4))
+    signed_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[dt.datetime]

@@ -67,7 +67,7 @@ async def test_upgrade_keeps_the_data_and_the_gateway_keeps_serving(
     upgrade(database_url, trees)
 
     assert pending_revisions(database_url, trees) == ()
-    assert "simulador_0001" in current_revisions(database_url)
+    assert "simulador_0002" in current_revisions(database_url)
     assert await row_counts(database_url) == before  # adopted, not recreated
     assert (await schema_snapshot(database_url))[1] == []  # the same schema as a fresh database
     store = SimulatorStore(database_url)

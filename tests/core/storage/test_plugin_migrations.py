@@ -72,7 +72,7 @@ async def test_a_plugin_tree_gets_its_table_on_both_backends(
     revisions = current_revisions(database_url)
     # core's 0001 is implied by the plugin revision that depends on it
     assert set(revisions) == set(head_revisions(trees)) - {"0001"}
-    assert {"notas_plugin_0001", "simulador_0001"} <= set(revisions)
+    assert {"notas_plugin_0001", "simulador_0002"} <= set(revisions)
     tables, notes = await tables_and_notes(database_url)
     assert {TABLE, "tenants", "sim_companies"} <= tables
     assert notes == [("900373076", "nota del plugin")]

@@ -73,7 +73,7 @@ async def test_upgrade_creates_core_and_simulator_tables(database_url: str) -> N
     upgrade(database_url, installed_trees())
     heads = head_revisions(installed_trees())
     assert current_revisions(database_url) == heads
-    assert len(heads) == 1 + len(installed_trees()) and "simulador_0001" in heads  # one per tree
+    assert len(heads) == 1 + len(installed_trees()) and "simulador_0002" in heads  # one per tree
     assert pending_revisions(database_url, installed_trees()) == ()
     columns, diff = await schema_snapshot(database_url)
     mapped = {name: table for metadata in MAPPED for name, table in metadata.tables.items()}
