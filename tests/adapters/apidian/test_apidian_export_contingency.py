@@ -163,9 +163,7 @@ async def test_contingency_request_rules(client: httpx.AsyncClient, apidian_toke
     assert response.status_code == 422
     assert response.json()["errors"] == {
         "time": ["El campo hora es obligatorio."],
-        "AdditionalDocumentReferenceID": [
-            "El campo AdditionalDocumentReferenceID es obligatorio."
-        ],
+        "AdditionalDocumentReferenceID": ["El campo AdditionalDocumentReferenceID es obligatorio."],
         "AdditionalDocumentReferenceDate": [
             "El campo AdditionalDocumentReferenceDate es obligatorio."
         ],
