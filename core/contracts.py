@@ -234,7 +234,8 @@ class DocumentType:
     that range is a DIAN numbering authorization (resolución) the document must cite;
     ``demo_range`` for the demo tenant; ``sample``, its fixed example; ``file_prefix`` (§5 file
     names); ``rule_prefix`` (DIAN rule ids); ``software_channel``, the registered software it
-    is coded and sent with.
+    is coded and sent with; ``correction_concepts`` (code -> name), for a note whose correction
+    concepts are not DIAN's credit/debit-note lists (the support document's adjustment note).
     ``contingency``: the kind is issued while DIAN may be unreachable (03, 04): its delivery
     job (``core.contingency``) never gives a document up for transport trouble, and
     ``ContingencyDeliveries.send_pending`` sends the tenant's pending ones on demand;
@@ -264,6 +265,7 @@ class DocumentType:
     requires_reference: frozenset[str] = field(default_factory=frozenset)
     contingency: bool = False
     deferred_sending: bool = False
+    correction_concepts: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def range_type(self) -> str:

@@ -305,6 +305,15 @@ class Document(Base, kw_only=True):
     header_note: str | None = None
     footer_note: str | None = None
 
+    def purchase_period_of(self, line: Line) -> PurchasePeriod | None:
+        """A support-document line's purchase period: its own, else bought on the issue date
+        and reported per operation (``None`` while the document is undated)."""
+        if line.purchase_period is not None:
+            return line.purchase_period
+        if self.issue_date is None:
+            return None
+        return PurchasePeriod(purchase_date=self.issue_date)
+
     @property
     def full_number(self) -> str | None:
         """Prefix + number as it goes in ``cbc:ID`` (e.g. SETP990000001)."""

@@ -28,6 +28,7 @@ from core.model import Document, Line, NumberingRange, Party, Software, TaxTotal
 from core.representation.amount_in_words import amount_in_words
 from core.representation.qr import qr_text
 from core.ubl import formats
+from core.ubl.references import TRANSMISSIONS
 
 NO_FISCAL_VALIDITY = "DOCUMENTO SIN VALIDEZ FISCAL"
 PRODUCTION_PROFILE = "1"  # ProfileExecutionID of production: the only one with fiscal validity
@@ -190,10 +191,14 @@ def reference(rep: Representation) -> list[str]:
         )
     reason = rep.document.discrepancy
     if reason is not None:
-        concepts = credit_note_concept if rep.document_type.ubl_root == "CreditNote" else None
-        lookup = concepts or debit_note_concept
-        concept = lookup(reason.code)
-        named = f"{reason.code} {concept.name}" if concept else reason.code
+        own = rep.document_type.correction_concepts
+        if own:
+            name = own.get(reason.code)
+        else:
+            concepts = credit_note_concept if rep.document_type.ubl_root == "CreditNote" else None
+            concept = (concepts or debit_note_concept)(reason.code)
+            name = concept.name if concept else None
+        named = f"{reason.code} {name}" if name else reason.code
         lines.append(f"Concepto de la nota: {named}. Motivo: {reason.description}")
     return lines
 
@@ -268,7 +273,7 @@ def line_cells(index: int, line: Line, rep: Representation) -> list[str]:
     return [
         str(index + 1),
         line.code or (line.standard_item_id.id if line.standard_item_id else ""),
-        line.description,
+        line.description + purchase(line, rep),
         quantity(line.quantity),
         unit.name if unit else line.unit_code,
         money(line.unit_price),
@@ -276,6 +281,18 @@ def line_cells(index: int, line: Line, rep: Representation) -> list[str]:
         taxes,
         money(line_totals.line_extension),
     ]
+
+
+def purchase(line: Line, rep: Representation) -> str:
+    """A support-document line's purchase date and transmission (its ``InvoicePeriod``): the
+    lines of the kinds the tenant buys with carry one."""
+    if rep.document_type.tenant_role != "buyer":
+        return ""
+    period = rep.document.purchase_period_of(line)
+    if period is None:
+        return ""
+    how = TRANSMISSIONS.get(period.transmission_code, period.transmission_code)
+    return f" (compra del {period.purchase_date.isoformat()}, {how.lower()})"
 
 
 def tax_rows(totals: tuple[TaxTotal, ...]) -> list[list[str]]:

@@ -18,23 +18,27 @@ How a dialect fills the canonical ``Document`` (the contract; these names do not
   resident): the residence lives only there. The **seller goes in ``customer``** (the
   counterparty, as for every kind) and ``supplier`` stays ``None``: the pipeline
   (``core.tenant_role.place_tenant``) moves the seller to ``supplier`` and puts the tenant's
-  party in ``customer``. (A dialect may instead put the seller in ``supplier``; ``customer``
-  is then replaced by the tenant.) A non-resident seller has a foreign ``Address``
+  party in ``customer``. The stored row's ``customer_id``/``customer_name`` (listings) and
+  the e-mail delivery then name the seller, the tenant's counterparty. (A seller given in
+  ``supplier`` is also accepted; ``customer`` is then replaced by the tenant, but the stored
+  row names whatever ``customer`` held.) A non-resident seller has a foreign ``Address``
   (``country_code`` other than CO; municipality/department codes may be omitted).
   Each ``Line`` may carry ``purchase_period=PurchasePeriod(purchase_date=...,
   transmission_code="1"|"2")``; when absent the line is reported as bought on the issue
   date, per operation (1). Withholdings (ReteIVA 05, ReteRenta 06, ReteICA 07) go in
-  ``Line.withholdings`` as for invoices; taxes: IVA (01) only.
+  ``Line.withholdings`` as for invoices; taxes: IVA (01), the only tax in the CUDS.
 * 95: ``type_code="95"``; ``operation_type`` as the 05 it adjusts (10/11); parties exactly as
   for the 05 (seller in ``customer``); ``billing_reference=BillingReference(number=<05
   number>, uuid=<05 CUDS>, issue_date=<05 date>, scheme_name="CUDS-SHA384",
   type_code="05")`` (required); ``discrepancy=Discrepancy(code="1".."5", description=...)``
-  (1 devolución parcial, 2 anulación, 3 rebaja o descuento, 4 ajuste de precio, 5 otros);
-  lines as for the 05 (``purchase_period`` optional, same default).
+  (``ADJUSTMENT_CONCEPTS``: 1 devolución parcial, 2 anulación, 3 rebaja o descuento, 4 ajuste
+  de precio, 5 otros); lines as for the 05 (``purchase_period`` optional, same default; no
+  withholdings: the CreditNote has no WithholdingTaxTotal).
 
-Pre-flight rules of these kinds (besides core's, under the same prefixes): ``DSAJ01``/``NSAJ01``
-the seller is the tenant itself (a gateway id under DIAN's prefix and seller section: our
-sources do not name DIAN's id for it).
+Pre-flight rules of these kinds (besides core's, under the same prefixes) are in
+``support_checks``: ``DSAJ01``/``NSAJ01`` the seller is the tenant itself, ``J10`` residence
+and the seller's country disagree, ``V10`` a line's transmission code is not 1 or 2,
+``PAS-N02`` a 95 concept outside 1-5.
 """
 
 from __future__ import annotations
@@ -51,7 +55,6 @@ from core.api import (
     Document,
     DocumentType,
     Problem,
-    PurchasePeriod,
     RootOptions,
     Sample,
     TenantView,
@@ -59,14 +62,27 @@ from core.api import (
     build_invoice,
     hookimpl,
 )
-from core.tenant_role import place_tenant
 from plugins.document_types.checks import check_type_code
+from plugins.document_types.support_checks import (
+    check_adjustment_concept,
+    check_purchase_periods,
+    check_seller_is_not_tenant,
+    check_seller_residence,
+)
 from plugins.document_types.support_samples import sample_adjustment, sample_support
 
 SUPPORT_TYPE_CODE = "05"
 ADJUSTMENT_TYPE_CODE = "95"
 CUDS_SCHEME = "CUDS-SHA384"
 _RESIDENCE = {"10": "Residente", "11": "No residente"}
+# Concepto de corrección of the adjustment note (Res. 000167/2021, its own list)
+ADJUSTMENT_CONCEPTS = {
+    "1": "Devolución parcial de los bienes y/o no aceptación parcial del servicio",
+    "2": "Anulación del documento soporte en adquisiciones",
+    "3": "Rebaja o descuento parcial o total",
+    "4": "Ajuste de precio",
+    "5": "Otros",
+}
 
 _SUPPORT_OPTIONS = RootOptions(type_code=SUPPORT_TYPE_CODE, invoice_control=True)
 _ADJUSTMENT_OPTIONS = RootOptions(type_code=ADJUSTMENT_TYPE_CODE, reference_scheme_name=CUDS_SCHEME)
@@ -78,15 +94,11 @@ _ADJUSTMENT_RANGE = DemoRange(
 
 
 def with_purchase_periods(document: Document) -> Document:
-    """Every line with its purchase period: a line without one was bought on the issue date
-    and is reported per operation (1)."""
+    """Every line with its purchase period written out (``Document.purchase_period_of``)."""
     if document.issue_date is None:
         raise ValueError("document.issue_date must be set before the UBL build")
-    default = PurchasePeriod(purchase_date=document.issue_date)
     lines = tuple(
-        line
-        if line.purchase_period is not None
-        else msgspec.structs.replace(line, purchase_period=default)
+        msgspec.structs.replace(line, purchase_period=document.purchase_period_of(line))
         for line in document.lines
     )
     return msgspec.structs.replace(document, lines=lines)
@@ -104,38 +116,23 @@ def build_adjustment(ctx: BuildContext) -> etree._Element:
     return build_credit_note(_with_periods(ctx), _ADJUSTMENT_OPTIONS)
 
 
-def check_seller_is_not_tenant(
-    document: Document, tenant: TenantView, kind: DocumentType
-) -> list[Problem]:
-    """The tenant buys from someone else: a support document to itself is refused."""
-    seller = place_tenant(document, tenant, kind).supplier
-    if seller is None or seller.id_number.strip() != tenant.nit:
-        return []
-    path = "supplier" if document.supplier is not None else "customer"
+def _common_checks(document: Document, tenant: TenantView, kind: DocumentType) -> list[Problem]:
     return [
-        Problem(
-            path=f"{path}.id_number",
-            rule=f"{kind.rule_prefix}J01",
-            message=(
-                f"El vendedor del {kind.title.lower()} no puede ser la misma empresa que lo "
-                f"emite (NIT {tenant.nit}): el documento soporte se expide por compras a "
-                "terceros no obligados a facturar."
-            ),
-        )
+        *check_type_code(document, kind),
+        *check_seller_is_not_tenant(document, tenant, kind),
+        *check_seller_residence(document, tenant, kind),
+        *check_purchase_periods(document, kind),
     ]
 
 
 def validate_support(document: Document, tenant: TenantView) -> Sequence[Problem]:
-    return [
-        *check_type_code(document, SUPPORT),
-        *check_seller_is_not_tenant(document, tenant, SUPPORT),
-    ]
+    return _common_checks(document, tenant, SUPPORT)
 
 
 def validate_adjustment(document: Document, tenant: TenantView) -> Sequence[Problem]:
     return [
-        *check_type_code(document, ADJUSTMENT),
-        *check_seller_is_not_tenant(document, tenant, ADJUSTMENT),
+        *_common_checks(document, tenant, ADJUSTMENT),
+        *check_adjustment_concept(document, ADJUSTMENT),
     ]
 
 
@@ -173,6 +170,7 @@ ADJUSTMENT = DocumentType(
     build=build_adjustment,
     validate=validate_adjustment,
     requires_reference=frozenset(_RESIDENCE),
+    correction_concepts=ADJUSTMENT_CONCEPTS,
     permission="documentos_soporte",
     tenant_role="buyer",
     demo_range=DemoRange(prefix="NAS", from_number=1, to_number=99999999),

@@ -90,15 +90,14 @@ def build_application_response(
         root,
         CBC.UUID,
         sha384_hex(
-            f"{number}{date}{time}{DIAN_NIT}{facts.supplier_nit}{code}"
-            f"{facts.number}{facts.type_code}"
+            f"{number}{date}{time}{DIAN_NIT}{facts.issuer_nit}{code}{facts.number}{facts.type_code}"
         ),
         {"schemeName": "CUDE-SHA384"},
     )
     sub(root, CBC.IssueDate, date)
     sub(root, CBC.IssueTime, time)
     _party(root, CAC.SenderParty, DIAN_NAME, DIAN_NIT, DIAN_DV)
-    _party(root, CAC.ReceiverParty, receiver_name, facts.supplier_nit, facts.supplier_dv)
+    _party(root, CAC.ReceiverParty, receiver_name, facts.issuer_nit, facts.issuer_dv)
 
     document_response = sub(root, CAC.DocumentResponse)
     response = sub(document_response, CAC.Response)

@@ -54,6 +54,13 @@ DOCUMENT_NAMES = {
 
 #: Types whose CUFE uses the range's technical key; every other type uses the software PIN.
 TECHNICAL_KEY_TYPES = frozenset({"01", "02", "04"})
+#: Types numbered under a DIAN numbering authorization the simulator checks (sts:InvoiceControl).
+AUTHORIZED_NUMBERING_TYPES = frozenset({"01", "02", "04", "05"})
+#: Types the buyer issues: the support document and its adjustment note (§6.6). Their issuer
+#: (who sends them, whose software and ranges apply) is AccountingCustomerParty.
+BUYER_ISSUED_TYPES = frozenset({"05", "95"})
+#: Types coded with the CUDS (§1.3).
+CUDS_TYPES = BUYER_ISSUED_TYPES
 
 UBL_ROOTS = frozenset({"Invoice", "CreditNote", "DebitNote"})
 
@@ -82,6 +89,7 @@ class DocumentFacts:
     issue_time: str
     supplier_nit: str
     supplier_dv: str
+    supplier_scheme: str
     customer_id: str
     customer_dv: str
     customer_scheme: str
@@ -111,6 +119,29 @@ class DocumentFacts:
     @property
     def uses_technical_key(self) -> bool:
         return self.type_code in TECHNICAL_KEY_TYPES
+
+    @property
+    def checks_numbering_range(self) -> bool:
+        return self.type_code in AUTHORIZED_NUMBERING_TYPES
+
+    @property
+    def issued_by_buyer(self) -> bool:
+        return self.type_code in BUYER_ISSUED_TYPES
+
+    @property
+    def issuer_nit(self) -> str:
+        """Who issued the document: the supplier, or the buyer of a support document."""
+        return self.customer_id if self.issued_by_buyer else self.supplier_nit
+
+    @property
+    def issuer_dv(self) -> str:
+        return self.customer_dv if self.issued_by_buyer else self.supplier_dv
+
+    @property
+    def unique_code_name(self) -> str:
+        if self.uses_technical_key:
+            return "CUFE"
+        return "CUDS" if self.type_code in CUDS_TYPES else "CUDE"
 
     @property
     def serie_and_number(self) -> tuple[str, int | None]:
@@ -196,6 +227,7 @@ def read_facts(root: etree._Element) -> DocumentFacts:
         issue_time=text(root, "cbc:IssueTime"),
         supplier_nit=text(root, supplier),
         supplier_dv=attribute(root, supplier, "schemeID"),
+        supplier_scheme=attribute(root, supplier, "schemeName"),
         customer_id=text(root, customer),
         customer_dv=attribute(root, customer, "schemeID"),
         customer_scheme=attribute(root, customer, "schemeName"),

@@ -261,7 +261,8 @@ def check_totals(root: etree._Element, facts: DocumentFacts) -> list[Finding]:
 def check_check_digits(facts: DocumentFacts) -> list[Finding]:
     p = facts.rule_prefix
     findings = []
-    if not is_valid_nit(facts.supplier_nit, facts.supplier_dv):
+    seller_without_nit = facts.issued_by_buyer and facts.supplier_scheme != "31"
+    if not seller_without_nit and not is_valid_nit(facts.supplier_nit, facts.supplier_dv):
         findings.append(
             Finding(
                 f"{p}J24", "DV del NIT del emsior del documento no está correctamente calculado"
@@ -452,9 +453,11 @@ def check_unique_code(
             break
         if facts.uuid.lower() == code:
             return []
-    kind = "CUFE" if facts.uses_technical_key else "CUDE"
     return [
-        Finding(f"{facts.rule_prefix}D06", f"Valor del {kind} no está calculado correctamente.")
+        Finding(
+            f"{facts.rule_prefix}D06",
+            f"Valor del {facts.unique_code_name} no está calculado correctamente.",
+        )
     ]
 
 
@@ -479,7 +482,7 @@ def check_reference(
                 f"{letter}BG04a", "Documento referenciado no existe en los registros de la DIAN."
             )
         ]
-    if referenced_issuer != facts.supplier_nit:
+    if referenced_issuer != facts.issuer_nit:
         return [Finding(f"{letter}BG04b", "Documento referenciado no pertenece al emisor.")]
     try:
         issued = dt.date.fromisoformat(facts.issue_date)

@@ -29,7 +29,7 @@ from core.signing.testcerts import generate_test_pkcs12
 from core.validation.nit import check_digit
 
 ENVIRONMENT = "simulador"
-SAMPLE_TYPES = ("01", "91", "92")
+SAMPLE_TYPES = ("01", "91", "92", "05", "95")
 SOFTWARE_CHANNELS = (CHANNEL_INVOICES, CHANNEL_EQUIVALENT, CHANNEL_SUPPORT)
 
 
@@ -57,6 +57,7 @@ class SampleIssuer:
             tenant=self.tenant,
             ranges=ranges or tuple(self.ranges.values()),
             certificate_der=self.identity.der,
+            range_channels={k.range_type: k.software_channel for k in _registry().document_types},
         )
 
 
@@ -79,7 +80,11 @@ def sample_issuer(nit: str = "900373076", name: str | None = None) -> SampleIssu
         dv=dv,
         party=party,
         environment=ENVIRONMENT,
-        software=dict.fromkeys(SOFTWARE_CHANNELS, software),
+        # DIAN registers the support-document software apart: its ranges and PIN are its own
+        software={
+            **dict.fromkeys(SOFTWARE_CHANNELS, software),
+            CHANNEL_SUPPORT: msgspec.structs.replace(software, id=str(uuid.uuid4()), pin="67890"),
+        },
     )
     ranges = {
         code: msgspec.structs.replace(sample_numbering_range(code), environment=ENVIRONMENT)

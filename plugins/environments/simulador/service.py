@@ -39,6 +39,7 @@ from core.signing.xades import verify_xades
 from core.ubl.schemas import schema_errors
 from core.xml_parsing import UnsafeXml, parse_xml
 from plugins.environments.simulador import document_rules as rules
+from plugins.environments.simulador import support_document_rules as support_rules
 from plugins.environments.simulador.application_response import (
     DIAN_NAME,
     DIAN_NIT,
@@ -69,6 +70,7 @@ SCHEMA_FAILURE = Finding("ZB01", "Fallo en el esquema XML del archivo")
 
 REGISTRY_TTL_S = 5.0
 NOTE_TYPES = frozenset({"91", "92", "93", "94", "95"})
+REFERENCING = frozenset({"91", "92", "95"})  # notes whose referenced document is checked
 MAX_XML_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 50
 
@@ -244,10 +246,10 @@ class SimulatedDian:
                 test_set_id=test_set_id,
             )
         facts = read_facts(root)
-        if facts.supplier_nit not in caller.issuers:
+        if facts.issuer_nit not in caller.issuers:
             message = (
                 f"NIT {caller.nit} no autorizado a enviar documentos para emisor con "
-                f"NIT {facts.supplier_nit}"
+                f"NIT {facts.issuer_nit}"
             )
             return DianResponse(
                 is_valid=False,
@@ -257,7 +259,7 @@ class SimulatedDian:
                 xml_document_key=facts.uuid or None,
                 xml_file_name=name,
             )
-        key = duplicate_key(facts.supplier_nit, facts.type_code, facts.number)
+        key = duplicate_key(facts.issuer_nit, facts.type_code, facts.number)
         if await self.store.is_number_accepted(key):
             return self._duplicate(facts, name)
         findings = await self.apply_rules(root, xml, facts)
@@ -296,12 +298,12 @@ class SimulatedDian:
             findings.append(Finding("ZE02", str(exc) or "Valor de la firma inválido."))
         findings += rules.check_signing_date(facts)
 
-        registry = await self.registry(facts.supplier_nit, facts.software_id)
+        registry = await self.registry(facts.issuer_nit, facts.software_id)
         software, ranges = registry.software, registry.ranges
         findings += rules.check_software(facts, software)
 
         numbering = None
-        if facts.uses_technical_key:
+        if facts.checks_numbering_range:
             numbering = rules.matching_range(facts, ranges)
             findings += rules.check_range(facts, numbering, software.id if software else None)
         findings += rules.check_unique_code(
@@ -311,7 +313,8 @@ class SimulatedDian:
         findings += rules.check_totals(root, facts)
         findings += rules.check_taxes(root, facts)
         findings += rules.check_lines(root, facts)
-        if facts.root_name in {"CreditNote", "DebitNote"} and facts.type_code in {"91", "92"}:
+        findings += support_rules.check_support_document(root, facts)
+        if facts.root_name in {"CreditNote", "DebitNote"} and facts.type_code in REFERENCING:
             findings += await self._reference_findings(facts)
         return findings
 
@@ -356,8 +359,8 @@ class SimulatedDian:
         document_key = facts.uuid.lower()
         reported = list(findings)  # DIAN lists notifications next to rejections
         issued_at = now_bogota().replace(microsecond=0)
-        registry = await self.registry(facts.supplier_nit, facts.software_id)
-        receiver = registry.name or facts.supplier_nit
+        registry = await self.registry(facts.issuer_nit, facts.software_id)
+        receiver = registry.name or facts.issuer_nit
         application_response = signed_application_response(
             facts,
             reported,
@@ -373,7 +376,7 @@ class SimulatedDian:
             status_code, description, message = "99", REJECTED_DESCRIPTION, REJECTED_MESSAGE
         document = ReceivedDocument(
             document_key=document_key,
-            issuer_nit=facts.supplier_nit,
+            issuer_nit=facts.issuer_nit,
             document_type=facts.type_code,
             number=facts.number,
             issue_date=_date_or_none(facts.issue_date),
@@ -388,7 +391,7 @@ class SimulatedDian:
             zip_key=zip_key,
             test_set_id=test_set_id,
         )
-        claim = duplicate_key(facts.supplier_nit, facts.type_code, facts.number)
+        claim = duplicate_key(facts.issuer_nit, facts.type_code, facts.number)
         if not await self.store.save_document(document, claim=claim if accepted else None):
             return self._duplicate(facts, name)  # a concurrent twin was accepted first
         return _response_from(document)
