@@ -108,8 +108,6 @@ class AppContext:
         )
         registry.jobs.register(self.deliveries.job)
         documents.accepted_units.append(self.deliveries.on_accepted)
-        # contingency documents (03, 04): their delivery job and "send the pending ones now"
-        self.contingency = ContingencyDeliveries(documents)
         self.worker = JobWorker(
             jobs,
             registry.jobs.as_mapping(),
@@ -124,6 +122,8 @@ class AppContext:
         self.events = EventService(
             registry=registry, tenants=tenancy.tenants, documents=documents, repository=radian
         )
+        # contingency documents (03, 04): "send the tenant's pending ones now"
+        self.contingency = ContingencyDeliveries(documents, self.worker)
         self.on_startup: list[LifecycleHook] = []
         self.on_shutdown: list[LifecycleHook] = []
 
@@ -151,6 +151,7 @@ class AppContext:
             jobs=jobs,
         )
         registry.jobs.register(documents.delivery_job)
+        registry.jobs.register(documents.contingency_job)
         tenancy.listeners.append(documents.forget_identity)
         # the AttachedDocument: built by a job stored with each acceptance
         attachments = AttachedDocuments(

@@ -38,19 +38,35 @@ same jobs under their lease, so a document is never sent by two processes at onc
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from core.issuing import CONTINGENCY_JOB, IssueService
+from core.jobs import Job, JobWorker
 from core.model import DocumentRecord
+from core.model.status import DocumentStatus
+from core.storage.documents import StoredDocument
 
 __all__ = ["CONTINGENCY_JOB", "ContingencyDeliveries"]
 
+_PAGE = 500
+_CONCURRENCY = 8
+
 
 class ContingencyDeliveries:
-    """Sends a tenant's pending contingency documents on demand (see the module docstring)."""
+    """Sends a tenant's pending contingency documents on demand (see the module docstring).
 
-    def __init__(self, documents: IssueService) -> None:
+    ``worker`` runs the claimed jobs exactly as its sweeps do (same handler, lease and
+    settling), so a document sent here is one its job no longer sends.
+    """
+
+    def __init__(self, documents: IssueService, worker: JobWorker) -> None:
         self.documents = documents
+        self.worker = worker
+
+    def kinds(self) -> list[str]:
+        """The installed contingency kinds' codes (03, 04 ...)."""
+        return sorted(k.code for k in self.documents.registry.document_types if k.contingency)
 
     async def send_pending(
         self, tenant_id: int, *, prefix: str | None = None, number: int | None = None
@@ -60,4 +76,44 @@ class ContingencyDeliveries:
         return each with its status after this attempt ("aceptado", "rechazado", or still
         "pendiente" while DIAN stays unreachable or another process is sending it). Documents
         already final are not sent again and not returned."""
-        raise NotImplementedError
+        pending = await self._pending(tenant_id, prefix, number)
+        if not pending:
+            return []
+        wanted = {document.uuid for document in pending}
+        jobs = [
+            job
+            for job in await self.worker.queue.queued(CONTINGENCY_JOB)
+            if job.payload.get("tenant_id") == tenant_id and job.payload.get("uuid") in wanted
+        ]
+        claimed = await self.worker.queue.claim_now([job.id for job in jobs])
+        gate = asyncio.Semaphore(_CONCURRENCY)
+
+        async def run(job: Job) -> None:
+            async with gate:
+                await self.worker.run(job)
+
+        await asyncio.gather(*(run(job) for job in claimed))
+        return [await self.documents.get(tenant_id, document.uuid) for document in pending]
+
+    async def _pending(
+        self, tenant_id: int, prefix: str | None, number: int | None
+    ) -> list[StoredDocument]:
+        """The tenant's pending documents of contingency kinds, oldest first."""
+        found: list[StoredDocument] = []
+        for code in self.kinds():
+            page = 1
+            while True:
+                rows, total = await self.documents.documents.list_stored(
+                    tenant_id,
+                    page,
+                    _PAGE,
+                    status=DocumentStatus.PENDING.value,
+                    type_code=code,
+                    prefix=prefix,
+                    number=number,
+                )
+                found += rows
+                if page * _PAGE >= total:
+                    break
+                page += 1
+        return sorted(found, key=lambda document: (document.prefix, document.number))

@@ -25,6 +25,7 @@ import functools
 import logging
 import uuid as uuid_module
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 import httpx
@@ -79,6 +80,7 @@ PENDING, ACCEPTED, REJECTED, FAILED = (
 ACTIVE_RANGE_MAX_AGE_S = 30.0  # a range registered by another process is used within this
 DELIVERY_JOB: Final = "dian.deliver"  # payload: {"tenant_id": int, "uuid": str}
 CONTINGENCY_JOB: Final = "dian.contingency"  # the same, for contingency kinds (core.contingency)
+CONTINGENCY_MAX_ATTEMPTS: Final = 1_000_000  # years of capped backoff: never given up
 
 
 class IssueService:
@@ -119,6 +121,10 @@ class IssueService:
         )
         """The job kind that sends a pending document to DIAN (the composition root
         registers it); its policy is the settings' retry interval, backoff and attempts."""
+        # contingency kinds: the same work, retried for as long as DIAN stays away
+        self.contingency_job = replace(
+            self.delivery_job, id=CONTINGENCY_JOB, max_attempts=CONTINGENCY_MAX_ATTEMPTS
+        )
         self.accepted_jobs: list[str] = []  # kinds stored with an acceptance (composition root)
         # units run in an acceptance's transaction, deciding per document (composition root)
         self.accepted_units: list[Callable[[Connection, StoredDocument], None]] = []
@@ -228,6 +234,7 @@ class IssueService:
 
         uuid = str(uuid_module.uuid4())
         held: list[Job] = []
+        job_kind = self.contingency_job if document_type.contingency else self.delivery_job
 
         def count_and_enqueue(conn: Connection) -> None:
             """In the document's own transaction: the quota, and the delivery job this
@@ -236,7 +243,7 @@ class IssueService:
             held[:] = [
                 enqueue(
                     conn,
-                    DELIVERY_JOB,
+                    job_kind.id,
                     {"tenant_id": tenant.id, "uuid": uuid},
                     lease_s=self.jobs.lease_s,
                     owner=self.jobs.owner,
@@ -274,10 +281,14 @@ class IssueService:
                     stored, FAILED, last_error=_describe(error), attempts=job.attempts
                 )
             else:
-                record = await self._deliver(
-                    stored, tenant, attempt=job.attempts, first_send=True, zip_bytes=zip_bytes
+                record = (
+                    stored.record()  # stored signed now, sent by its job (04)
+                    if document_type.deferred_sending
+                    else await self._deliver(
+                        stored, tenant, attempt=job.attempts, first_send=True, zip_bytes=zip_bytes
+                    )
                 )
-        await self.jobs.settle(job, self.delivery_job, _delivery_outcome(record))
+        await self.jobs.settle(job, job_kind, _delivery_outcome(record))
         return record
 
     async def _prepare_and_store(
@@ -414,9 +425,11 @@ class IssueService:
         **columns: Any,
     ) -> DocumentRecord:
         """Keep the document pending after delivery run ``attempt`` (its job is retried with
-        the backoff of ``delivery_job``); the last allowed run makes it "fallido" instead."""
+        the backoff of ``delivery_job``); the last allowed run makes it "fallido" instead,
+        except for contingency kinds, which wait for DIAN as long as it takes."""
         columns["attempts"] = attempt
-        if attempt >= self.settings.max_attempts:
+        endless = self.registry.document_types.get(stored.type_code).contingency
+        if attempt >= self.settings.max_attempts and not endless:
             return await self._finish(stored, FAILED, last_error=error, **columns)
         if keep_error:
             columns["last_error"] = error

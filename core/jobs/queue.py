@@ -49,6 +49,15 @@ class JobQueue:
             store.claim, kinds, limit, lease_s=self.lease_s, owner=self.owner, write=True
         )
 
+    async def claim_now(self, ids: Collection[int]) -> list[Job]:
+        """Claim the queued jobs ``ids`` whether due or not (``store.claim_now``)."""
+        return await self._db.run(
+            store.claim_now, ids, lease_s=self.lease_s, owner=self.owner, write=True
+        )
+
+    async def queued(self, kind: str) -> list[Job]:
+        return await self._db.run(store.queued, kind)
+
     async def get(self, job_id: int) -> Job | None:
         return await self._db.run(store.get, job_id)
 

@@ -129,6 +129,39 @@ def claim(
     return sorted((_job(row) for row in rows), key=lambda job: (job.due_at, job.id))
 
 
+def claim_now(
+    connection: Connection, ids: Collection[int], *, lease_s: float, owner: str
+) -> list[Job]:
+    """Take the queued jobs ``ids`` at once, due or not, leased to ``owner`` (a client asked
+    for the work now); a job another process holds under a live lease is left to it."""
+    if not ids:
+        return []
+    now = now_bogota()
+    lease_until = now + dt.timedelta(seconds=lease_s)
+    free = (_C.lease_until.is_(None)) | (_C.lease_until <= now)
+    rows = connection.execute(
+        update(_JOBS)
+        .where(_C.id.in_(sorted(ids)), _C.status == QUEUED, free)
+        .values(
+            attempts=_C.attempts + 1,
+            due_at=lease_until,
+            lease_until=lease_until,
+            owner=owner,
+            updated_at=now,
+        )
+        .returning(*_C)
+    ).all()
+    return sorted((_job(row) for row in rows), key=lambda job: job.id)
+
+
+def queued(connection: Connection, kind: str) -> list[Job]:
+    """Every queued job of ``kind`` (held or not), oldest first."""
+    rows = connection.execute(
+        select(_JOBS).where(_C.kind == kind, _C.status == QUEUED).order_by(_C.id)
+    ).all()
+    return [_job(row) for row in rows]
+
+
 def renew(connection: Connection, job: Job, lease_s: float) -> bool:
     """Extend the lease of a job still held under this claim; ``False`` when it is not."""
     now = now_bogota()

@@ -14,9 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.catalogs import (
     credit_note_concept,
+    currency,
     debit_note_concept,
     fiscal_responsibility,
     identification_type,
+    incoterm,
     municipality,
     payment_form,
     payment_means,
@@ -201,6 +203,44 @@ def reference(rep: Representation) -> list[str]:
         named = f"{reason.code} {name}" if name else reason.code
         lines.append(f"Concepto de la nota: {named}. Motivo: {reason.description}")
     return lines
+
+
+def foreign_trade(rep: Representation) -> list[str]:
+    """A document in another currency (the export 02): its currency, the TRM it was valued
+    at and its total in pesos; an export's Incoterm and where the risk passes."""
+    document, lines = rep.document, []
+    rate = document.exchange_rate
+    if rate is not None and document.currency != "COP":
+        named = currency(document.currency)
+        name = f" ({named.name})" if named else ""
+        dated = rate.date or document.issue_date
+        on = f" del {dated.isoformat()}" if dated else ""
+        in_pesos = rep.totals.monetary.payable * rate.rate
+        lines.append(
+            f"Moneda: {document.currency}{name}.  Tasa de cambio (TRM){on}: "
+            f"{money(rate.rate)} COP por 1 {document.currency}.  "
+            f"Total en pesos colombianos: COP {money(in_pesos)}."
+        )
+    terms = document.delivery_terms
+    if terms is not None:
+        known = incoterm(terms.incoterm)
+        text = f"Condiciones de entrega (Incoterm): {terms.incoterm}"
+        text += f" {known.name}" if known else ""
+        text += f", {terms.loss_risk}" if terms.loss_risk else ""
+        lines.append(text + (f". {terms.special_terms}." if terms.special_terms else "."))
+    return lines
+
+
+def transmitted(rep: Representation) -> list[str]:
+    """The documents a document cites besides the one it corrects: the paper (talonario)
+    invoice a contingency invoice 03 transmits."""
+    return [
+        f"Documento de contingencia transmitido: {found.id}"
+        + (f" del {found.issue_date.isoformat()}" if found.issue_date else "")
+        + (f" (tipo {found.type_code})" if found.type_code else "")
+        + "."
+        for found in rep.document.additional_references
+    ]
 
 
 def payment(rep: Representation) -> str:

@@ -213,7 +213,9 @@ def _first_page_blocks(sheet: Sheet, rep: Representation) -> None:
     for text in (
         content.resolution(rep),
         *content.reference(rep),
+        *content.transmitted(rep),
         content.payment(rep),
+        *content.foreign_trade(rep),
         content.point_of_sale(rep),
     ):
         if text:

@@ -44,6 +44,7 @@ from core.sample_documents import SAMPLE_ISSUED_AT, TEST_TECHNICAL_KEY, sample_b
 from plugins.document_types.checks import check_type_code
 
 EXPORT_TYPE_CODE = "02"
+_THOUSAND = Decimal("1000")
 _OPTIONS = RootOptions(type_code=EXPORT_TYPE_CODE, invoice_control=True)
 _RANGE = DemoRange(
     prefix="FEX",
@@ -88,7 +89,10 @@ def sample(kind: DocumentType, lines: int) -> Document:
         ),
         due_date=SAMPLE_ISSUED_AT.date() + dt.timedelta(days=60),
     )
-    exempt_lines = tuple(msgspec.structs.replace(line, taxes=exempt) for line in document.lines)
+    exempt_lines = tuple(  # dollar prices: the shared sample's peso prices / 1000
+        msgspec.structs.replace(line, taxes=exempt, unit_price=line.unit_price / _THOUSAND)
+        for line in document.lines
+    )
     return msgspec.structs.replace(document, lines=exempt_lines)
 
 

@@ -48,6 +48,7 @@ from plugins.environments.simulador.application_response import (
 from plugins.environments.simulador.document_facts import UBL_ROOTS, DocumentFacts, read_facts
 from plugins.environments.simulador.document_rules import Finding
 from plugins.environments.simulador.events import SimulatedEvents
+from plugins.environments.simulador.exchange_rules import check_exchange_rate
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import (
     IssuerRegistry,
@@ -314,6 +315,7 @@ class SimulatedDian:
         findings += rules.check_taxes(root, facts)
         findings += rules.check_lines(root, facts)
         findings += support_rules.check_support_document(root, facts)
+        findings += check_exchange_rate(root, facts)
         if facts.root_name in {"CreditNote", "DebitNote"} and facts.type_code in REFERENCING:
             findings += await self._reference_findings(facts)
         return findings

@@ -200,3 +200,26 @@ async def _never_called(payload: dict, context: JobContext) -> None:
 def test_backoff_doubles_up_to_its_cap() -> None:
     kind = JobKind(id="k", handler=_never_called, backoff_s=5, max_backoff_s=300)
     assert [kind.delay_after(n) for n in (1, 2, 3, 7, 1000)] == [5, 10, 20, 300, 300]
+
+
+async def test_claim_now_takes_queued_jobs_early_but_never_one_held_elsewhere(
+    gateways: list[Gateway],
+) -> None:
+    """A client asking for work now (contingency "send pendings") takes jobs not yet due, but
+    a job another process holds under a live lease stays with that process."""
+    first, second = gateways[0], gateways[1]
+    later = now_bogota() + dt.timedelta(hours=1)
+    held = await first.queue.enqueue("contingency.test", {"n": 1}, due_at=later)
+    waiting = await first.queue.enqueue("contingency.test", {"n": 2}, due_at=later)
+    (claimed_elsewhere,) = await first.claim_at(later, ["contingency.test"], limit=1)
+    assert claimed_elsewhere.id == held.id
+
+    taken = await second.queue.claim_now([held.id, waiting.id])
+
+    assert [job.id for job in taken] == [waiting.id]
+    assert taken[0].owner == second.queue.owner and taken[0].attempts == 1
+    assert {job.id for job in await second.queue.queued("contingency.test")} == {
+        held.id,
+        waiting.id,
+    }
+    assert await second.queue.claim_now([waiting.id]) == []  # now held by the second

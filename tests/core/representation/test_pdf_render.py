@@ -40,7 +40,7 @@ from core.sample_documents import (
 from core.signing.certificates import SigningIdentity, load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
 
-KINDS = ("01", "91", "92", "20", "94", "93")
+KINDS = ("01", "91", "92", "20", "94", "93", "03", "04")
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +127,30 @@ def test_every_kind_prints_number_code_parties_totals_and_its_own_facts(registry
         assert f"Motivo: {rep.document.discrepancy.description}" in page
     else:
         assert "Documento referenciado" not in page
+
+
+def test_an_export_prints_its_currency_trm_pesos_total_and_incoterm(registry, identity):
+    rep = representation(registry, identity, "02")
+    (page,) = text_of(render_pdf(rep))
+    payable = rep.totals.monetary.payable
+    assert rep.document_type.title.upper() in " ".join(page.split())
+    assert "GLOBAL IMPORTS LLC" in page and "Estados Unidos" in page
+    assert f"TOTAL {money(payable)}" in page
+    in_pesos = money(payable * Decimal("4012.35"))
+    assert (
+        "Moneda: USD (Dólar estadounidense).  Tasa de cambio (TRM) del 2026-11-20: "
+        f"4.012,35 COP por 1 USD.  Total en pesos colombianos: COP {in_pesos}."
+    ) in flat(page)
+    assert (
+        "Condiciones de entrega (Incoterm): FOB Franco a bordo, Puerto de Cartagena. "
+        "Contenedor 20 pies."
+    ) in flat(page)
+    assert "/100 USD" in page and "M/CTE" not in page
+
+
+def test_a_contingency_invoice_cites_the_paper_invoice_it_transmits(registry, identity):
+    (page,) = text_of(render_pdf(representation(registry, identity, "03")))
+    assert "Documento de contingencia transmitido: TAL1001 del 2026-11-20 (tipo 01)." in page
 
 
 def test_taxes_by_scheme_and_rate_withholdings_and_discounts_are_printed(registry, identity):
