@@ -163,7 +163,7 @@ async def test_resolution_rules(client: httpx.AsyncClient, token: str) -> None:
 
     for type_id, message in (
         (27, "type document id es inválido."),
-        (11, "El tipo de documento 11 (Documento Soporte Electrónico) no se emite en Pasarela."),
+        (9, "El tipo de documento 9 (Nomina Individual) no se emite en Pasarela."),
     ):
         answer = await client.put(
             put, json={"type_document_id": type_id, "from": 1, "to": 9}, headers=bearer(token)

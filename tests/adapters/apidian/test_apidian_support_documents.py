@@ -119,4 +119,4 @@ async def test_support_document_to_the_company_itself_is_refused(
     response = await _post(client, apidian_token, "support-document", body)
     assert response.status_code == 422, response.text
     (message,) = response.json()["errors"]["seller.identification_number"]
-    assert message.startswith("DSAJ01: El vendedor del documento soporte")
+    assert message.startswith("DSAJ01: El vendedor no puede ser la misma empresa que emite")
