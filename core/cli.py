@@ -29,6 +29,7 @@ from core.commands import (
     document,
     mount_commands,
     plugins,
+    radian,
     schema,
     serve,
     tenants,
@@ -47,6 +48,8 @@ CORE_COMMANDS: tuple[Command, ...] = (
     db.COMMAND,
     schema.COMMAND,
     document.COMMAND,
+    radian.COMMAND_EVENTS,
+    radian.COMMAND_RECEIVED,
 )
 CORE_BENCHES: tuple[Command, ...] = (bench.PIPELINE, bench.PDF, bench_http.HTTP)
 

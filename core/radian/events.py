@@ -3,8 +3,8 @@
 Every rule of ``core.radian.rules`` that can be known beforehand is checked before anything
 is sent: the tenant's role on the invoice (buyer of a received invoice for 030-033, issuer of
 an invoice it issued through Pasarela for 034), the claim concept, the order against the
-events already registered (the buyer's own records; for 034 DIAN's list, GetStatusEvent,
-since the buyer's events were sent by another system) and the tacit-acceptance term. What
+events already registered (DIAN's list, GetStatusEvent, since the other party sends its
+events through its own system, and Pasarela's records) and the tacit-acceptance term. What
 DIAN answers is recorded: accepted, rejected with its rules, or Regla 90 (registered by
 another system), recorded as accepted.
 """
@@ -112,16 +112,18 @@ class EventService:
                 return event
         tenant = await self.tenants.tenant_view(tenant_id)
         target = await self._target(tenant, code, cufe)
-        if target.role == "emisor":
-            registered = await self.dian_events(tenant_id, cufe)
-            codes = [e.code for e in registered.events]
-            receipt = next((e.issue_date for e in registered.events if e.code == "032"), None)
-        else:
-            accepted = [e for e in recorded if e.status == "aceptado"]
-            codes = [e.code for e in accepted]
-            receipt = next(
-                (e.issue_datetime.date().isoformat() for e in accepted if e.code == "032"), None
-            )
+        # what DIAN holds (events sent by other systems too) and what Pasarela recorded
+        at_dian = (await self.dian_events(tenant_id, cufe)).events
+        codes = {e.code for e in at_dian} | {e.code for e in recorded if e.status == "aceptado"}
+        receipt = next((e.issue_date for e in at_dian if e.code == "032"), None)
+        receipt = receipt or next(
+            (
+                e.issue_datetime.date().isoformat()
+                for e in recorded
+                if e.code == "032" and e.status == "aceptado"
+            ),
+            None,
+        )
         _refuse(rules.check_order(code, codes))
         if code == "034" and receipt is not None:
             _refuse(rules.check_tacit_credit(target.payment_form))

@@ -29,7 +29,7 @@ from core.ubl.unique_codes import compute_unique_code
 from core.xml_parsing import UnsafeXml, parse_xml
 from plugins.environments.simulador.document_facts import read_facts
 from plugins.environments.simulador.document_rules import Finding
-from plugins.environments.simulador.store import SimulatorStore
+from plugins.environments.simulador.store import ReceivedDocument, SimulatorStore
 from plugins.environments.simulador.tables import SimEvent
 
 ACCEPTED_DESCRIPTION = "Procesado Correctamente."
@@ -53,6 +53,12 @@ def _rejected(findings: Sequence[Finding], *, key: str | None = None) -> DianRes
 
 def _refusal(refusal: rules.Refusal | None) -> list[Finding]:
     return [] if refusal is None else [Finding(refusal.rule, refusal.message)]
+
+
+def is_buyer(document: ReceivedDocument, issuers: frozenset[str]) -> bool:
+    """Whether a caller acting for ``issuers`` is the buyer of an accepted document (a buyer
+    may download the invoices it received, GetXmlByDocumentKey)."""
+    return read_facts(parse_xml(document.signed_xml)).customer_id in issuers
 
 
 class SimulatedEvents:

@@ -47,7 +47,7 @@ from plugins.environments.simulador.application_response import (
 )
 from plugins.environments.simulador.document_facts import UBL_ROOTS, DocumentFacts, read_facts
 from plugins.environments.simulador.document_rules import Finding
-from plugins.environments.simulador.events import SimulatedEvents
+from plugins.environments.simulador.events import SimulatedEvents, is_buyer
 from plugins.environments.simulador.exchange_rules import check_exchange_rate
 from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from plugins.environments.simulador.store import (
@@ -501,7 +501,7 @@ class SimulatedDian:
             return EventResponse(
                 code="404", message=f"Xml con CUFE {track_id.strip()} no encontrado."
             )
-        if document.issuer_nit not in caller.issuers:
+        if document.issuer_nit not in caller.issuers and not is_buyer(document, caller.issuers):
             return EventResponse(code="401", message="NIT del certificado no autorizado.")
         return EventResponse(
             code="100", message="Accion completada OK.", xml_bytes_base64=document.signed_xml
