@@ -5,14 +5,25 @@ the demo company sends 030 -> 032 -> 033 as its buyer."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
-from apidian_documents_support import apidian_token, bearer, other_company, result, sample
+from apidian_documents_support import (
+    OTHER_NIT,
+    apidian_token,
+    bearer,
+    other_company,
+    result,
+    sample,
+)
 
+from core.api import now_bogota
 from core.context import AppContext
 from core.demo import DEMO_NIT
+from core.settings import Settings
 from core.validation.nit import check_digit
+from plugins.environments.simulador.plugin import in_process_app
 
 __all__ = ["apidian_token"]
 
@@ -139,3 +150,49 @@ async def test_event_rules_in_apidians_shape(
     )
     assert response.status_code == 422, response.text
     assert list(response.json()["errors"]) == ["document_reference.cufe"]
+
+
+async def test_issuer_sends_the_tacit_acceptance_034_after_its_term(
+    client: httpx.AsyncClient, ctx: AppContext, settings: Settings, apidian_token: str
+) -> None:
+    buyer = await other_company(ctx)
+    body = sample("invoice", number=990000303, sendmail=False)  # payment_form 2: crédito
+    body["customer"].update(identification_number=OTHER_NIT, dv=int(check_digit(OTHER_NIT)))
+    response = await client.post("/api/ubl2.1/invoice", json=body, headers=bearer(apidian_token))
+    invoice = response.json()
+    assert result(invoice)["IsValid"] == "true", result(invoice)
+
+    response = await send_event(client, apidian_token, invoice, 5)  # no receipt (032) yet
+    assert response.status_code == 422, response.text
+    (message,) = response.json()["errors"]["event_id"]
+    assert message.startswith("LGC") and "032" in message
+    response = await send_event(client, buyer, invoice, 5)  # the buyer is not the issuer
+    assert response.status_code == 422, response.text
+
+    for event_id in (1, 3):  # the buyer's receipt, through its own company
+        response = await send_event(client, buyer, invoice, event_id)
+        assert result(response.json(), "SendEventUpdateStatus")["IsValid"] == "true"
+    response = await send_event(client, apidian_token, invoice, 5)  # inside the term
+    assert response.status_code == 422, response.text
+
+    # ten days later, for the gateway and for the simulated DIAN alike
+    moment = now_bogota() + dt.timedelta(days=10)
+    dian = in_process_app(settings).state.simulated_dian.events
+    clocks = ctx.events.clock, dian.clock
+    ctx.events.clock = dian.clock = lambda: moment
+    try:
+        data = {"event_id": 5, "document_reference": {"cufe": invoice["cufe"]}}
+        response = await client.post(
+            "/api/ubl2.1/send-event-data", json=data, headers=bearer(apidian_token)
+        )
+    finally:
+        ctx.events.clock, dian.clock = clocks
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert result(answer, "SendEventUpdateStatus")["IsValid"] == "true", result(
+        answer, "SendEventUpdateStatus"
+    )
+    assert answer["transmitter_id"] == DEMO_NIT
+    assert answer["receiver_id"] == OTHER_NIT
+    assert answer["invoice_number"] == "SETP990000303"
+    assert answer["invoice_cufe"] == invoice["cufe"]
