@@ -120,3 +120,18 @@ async def test_support_document_to_the_company_itself_is_refused(
     assert response.status_code == 422, response.text
     (message,) = response.json()["errors"]["seller.identification_number"]
     assert message.startswith("DSAJ01: El vendedor no puede ser la misma empresa que emite")
+
+
+async def test_support_document_to_a_test_set(
+    client: httpx.AsyncClient, apidian_token: str
+) -> None:
+    test_set = "a9e4b2c1-5d3f-4e6a-8b7c-1234567890ab"
+    body = support_body(984000014)
+    response = await _post(client, apidian_token, f"support-document/{test_set}", body)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert "success" not in answer
+    assert answer["message"] == "Documento Soporte Electrónico #SEDS984000014 generada con éxito"
+    assert result(answer, "SendTestSetAsync")["ZipKey"]
+    assert answer["urlinvoiceattached"] == "Attachment-SEDS984000014.xml"
+    assert len(answer["cuds"]) == 96
