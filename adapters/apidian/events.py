@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from litestar import Request, Response, post
@@ -100,7 +100,6 @@ _PATHS = {
     "code": "event_id",
     "claim_concept": "type_rejection_id",
     "person": "issuer_party",
-    "note": "event_id",
 }
 
 
@@ -167,7 +166,10 @@ def _event_code(body: Mapping[str, Any]) -> str | None:
     return row.code if row is not None and row.code.startswith("03") else None
 
 
-def _path(where: str) -> Any:
+def _path(where: str) -> Callable[[str], str]:
+    """Core's field of a refusal on APIDIAN's; the invoice's own problems (its XML, signature,
+    CUFE) on the field that named the invoice (``where``)."""
+
     def translate(path: str) -> str:
         head = path.split(".")[0].split("[")[0]
         return _PATHS.get(head, where)
