@@ -202,3 +202,13 @@ def test_operation_type_and_profile_dsad02_dsad03(root):
 def test_other_kinds_are_left_alone(root):
     invoice = etree.fromstring(prepare_sample(sample_issuer(nit="900500002"), "01", 990000010).xml)
     assert _ids(invoice) == []
+
+
+async def test_numbering_ranges_of_the_support_software(client, issuer):
+    """The 05's range is filed under the support-document software; the 95 has none."""
+    nit, software = issuer.tenant.nit, issuer.tenant.software["documento_soporte"].id
+    answer = await client.get_numbering_range(nit, nit, software)
+    assert answer.operation_code == "100"
+    assert [(r.prefix, r.from_number, r.to_number) for r in answer.ranges] == [
+        ("SEDS", 984000000, 985000000)
+    ]
