@@ -12,8 +12,14 @@ dialect=...)``, the same call as for any invoice; the kind's facts do the rest):
   ``delivery_terms = DeliveryTerms(incoterm="FOB", loss_risk=..., special_terms=...)``
   (required); line amounts (``unit_price``...) in ``currency``. Taxes as usual (exports are
   usually exempt: IVA 0 %). The XML carries the amounts in ``currency`` and
-  ``cac:PaymentExchangeRate``; the PDF adds the COP values. A 02 whose currency or exchange
-  rate cannot be determined is refused (``ValidationFailed``) with rule ``FAR02``/``FAR07``.
+  ``cac:PaymentExchangeRate``; the PDF adds the COP values. A 02 always states its rate (an
+  export invoiced in pesos: ``currency="COP"``, rate 1). A dialect that finds no currency or
+  rate in the payload leaves ``exchange_rate`` as ``None``: ``issue`` raises
+  ``ValidationFailed`` (rule ``FAR02``, path ``exchange_rate``) before a number is spent, and
+  the dialect renders it in its own shape. Other refusals: ``FAR07`` rate not positive (or not
+  1 in COP), ``FAR05`` target not COP, ``FAD15a`` unknown currency, ``PAS-K01`` buyer in
+  Colombia, ``PAS-M01`` no delivery terms, ``PAS-M02`` unknown Incoterm
+  (``catalogs.incoterm``).
 - **03 contingency invoice** (instrumento electrónico de transmisión): ``type_code="03"``,
   ``operation_type="10"``, the rest as for a 01; ``additional_references`` may cite the
   paper (talonario) invoice it transmits: ``AdditionalReference(id=..., issue_date=...,
