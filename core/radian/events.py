@@ -29,7 +29,7 @@ from core.radian.event_xml import EventDocument, EventParty, InvoiceReference, b
 from core.radian.records import DianEvents, EventRecord, EventRequest, ReceivedInvoice
 from core.registry import Registry
 from core.signing.xades import sign_xades
-from core.storage.radian import RadianRepository
+from core.storage.radian import PENDING_EVENT, RadianRepository
 from core.tenancy.tenants import TenantService
 from core.ubl.extensions import DIAN_DV, DIAN_NIT
 from core.ubl.namespaces import text_at
@@ -41,6 +41,7 @@ DIAN_PARTY = EventParty(
     dv=DIAN_DV,
     name="Unidad Administrativa Especial Dirección de Impuestos y Aduanas Nacionales",
 )
+_NUMBER_TRIES = 5
 PERSON_EVENTS = frozenset({"030", "032"})  # cac:IssuerParty/cac:Person is required (§6.8)
 
 
@@ -184,62 +185,72 @@ class EventService:
                 f"La empresa {tenant.nit} no tiene software de facturación registrado."
             )
         issued_at = self.clock().replace(microsecond=0)
-        number = await self.repository.next_event_number(tenant.id)
-        root, cude = build_event(
-            EventDocument(
-                number=number,
+        identity = await self.documents.identities.get(tenant.id)
+        for _ in range(_NUMBER_TRIES):  # the number is reserved by storing the signed event
+            number = await self.repository.next_event_number(tenant.id)
+            root, cude = build_event(
+                EventDocument(
+                    number=number,
+                    code=request.code,
+                    issued_at=issued_at,
+                    sender=EventParty(nit=tenant.nit, dv=tenant.dv, name=tenant.party.name),
+                    receiver=target.receiver,
+                    invoice=target.invoice,
+                    environment=environment.profile_execution_id,
+                    software=software,
+                    pin=software.pin,
+                    qr_base=environment.qr_base_url,
+                    claim_concept=request.claim_concept,
+                    person=request.person,
+                    note=request.note,
+                )
+            )
+            sign_xades(root, identity, issued_at)
+            xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            pending = EventRecord(
+                uuid=str(uuid_module.uuid4()),
+                tenant_id=tenant.id,
+                environment=tenant.environment,
+                role=target.role,  # type: ignore[arg-type]
                 code=request.code,
-                issued_at=issued_at,
-                sender=EventParty(nit=tenant.nit, dv=tenant.dv, name=tenant.party.name),
-                receiver=target.receiver,
-                invoice=target.invoice,
-                environment=environment.profile_execution_id,
-                software=software,
-                pin=software.pin,
-                qr_base=environment.qr_base_url,
+                name=rules.EVENT_NAMES[request.code],
+                number=number,
+                cude=cude,
+                issue_datetime=issued_at,
+                invoice_cufe=target.invoice.cufe,
+                invoice_number=target.invoice.number,
+                invoice_type_code=target.invoice.type_code,
+                sender_nit=tenant.nit,
+                receiver_nit=target.receiver.nit,
                 claim_concept=request.claim_concept,
                 person=request.person,
-                note=request.note,
+                status=PENDING_EVENT,  # type: ignore[arg-type]
+                received_id=target.received.id if target.received is not None else None,
             )
-        )
-        identity = await self.documents.identities.get(tenant.id)
-        sign_xades(root, identity, issued_at)
-        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-        xml_name, zip_name = document_file_names(
+            if await self.repository.reserve_event(pending, xml):
+                break
+        else:
+            raise ConfigurationError("no se pudo reservar un número de evento; reintente")
+        xml_name, _ = document_file_names(
             "ar", tenant.nit, issued_at.year, int(number.removeprefix("EV"))
         )
-        client = await self.documents.dian_client(tenant.id, tenant.environment)
-        answer = await client.send_event_update_status(zip_xml(xml, xml_name))
+        try:
+            client = await self.documents.dian_client(tenant.id, tenant.environment)
+            answer = await client.send_event_update_status(zip_xml(xml, xml_name))
+        except BaseException:
+            await self.repository.drop_pending(tenant.id, pending.uuid)
+            raise
         elsewhere = answer.is_duplicate
-        record = EventRecord(
-            uuid=str(uuid_module.uuid4()),
-            tenant_id=tenant.id,
-            environment=tenant.environment,
-            role=target.role,  # type: ignore[arg-type]
-            code=request.code,
-            name=rules.EVENT_NAMES[request.code],
-            number=number,
-            cude=cude,
-            issue_datetime=issued_at,
-            invoice_cufe=target.invoice.cufe,
-            invoice_number=target.invoice.number,
-            invoice_type_code=target.invoice.type_code,
-            sender_nit=tenant.nit,
-            receiver_nit=target.receiver.nit,
-            claim_concept=request.claim_concept,
-            person=request.person,
+        return await self.repository.record_answer(
+            tenant.id,
+            pending.uuid,
             status="aceptado" if answer.is_valid or elsewhere else "rechazado",
             registered_elsewhere=elsewhere,
-            received_id=target.received.id if target.received is not None else None,
             dian_status_code=answer.status_code,
             dian_status_description=answer.status_description,
             dian_message=answer.status_message,
-            dian_errors=tuple(answer.error_messages),
+            dian_errors=list(answer.error_messages),
         )
-        stored = await self.repository.add_event(record, xml)
-        if stored is None:  # another request took the number meanwhile (names a zip only)
-            raise ConfigurationError(f"el número de evento {number} ya fue usado; reintente")
-        return stored
 
     async def get(self, tenant_id: int, uuid: str) -> EventRecord:
         """One recorded event by its tracking id (``NotFound`` for another tenant's)."""

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid as uuid_module
 from typing import Any
 
 import msgspec
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import now_bogota
@@ -25,6 +24,7 @@ _RECEIVED = ReceivedInvoiceRow.__table__
 _EVENTS = RadianEventRow.__table__
 _RECEIVED_COLUMNS = [c for c in _RECEIVED.c if c.name != "xml"]
 _EVENT_COLUMNS = [c for c in _EVENTS.c if c.name != "signed_xml"]
+PENDING_EVENT = "pendiente"  # reserved while being sent: not an event yet, never read
 
 
 def _event(row: Any) -> EventRecord:
@@ -91,7 +91,9 @@ class RadianRepository:
             return []
         ids = [row.id for row in rows]
         events = await self.database.all(
-            select(*_EVENT_COLUMNS).where(_EVENTS.c.received_id.in_(ids)).order_by(_EVENTS.c.id)
+            select(*_EVENT_COLUMNS)
+            .where(_EVENTS.c.received_id.in_(ids), _EVENTS.c.status != PENDING_EVENT)
+            .order_by(_EVENTS.c.id)
         )
         by_invoice: dict[int, list[EventRecord]] = {}
         for event in events:
@@ -170,14 +172,14 @@ class RadianRepository:
         )
         return f"EV{int(count or 0) + 1}"
 
-    async def add_event(self, event: EventRecord, signed_xml: bytes) -> EventRecord | None:
-        """Store a sent event; ``None`` when its number was taken meanwhile."""
+    async def reserve_event(self, event: EventRecord, signed_xml: bytes) -> bool:
+        """Store a signed event before it is sent (its status ``pendiente``): this reserves
+        its number. ``False`` when another request took the number first."""
         values = msgspec.structs.asdict(event)
         for name in ("name", "claim_concept_name", "created_at"):
             values.pop(name)
         values["person"] = msgspec.to_builtins(event.person) if event.person else None
         values["dian_errors"] = list(event.dian_errors)
-        values["uuid"] = event.uuid or str(uuid_module.uuid4())
 
         def write(conn: Connection) -> None:
             conn.execute(
@@ -187,12 +189,43 @@ class RadianRepository:
         try:
             await self.database.run(write, write=True)
         except IntegrityError:
-            return None
-        return await self.event(event.tenant_id, values["uuid"])
+            return False
+        return True
+
+    async def record_answer(self, tenant_id: int, uuid: str, **answer: Any) -> EventRecord:
+        """DIAN's answer to a reserved event; the event as it now stands."""
+
+        def write(conn: Connection) -> None:
+            conn.execute(
+                update(_EVENTS)
+                .where(_EVENTS.c.tenant_id == tenant_id, _EVENTS.c.uuid == uuid)
+                .values(**answer)
+            )
+
+        await self.database.run(write, write=True)
+        return await self.event(tenant_id, uuid)
+
+    async def drop_pending(self, tenant_id: int, uuid: str) -> None:
+        """Forget a reserved event that could not be sent (its number is given back)."""
+
+        def write(conn: Connection) -> None:
+            conn.execute(
+                delete(_EVENTS).where(
+                    _EVENTS.c.tenant_id == tenant_id,
+                    _EVENTS.c.uuid == uuid,
+                    _EVENTS.c.status == PENDING_EVENT,
+                )
+            )
+
+        await self.database.run(write, write=True)
 
     async def event(self, tenant_id: int, uuid: str) -> EventRecord:
         row = await self.database.first(
-            select(*_EVENT_COLUMNS).where(_EVENTS.c.tenant_id == tenant_id, _EVENTS.c.uuid == uuid)
+            select(*_EVENT_COLUMNS).where(
+                _EVENTS.c.tenant_id == tenant_id,
+                _EVENTS.c.uuid == uuid,
+                _EVENTS.c.status != PENDING_EVENT,
+            )
         )
         if row is None:
             raise NotFound(f"el evento {uuid} no existe")
@@ -201,7 +234,9 @@ class RadianRepository:
     async def event_xml(self, tenant_id: int, uuid: str) -> bytes:
         xml = await self.database.scalar(
             select(_EVENTS.c.signed_xml).where(
-                _EVENTS.c.tenant_id == tenant_id, _EVENTS.c.uuid == uuid
+                _EVENTS.c.tenant_id == tenant_id,
+                _EVENTS.c.uuid == uuid,
+                _EVENTS.c.status != PENDING_EVENT,
             )
         )
         if xml is None:
@@ -211,7 +246,11 @@ class RadianRepository:
     async def events_on(self, tenant_id: int, cufe: str) -> list[EventRecord]:
         rows = await self.database.all(
             select(*_EVENT_COLUMNS)
-            .where(_EVENTS.c.tenant_id == tenant_id, _EVENTS.c.invoice_cufe == cufe.lower())
+            .where(
+                _EVENTS.c.tenant_id == tenant_id,
+                _EVENTS.c.invoice_cufe == cufe.lower(),
+                _EVENTS.c.status != PENDING_EVENT,
+            )
             .order_by(_EVENTS.c.id)
         )
         return [_event(row) for row in rows]

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from core.api import EventRefused, EventRequest, ReceivedDocumentRefused, ValidationFailed
+from core.api import (
+    DianUnavailable,
+    EventRefused,
+    EventRequest,
+    ReceivedDocumentRefused,
+    ValidationFailed,
+)
 from core.clock import BOGOTA
 from core.context import AppContext
 from core.radian.records import ReceivedInvoice
@@ -17,6 +23,8 @@ from core.radian.rules import tacit_term_end
 from core.settings import Settings
 from core.signing.xades import verify_xades
 from core.testing import make_test_settings
+from plugins.environments.simulador.plugin import in_process_app
+from plugins.environments.simulador.simulator_settings import SimulatorSettings
 from tests.core.radian.conftest import (
     PERSON,
     Clocks,
@@ -159,3 +167,21 @@ async def test_a_buyer_loads_a_received_invoice_by_its_cufe(
     with pytest.raises(ReceivedDocumentRefused) as refused:  # DIAN does not hand it over
         await ctx.received.load_by_cufe(stranger.id, cufe, dialect="test")
     assert (refused.value.rule, refused.value.path) == ("LGC09", "cufe")
+
+
+async def test_dian_down_records_nothing_and_the_event_goes_later(
+    ctx: AppContext,
+    parties: Parties,
+    received: ReceivedInvoice,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    endpoint = in_process_app(settings).state.soap_endpoint
+    monkeypatch.setattr(endpoint, "sim", SimulatorSettings(fail_503=1.0))
+    with pytest.raises(DianUnavailable):
+        await send(ctx, parties.buyer.id, received.cufe, "030")
+    assert await ctx.events.list_for_invoice(parties.buyer.id, received.cufe) == []
+
+    monkeypatch.setattr(endpoint, "sim", SimulatorSettings())
+    sent = await send(ctx, parties.buyer.id, received.cufe, "030")
+    assert (sent.status, sent.number) == ("aceptado", "EV1")
