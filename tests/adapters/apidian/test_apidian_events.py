@@ -196,3 +196,30 @@ async def test_issuer_sends_the_tacit_acceptance_034_after_its_term(
     assert answer["receiver_id"] == OTHER_NIT
     assert answer["invoice_number"] == "SETP990000303"
     assert answer["invoice_cufe"] == invoice["cufe"]
+
+
+async def test_events_listing_of_unknown_and_foreign_invoices(
+    client: httpx.AsyncClient, ctx: AppContext, apidian_token: str
+) -> None:
+    unknown = "cd" * 48
+    response = await client.post(
+        f"/api/ubl2.1/status/events-document/{unknown}", headers=bearer(apidian_token)
+    )
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["success"] is False and "events" not in answer
+    assert answer["message"] == "Consulta de eventos generada con exito "
+    assert result(answer, "GetStatusEvent")["IsValid"] == "false"
+
+    supplier = await other_company(ctx)
+    invoice = await supplier_invoice(client, supplier, 990000304)
+    route = f"/api/ubl2.1/status/events-document/{invoice['cufe']}"
+    response = await client.post(route, headers=bearer(apidian_token))  # not loaded yet
+    assert response.status_code == 404
+    assert response.json() == {
+        "success": False,
+        "message": f"No se encontro el documento: {invoice['cufe']}",
+    }
+    assert (await send_event(client, apidian_token, invoice, 1)).status_code == 200
+    response = await client.post(route, headers=bearer(apidian_token))
+    assert [e["dian_code"] for e in response.json()["events"]] == ["030"]
