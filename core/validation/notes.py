@@ -11,6 +11,7 @@ roots and ``DBG`` for debit-note roots. Gateway ids: ``PAS-N01`` missing correct
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from core import catalogs
 from core.model import Document, Problem
@@ -25,7 +26,10 @@ def check_note(
     ubl_root: str,
     requires_reference: frozenset[str],
     issue_date: dt.date,
+    concepts: Mapping[str, str] | None = None,
 ) -> list[Problem]:
+    """``concepts``: the kind's own correction concepts (code -> name) when it declares them
+    (``DocumentType.correction_concepts``); otherwise DIAN's credit/debit-note lists."""
     family = _FAMILY.get(ubl_root)
     if family is None:
         return []
@@ -69,13 +73,16 @@ def check_note(
             )
         )
     else:
-        lookup = (
-            catalogs.credit_note_concept
-            if ubl_root == "CreditNote"
-            else catalogs.debit_note_concept
-        )
-        if lookup(concept.code) is None:
-            allowed = "1 a 6" if ubl_root == "CreditNote" else "1 a 4"
+        if concepts:
+            known = concept.code in concepts
+            allowed = ", ".join(concepts)
+        elif ubl_root == "CreditNote":
+            known = catalogs.credit_note_concept(concept.code) is not None
+            allowed = "1 a 6"
+        else:
+            known = catalogs.debit_note_concept(concept.code) is not None
+            allowed = "1 a 4"
+        if not known:
             problems.append(
                 Problem(
                     path="discrepancy.code",

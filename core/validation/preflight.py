@@ -73,6 +73,7 @@ def preflight(
         ubl_root=document_type.ubl_root,
         requires_reference=document_type.requires_reference,
         issue_date=issue_date,
+        concepts=document_type.correction_concepts,
     )
     problems += _check_amount_signs(document)
 

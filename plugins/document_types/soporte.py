@@ -38,7 +38,7 @@ How a dialect fills the canonical ``Document`` (the contract; these names do not
 Pre-flight rules of these kinds (besides core's, under the same prefixes) are in
 ``support_checks``: ``DSAJ01``/``NSAJ01`` the seller is the tenant itself, ``J10`` residence
 and the seller's country disagree, ``V10`` a line's transmission code is not 1 or 2,
-``PAS-N02`` a 95 concept outside 1-5.
+and (core, from ``correction_concepts``) ``PAS-N02`` a 95 concept outside 1-5.
 """
 
 from __future__ import annotations
@@ -64,7 +64,6 @@ from core.api import (
 )
 from plugins.document_types.checks import check_type_code
 from plugins.document_types.support_checks import (
-    check_adjustment_concept,
     check_purchase_periods,
     check_seller_is_not_tenant,
     check_seller_residence,
@@ -130,10 +129,7 @@ def validate_support(document: Document, tenant: TenantView) -> Sequence[Problem
 
 
 def validate_adjustment(document: Document, tenant: TenantView) -> Sequence[Problem]:
-    return [
-        *_common_checks(document, tenant, ADJUSTMENT),
-        *check_adjustment_concept(document, ADJUSTMENT),
-    ]
+    return _common_checks(document, tenant, ADJUSTMENT)
 
 
 SUPPORT = DocumentType(

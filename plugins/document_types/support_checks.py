@@ -4,8 +4,9 @@ Rule ids follow DIAN's scheme for these kinds (prefix DSA or NSA, then the secti
 seller, V the lines): ``J01`` the seller is the issuing tenant itself, ``J10`` the seller's
 residence (operation type 10/11) and its address disagree, ``V10`` a line's transmission code
 is not 1 or 2. They are ids of ours under DIAN's scheme (the simulator reports the same ones):
-our sources do not list DIAN's own ids for these checks. ``PAS-N02``: the adjustment note's
-correction concept is not one of DIAN's five for this note.
+our sources do not list DIAN's own ids for these checks.
+(The adjustment note's own correction concepts are checked by core pre-flight, ``PAS-N02``,
+from ``DocumentType.correction_concepts``.)
 """
 
 from __future__ import annotations
@@ -87,22 +88,4 @@ def check_purchase_periods(document: Document, kind: DocumentType) -> list[Probl
         for index, line in enumerate(document.lines)
         if line.purchase_period is not None
         and line.purchase_period.transmission_code not in TRANSMISSION_CODES
-    ]
-
-
-def check_adjustment_concept(document: Document, kind: DocumentType) -> list[Problem]:
-    """The note's correction concept is one of the kind's own (core pre-flight already
-    reports a missing one)."""
-    concept = document.discrepancy
-    if concept is None or concept.code in kind.correction_concepts:
-        return []
-    return [
-        Problem(
-            path="discrepancy.code",
-            rule="PAS-N02",
-            message=(
-                f"Concepto de corrección no válido para la nota de ajuste: {concept.code!r} "
-                f"(valores {', '.join(kind.correction_concepts)})."
-            ),
-        )
     ]

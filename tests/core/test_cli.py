@@ -183,7 +183,7 @@ def test_tenant_list_show_update(cli_env, capsys):
         capsys, "tenants", "update", f"{NIT}-4", "--revoke", "facturas",
         "--monthly-limit", "5", "--yearly-limit", "50", "--environment", "habilitacion",
     )  # fmt: skip
-    assert updated["permissions"] == ["notas_credito", "notas_debito"]
+    assert updated["permissions"] == ["documentos_soporte", "notas_credito", "notas_debito"]
     assert (updated["monthly_limit"], updated["yearly_limit"]) == (5, 50)
     assert updated["environment"] == "habilitacion"
     cleared = run_json(capsys, "tenants", "update", NIT, "--monthly-limit", "none")

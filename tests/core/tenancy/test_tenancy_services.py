@@ -30,7 +30,8 @@ from core.testing import migrate_test_database
 from core.web.context import AppContext
 from tests.core.tenancy.conftest import PIN, SUPPLIER, make_tenant, settings_for
 
-PERMISSIONS = ("facturas", "notas_credito", "notas_debito")  # the built-in kinds declare them
+# the built-in kinds declare them
+PERMISSIONS = ("documentos_soporte", "facturas", "notas_credito", "notas_debito")
 
 
 async def test_tenant_is_created_and_found_by_id_uuid_and_nit(
@@ -70,7 +71,7 @@ async def test_update_changes_permissions_quotas_and_name(ctx: AppContext) -> No
     cleared = await ctx.tenants.update_tenant(tenant.id, monthly_limit=None)
     assert (cleared.monthly_limit, cleared.yearly_limit) == (None, 100)
     view = await ctx.tenants.tenant_view(tenant.id)
-    assert view.permissions == {"facturas", "notas_credito"}
+    assert view.permissions == {"documentos_soporte", "facturas", "notas_credito"}
     assert ctx.registry.document_types.get("92").permission == "notas_debito"
     regranted = await ctx.tenants.update_tenant(tenant.id, permissions={"notas_debito": True})
     assert regranted.permissions == PERMISSIONS
