@@ -9,11 +9,13 @@ by a clock, and the job backoff is milliseconds, so no test waits for real minut
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections import Counter
 from pathlib import Path
 
 import msgspec
+import pypdf
 import pytest
 
 from core.context import AppContext
@@ -163,6 +165,10 @@ async def test_the_simulator_accepts_each_kind_when_dian_is_up(tmp_path: Path, c
         if code == "04":  # stored now, sent later
             assert record.status == "pendiente"
             (record,) = await ctx.contingency.send_pending(tenant.id)
+        assert record.status == "aceptado", (record.dian_errors, record.last_error)
+        _, pdf = await ctx.pdfs.pdf(tenant.id, record.uuid)  # from the stored canonical form
     finally:
         await ctx.close()
-    assert record.status == "aceptado", (record.dian_errors, record.last_error)
+    page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert record.full_number in page
+    assert ("Tasa de cambio (TRM)" in page) is (code == "02")
