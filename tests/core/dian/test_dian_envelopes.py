@@ -57,6 +57,7 @@ CASES = {
     ),
     "GetStatus": ({"trackId": "cufe1"}, "<wcf:trackId>cufe1</wcf:trackId>"),
     "GetStatusZip": ({"trackId": "zip-key"}, "<wcf:trackId>zip-key</wcf:trackId>"),
+    "GetStatusEvent": ({"trackId": "cufe3"}, "<wcf:trackId>cufe3</wcf:trackId>"),
     "GetNumberingRange": (
         {"accountCode": "900123456", "accountCodeT": "900654321", "softwareCode": "sw-1"},
         "<wcf:accountCode>900123456</wcf:accountCode><wcf:accountCodeT>900654321"
