@@ -156,7 +156,7 @@ from core.tenancy.records import IssuedCredential, RangeRecord
 from core.totals import compute_totals, round_money
 from core.ubl.context import BuildContext
 from core.ubl.documents import RootOptions, build_credit_note, build_debit_note, build_invoice
-from core.ubl.packaging import document_file_names
+from core.ubl.packaging import document_file_names, zip_xml
 from core.validation.nit import check_digit, is_valid_nit
 from core.web.auth import BearerAuth, bearer_token
 from core.xml_parsing import UnsafeXml, parse_xml
@@ -354,6 +354,7 @@ __all__ = [
     "DocumentRepository",
     "StoredDocument",
     "document_file_names",
+    "zip_xml",
     "NumberRangeResponse",
     "NumberRangeResponseList",
     "numbering_ranges_at_dian",

@@ -156,6 +156,15 @@ def test_apidian_example_issues_an_invoice_the_simulator_accepts(gateway: Gatewa
     assert len(cufe) == 96
 
 
+def test_apidian_support_document_example_is_accepted(gateway: Gateway) -> None:
+    stdout, _ = gateway.run("apidian-soporte")
+
+    message, is_valid, cuds = stdout.strip().splitlines()[-1].rsplit(" ", 2)
+    assert message == "AttachedDocument #SEDS984000021 generada con éxito"
+    assert is_valid == "true"
+    assert len(cuds) == 96
+
+
 def json_values(text: str) -> list[Any]:
     """The JSON values written one after another in ``text``."""
     decoder, values, at = json.JSONDecoder(), [], 0

@@ -1,7 +1,8 @@
 """APIDIAN's FormRequest rules for the documents Pasarela issues (research Appendix A).
 
-One table per request class: ``InvoiceRequest`` (and its AIU and mandate variants),
-``CreditNoteRequest``, ``DebitNoteRequest`` and ``EqDocRequest``. The rules that depend on
+One table per request class: ``InvoiceRequest`` (and its AIU, mandate, export and
+contingency variants), ``CreditNoteRequest``, ``DebitNoteRequest``, ``EqDocRequest``,
+``SupportDocumentRequest`` and ``sdCreditNoteRequest``. The rules that depend on
 the company's resolution (``number`` between its ``from``/``to``, ``date`` inside its
 validity, ``ResolutionSetting``) and ``dian_dv`` are checked in ``requests`` once the
 resolution is known. Health, transport (RNDC), ``k_supplement`` and public-service fields
@@ -13,7 +14,17 @@ from __future__ import annotations
 from typing import Literal
 
 Endpoint = Literal[
-    "invoice", "invoice-aiu", "invoice-mandate", "credit-note", "debit-note", "eqdoc"
+    "invoice",
+    "invoice-aiu",
+    "invoice-mandate",
+    "invoice-export",
+    "invoice-contingency",
+    "invoice-contingency-4",
+    "credit-note",
+    "debit-note",
+    "eqdoc",
+    "support-document",
+    "sd-credit-note",
 ]
 
 _EXTRAS = {
@@ -327,6 +338,159 @@ def _eqdoc() -> dict[str, str]:
     return rules
 
 
+_CURRENCY = {
+    "idcurrency": "nullable|integer|exists:type_currencies",
+    "calculationrate": "nullable|required_with:idcurrency|numeric",
+    "calculationratedate": "nullable|required_with:idcurrency|date_format:Y-m-d",
+}
+
+# the invoice variants that validate payment_form as one object and every discount's code
+_SINGLE_PAYMENT = {
+    "allowance_charges.*.discount_id": (
+        "nullable|required_if:allowance_charges.*.charge_indicator,false|exists:discounts"
+    ),
+    "tax_totals.*.percent": "nullable|required_unless:tax_totals.*.tax_id,10|numeric",
+}
+
+
+def _single_payment(lines: str) -> dict[str, str]:
+    rules = dict(_SINGLE_PAYMENT)
+    rules[f"{lines}.*.tax_totals.*.percent"] = (
+        f"nullable|required_unless:{lines}.*.tax_totals.*.tax_id,10|numeric"
+    )
+    return rules
+
+
+def _export() -> dict[str, str]:
+    """``InvoiceExportRequest``: type 2, a foreign buyer with full contact, incoterms."""
+    rules = _invoice()
+    rules.pop("invoice_lines.*.purchase_order_number")
+    rules.pop("legal_monetary_totals.pre_paid_amount")
+    rules.update(_single_payment("invoice_lines"))
+    rules.update(_CURRENCY)
+    rules.update(
+        {
+            "type_document_id": "required|in:2|exists:type_documents",
+            "customer.municipality_name": "nullable|string",
+            "customer.state_name": "nullable|string",
+            "customer.phone": "required|string|max:20",
+            "customer.address": "required|string",
+            "customer.email": "required|string|email",
+            "customer.merchant_registration": "required|string",
+            "deliveryterms": "required|array",
+            "deliveryterms.special_terms": "required|string",
+            "deliveryterms.loss_risk_responsibility_code": (
+                "required|string|in:CFR,CIP,CPT,DAP,DAT,DDP,FOB,EXW,CIF,FAS,FCA"
+            ),
+            "deliveryterms.loss_risk": "required|string",
+            "invoice_lines.*.brandname": "nullable|string",
+            "invoice_lines.*.modelname": "nullable|string",
+        }
+    )
+    return rules
+
+
+def _contingency(type_id: str) -> dict[str, str]:
+    """``InvoiceContingencyRequest`` (type 3) and ``InvoiceContingencyType4Request`` (12)."""
+    rules = _invoice()
+    rules.pop("invoice_lines.*.purchase_order_number")
+    rules.pop("legal_monetary_totals.pre_paid_amount")
+    rules.update(_single_payment("invoice_lines"))
+    rules.update(_CURRENCY)
+    unless_final = "required_unless:customer.identification_number,222222222222"
+    rules.update(
+        {
+            "type_document_id": f"required|in:{type_id}|exists:type_documents",
+            "time": "required|date_format:H:i:s",
+            "customer.phone": f"{unless_final}|string|max:20",
+            "customer.address": f"{unless_final}|string",
+            "customer.email": f"{unless_final}|string|email",
+            "customer.merchant_registration": "required|string",
+        }
+    )
+    if type_id == "3":
+        rules.update(
+            {
+                "AdditionalDocumentReferenceID": "required|string",
+                "AdditionalDocumentReferenceDate": "required|date_format:Y-m-d",
+                "AdditionalDocumentReferenceTypeDocument": (
+                    "required|string|exists:type_documents,code"
+                ),
+            }
+        )
+    return rules
+
+
+_SELLER = {
+    "seller": "required|array",
+    "seller.identification_number": "required|alpha_num",
+    "seller.dv": "nullable|numeric|digits:1",
+    "seller.type_document_identification_id": "nullable|exists:type_document_identifications",
+    "seller.type_organization_id": "nullable|exists:type_organizations",
+    "seller.language_id": "nullable|exists:languages",
+    "seller.country_id": "nullable|exists:countries",
+    "seller.municipality_id": "nullable|exists:municipalities",
+    "seller.type_regime_id": "nullable|exists:type_regimes",
+    "seller.tax_id": "nullable|exists:taxes",
+    "seller.type_liability_id": "nullable|exists:type_liabilities",
+    "seller.name": "required|string",
+    "seller.phone": "required|string|max:20",
+    "seller.address": "required|string",
+    "seller.email": "nullable|string|email",
+    "seller.merchant_registration": "required|string",
+    "seller.postal_zone_code": "required|numeric",
+}
+
+
+def _support(lines: str) -> dict[str, str]:
+    """``SupportDocumentRequest`` (type 11): the party is the ``seller``, each line says how
+    it was generated (``type_generation_transmition_id``) and from when (``start_date``)."""
+    rules = {
+        k: v
+        for k, v in _common(lines, "legal_monetary_totals").items()
+        if not k.startswith("customer")
+    }
+    rules.update(_SELLER)
+    rules.update(_single_payment(lines))
+    rules.update(_CURRENCY)
+    rules.pop("legal_monetary_totals.pre_paid_amount")
+    rules.update(
+        {
+            "type_document_id": "required|in:11|exists:type_documents",
+            "type_operation_id": "nullable|in:23,24",
+            f"{lines}.*.code": "required|string",
+        }
+    )
+    if lines == "invoice_lines":
+        rules.update(_DELIVERY)
+        rules[f"{lines}.*.type_generation_transmition_id"] = (
+            "required|exists:type_generation_transmitions"
+        )
+        rules[f"{lines}.*.start_date"] = "required|date_format:Y-m-d"
+    return rules
+
+
+def _sd_credit_note() -> dict[str, str]:
+    """``sdCreditNoteRequest`` (type 13): the adjustment note of a support document."""
+    rules = {
+        k: v
+        for k, v in _support("credit_note_lines").items()
+        if not k.startswith(("with_holding_tax_total", "prepaid_payment", "previous_balance"))
+    }
+    rules.update(
+        {
+            "type_document_id": "required|in:13|exists:type_documents",
+            "discrepancyresponsecode": "nullable|integer|between:1,5",
+            "discrepancyresponsedescription": "nullable|string",
+            "billing_reference": "required|array",
+            "billing_reference.number": "required|string",
+            "billing_reference.uuid": "required|string|size:96",
+            "billing_reference.issue_date": "required|date_format:Y-m-d",
+        }
+    )
+    return rules
+
+
 RULES: dict[Endpoint, dict[str, str]] = {
     "invoice": _invoice(),
     "invoice-aiu": {**_invoice(), "noteAIU": "required|string"},
@@ -335,23 +499,28 @@ RULES: dict[Endpoint, dict[str, str]] = {
         "invoice_lines.*.agentparty": "nullable|numeric|digits_between:1,15",
         "invoice_lines.*.agentparty_dv": "nullable|numeric|digits:1",
     },
+    "invoice-export": _export(),
+    "invoice-contingency": _contingency("3"),
+    "invoice-contingency-4": _contingency("12"),
     "credit-note": _credit_note(),
     "debit-note": _debit_note(),
     "eqdoc": _eqdoc(),
+    "support-document": _support("invoice_lines"),
+    "sd-credit-note": _sd_credit_note(),
 }
 LINES: dict[Endpoint, str] = {
-    "invoice": "invoice_lines",
-    "invoice-aiu": "invoice_lines",
-    "invoice-mandate": "invoice_lines",
+    endpoint: "invoice_lines" for endpoint in RULES if endpoint != "credit-note"
+} | {
     "credit-note": "credit_note_lines",
     "debit-note": "debit_note_lines",
-    "eqdoc": "invoice_lines",
+    "sd-credit-note": "credit_note_lines",
 }
-TOTALS: dict[Endpoint, str] = {
-    "invoice": "legal_monetary_totals",
-    "invoice-aiu": "legal_monetary_totals",
-    "invoice-mandate": "legal_monetary_totals",
-    "credit-note": "legal_monetary_totals",
-    "debit-note": "requested_monetary_totals",
-    "eqdoc": "legal_monetary_totals",
+TOTALS: dict[Endpoint, str] = {endpoint: "legal_monetary_totals" for endpoint in RULES} | {
+    "debit-note": "requested_monetary_totals"
 }
+
+
+def party_key(endpoint: Endpoint) -> str:
+    """Where the other party of the document is: ``seller`` on a support document (the
+    company buys), ``customer`` everywhere else."""
+    return "seller" if endpoint in ("support-document", "sd-credit-note") else "customer"

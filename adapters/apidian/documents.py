@@ -1,7 +1,9 @@
 """APIDIAN's document endpoints under ``/api/ubl2.1`` (research §1.2, §4, §5).
 
-``POST /invoice``, ``/invoice-aiu``, ``/invoice-mandate``, ``/credit-note``, ``/debit-note``
-and ``/eqdoc``, each also with ``/{testSetId}``. Without a test-set id the document goes with
+``POST /invoice``, ``/invoice-aiu``, ``/invoice-mandate``, ``/invoice-export``,
+``/invoice-contingency``, ``/credit-note``, ``/debit-note``, ``/eqdoc``, ``/support-document``
+and ``/sd-credit-note``, each also with ``/{testSetId}``; ``/invoice-contingency-4`` (stored
+now, sent later) is in ``contingency``. Without a test-set id the document goes with
 SendBillSync and the answer carries DIAN's verdict; with one it goes with SendTestSetAsync to
 that test set and the answer carries the ZipKey (the verdict: ``status/zip``).
 
@@ -25,7 +27,7 @@ from adapters.apidian.document_rules import Endpoint
 from adapters.apidian.errors import json_response
 from adapters.apidian.form_rules import as_bool, as_text
 from adapters.apidian.paths import apidian_path
-from adapters.apidian.responses import CUDE_KINDS, document_answer
+from adapters.apidian.responses import document_answer, kind_answer, stored_answer
 from core.api import (
     AttachedDocuments,
     CertificateExpired,
@@ -47,6 +49,7 @@ from core.api import (
     days_until,
     now_bogota,
     validation_fields,
+    zip_xml,
 )
 
 _TEST_SET_ID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
@@ -64,9 +67,13 @@ TITLES: dict[Endpoint, str] = {
     "invoice": "Factura electrónica",
     "invoice-aiu": "Factura AIU",
     "invoice-mandate": "Factura de mandato",
+    "invoice-export": "Factura de exportación (2)",
+    "invoice-contingency": "Factura de contingencia, instrumento de transmisión (3)",
     "credit-note": "Nota crédito (4) o nota de ajuste crédito (26)",
     "debit-note": "Nota débito (5) o nota de ajuste débito (25)",
     "eqdoc": "Documento equivalente POS (15)",
+    "support-document": "Documento soporte (11)",
+    "sd-credit-note": "Nota de ajuste al documento soporte (13)",
 }
 
 
@@ -166,6 +173,22 @@ async def issue(
         except SignedXmlUnavailable:  # failed before it was signed: the answer says so
             signed = None
     environment = documents.registry.environments.get(record.environment)
+    kind = documents.registry.document_types.get(record.type_code)
+    if kind.deferred_sending:  # stored signed, sent later: APIDIAN's own answer
+        stored = await documents.documents.get(tenant.id, record.uuid)
+        xml_name = f"{kind.file_prefix}{(stored.zip_name or 'z.zip')[1:-4]}"
+        return json_response(
+            stored_answer(
+                record,
+                signed=signed,
+                zipped=zip_xml(signed, f"{xml_name}.xml") if signed else None,
+                xml_file_name=xml_name,
+                qr=environment.qr_url(record.unique_code) if record.unique_code else "",
+                certificate_days_left=await certificate_days_left(documents, tenant),
+                resolution_days_left=(numbering.valid_to - now.date()).days,
+                attached_prefix=as_text(body.get("atacheddocument_name_prefix")) or "",
+            )
+        )
     answer = document_answer(
         record,
         exchange=_send_exchange(exchanges),
@@ -189,7 +212,7 @@ async def _already_sent(
     body: dict[str, Any] = {"success": False, "message": ALREADY_SENT}
     if duplicate.existing_uuid is not None:
         record = await documents.get(tenant.id, duplicate.existing_uuid)
-        key = "cude" if record.type_code in CUDE_KINDS else "cufe"
+        key = kind_answer(record.type_code).code_key
         body.update({"customer": record.customer_id, key: record.unique_code})
         body["sale"] = record.payable
     return json_response(body)

@@ -9,9 +9,10 @@ field paths it already parses. Only the rules APIDIAN's document requests use ar
 ``required``, ``nullable``, ``required_if:field,value``, ``required_with:field``,
 ``required_unless:field,v1,v2``, ``numeric``, ``integer``, ``boolean``, ``string``,
 ``array``, ``email``, ``alpha_num``, ``date_format:Y-m-d`` / ``H:i:s``, ``exists:table``
-(an id of ``catalogs``), ``in:a,b``, ``digits:n``, ``digits_between:a,b``, ``size:n``,
-``max:n``, ``between:a,b``, ``after_or_equal:field`` (a date not before another field's
-date, or today's when that field is absent, as Laravel compares with "now"). Like Laravel,
+(an id of ``catalogs``; ``exists:table,code`` a code), ``in:a,b``, ``digits:n``,
+``digits_between:a,b``, ``size:n``, ``max:n``, ``between:a,b``, ``after_or_equal:field`` (a
+date not before another field's date, or today's when that field is absent, as Laravel
+compares with "now"). Like Laravel,
 an absent or null optional value is not checked further; each field gets the message of its
 first failing rule.
 """
@@ -189,9 +190,13 @@ def _sibling(pattern: str, path: str) -> str:
     return pattern
 
 
-def _exists(table: str, value: Any) -> bool:
+def _exists(args: list[str], value: Any) -> bool:
+    """``exists:table`` (an id) or ``exists:table,code`` (a DIAN code of the table)."""
+    if args[1:2] == ["code"]:
+        text = as_text(value)
+        return text is not None and any(r.code == text for r in catalogs.rows(args[0]))
     number = as_int(value)
-    return number is not None and catalogs.row(table, number) is not None
+    return number is not None and catalogs.row(args[0], number) is not None
 
 
 def check_value(rule: str, args: list[str], value: Any) -> bool:
@@ -215,7 +220,7 @@ def check_value(rule: str, args: list[str], value: Any) -> bool:
         case "date_format":
             return as_date(value, args[0]) is not None
         case "exists":
-            return _exists(args[0], value)
+            return _exists(args, value)
         case "in":
             return as_text(value) in [a.strip() for a in args]
         case "digits" | "digits_between":

@@ -18,7 +18,7 @@ from typing import Any
 
 import msgspec
 
-from adapters.apidian import catalogs
+from adapters.apidian import catalogs, kind_fields
 from adapters.apidian.document_rules import LINES, RULES, TOTALS, Endpoint
 from adapters.apidian.form_rules import as_bool, as_date, as_decimal, as_int, as_text, blank
 from core.api import (
@@ -57,8 +57,11 @@ FINAL_CONSUMER = "222222222222"
 PER_UNIT_TAX_IDS = frozenset({2, 10, 19, 20, 21, 23})  # APIDIAN's fixed-value taxes
 WITHHOLDING_CODES = frozenset({"05", "06", "07"})
 POS_REFERENCE_TYPES = frozenset({15, 16, 17, 18, 19, 20, 21, 22, 23, 24})
-DEFAULT_DISCREPANCY = {"91": 2, "94": 2, "92": 4, "93": 4}
+BUYER_KINDS = frozenset({"05", "95"})  # support document and its note: the company buys
+WITHHOLDING_KINDS = frozenset({"01", "02", "03", "04", "20", "05"})
+DEFAULT_DISCREPANCY = {"91": 2, "94": 2, "92": 4, "93": 4, "95": 2}
 DISCREPANCY_TABLE = {
+    "95": "credit_note_discrepancy_responses_sd",
     "91": "credit_note_discrepancy_responses",
     "94": "credit_note_discrepancy_responses",
     "92": "debit_note_discrepancy_responses",
@@ -101,6 +104,7 @@ def to_document(
     assert issue_time is None or isinstance(issue_time, dt.time)
     time = issue_time or now.time().replace(microsecond=0)
     reference = _billing_reference(body, kind)
+    buyer = kind in BUYER_KINDS  # the company buys: the party sent is the seller
     document = Document(
         type_code=kind,
         operation_type=_operation_type(body, endpoint, kind, reference is not None),
@@ -108,9 +112,9 @@ def to_document(
         number=number,
         issue_date=issue_date or now.date(),
         issue_time=time.replace(tzinfo=BOGOTA_OFFSET),
-        supplier=_supplier(body, tenant),
-        customer=to_party(body.get("customer") or {}),
-        lines=_lines(body, endpoint, allows_withholdings=kind in ("01", "20")),
+        supplier=None if buyer else _supplier(body, tenant),
+        customer=to_party(body.get("seller" if buyer else "customer") or {}),
+        lines=_lines(body, endpoint, allows_withholdings=kind in WITHHOLDING_KINDS, buyer=buyer),
         allowances_charges=_allowances(body.get("allowance_charges"), document_level=True),
         payment=_payment(body.get("payment_form")),
         prepaid_payments=_prepaid(body),
@@ -124,6 +128,7 @@ def to_document(
         declared_totals=_declared(body.get(TOTALS[endpoint]) or {}),
         header_note=as_text(body.get("head_note")),
         footer_note=as_text(body.get("foot_note")),
+        **kind_fields.extras(body, endpoint),
     )
     return _with_rounding(document)
 
@@ -136,6 +141,8 @@ def _operation_type(body: Mapping[str, Any], endpoint: Endpoint, kind: str, ref:
     if kind in ("94", "93"):
         return "20"  # the only CustomizationID of the POS adjustment notes
     sent = code("type_operations", body.get("type_operation_id"))
+    if kind in BUYER_KINDS:  # 23 residente (10), 24 no residente (11)
+        return "11" if sent == "11" else "10"
     if kind == "91":
         return sent if sent in ("20", "22") else ("20" if ref else "22")
     if kind == "92":
@@ -167,7 +174,12 @@ def to_party(customer: Mapping[str, Any]) -> Party:
         name=(as_text(customer.get("name")) or "").strip(),
         tax_level_codes=(levels,),
         tax_scheme=scheme,
-        address=_address(customer.get("municipality_id"), customer.get("address")),
+        address=kind_fields.foreign_address(customer)
+        or _address(
+            customer.get("municipality_id"),
+            customer.get("address"),
+            as_text(customer.get("postal_zone_code")),
+        ),
         contact=_contact(customer.get("phone"), customer.get("email")),
         commercial_registration=as_text(customer.get("merchant_registration")),
     )
@@ -230,9 +242,15 @@ def _supplier(body: Mapping[str, Any], tenant: TenantView) -> Party:
 
 
 def _lines(
-    body: Mapping[str, Any], endpoint: Endpoint, *, allows_withholdings: bool
+    body: Mapping[str, Any], endpoint: Endpoint, *, allows_withholdings: bool, buyer: bool
 ) -> tuple[Line, ...]:
-    lines = [_line(item) for item in body.get(LINES[endpoint]) or []]
+    items = body.get(LINES[endpoint]) or []
+    lines = [_line(item) for item in items]
+    if buyer:  # a support document's line says when and how the purchase is reported
+        lines = [
+            msgspec.structs.replace(line, purchase_period=kind_fields.purchase_period(item))
+            for line, item in zip(lines, items, strict=True)
+        ]
     withholdings = _withholdings(body.get("with_holding_tax_total")) if allows_withholdings else ()
     if lines and withholdings:  # document-level withholdings ride on the first line
         lines[0] = msgspec.structs.replace(lines[0], withholdings=withholdings)
@@ -383,12 +401,15 @@ def _billing_reference(body: Mapping[str, Any], kind: str) -> BillingReference |
     issue_date = as_date(ref.get("issue_date"))
     assert isinstance(issue_date, dt.date)
     pos = kind in ("94", "93") or as_int(ref.get("type_document_id")) in POS_REFERENCE_TYPES
+    scheme, type_code = ("CUDE-SHA384", "20") if pos else ("CUFE-SHA384", "01")
+    if kind in BUYER_KINDS:
+        scheme, type_code = "CUDS-SHA384", "05"
     return BillingReference(
         number=as_text(ref.get("number")) or "",
         uuid=(as_text(ref.get("uuid")) or "").lower(),
         issue_date=issue_date,
-        scheme_name="CUDE-SHA384" if pos else "CUFE-SHA384",
-        type_code="20" if pos else "01",
+        scheme_name=scheme,
+        type_code=type_code,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from adapters.apidian.document_rules import LINES, TOTALS, Endpoint
+from adapters.apidian.document_rules import LINES, TOTALS, Endpoint, party_key
 
 _LINE_FIELDS = {
     "quantity": "invoiced_quantity",
@@ -23,6 +23,7 @@ _LINE_FIELDS = {
     "allowances_charges": "allowance_charges",
     "free_of_charge": "reference_price_id",
     "standard_item_id": "type_item_identification_id",
+    "purchase_period": "start_date",
 }
 _TOTALS = {
     "line_extension": "line_extension_amount",
@@ -57,6 +58,13 @@ _TOP = {
     "type_code": "type_document_id",
     "notes": "notes",
 }
+# canonical fields an APIDIAN body gives as one flat field
+_FLAT = {
+    "exchange_rate": "calculationrate",
+    "currency": "idcurrency",
+    "delivery_terms": "deliveryterms.loss_risk_responsibility_code",
+    "additional_references": "AdditionalDocumentReferenceID",
+}
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
@@ -68,6 +76,8 @@ def apidian_path(endpoint: Endpoint) -> Callable[[str], str]:
         if not parts:
             return "body"
         head, rest = parts[0], parts[1:]
+        if head in _FLAT:
+            return _FLAT[head]
         if head == "lines":
             out = [LINES[endpoint]]
             if rest and rest[0].isdigit():
@@ -79,7 +89,7 @@ def apidian_path(endpoint: Endpoint) -> Callable[[str], str]:
         if head == "declared_totals":
             return ".".join([TOTALS[endpoint], *(_TOTALS.get(p, p) for p in rest[:1])])
         if head in ("customer", "supplier"):
-            name = "customer" if head == "customer" else "establishment"
+            name = party_key(endpoint) if head == "customer" else "establishment"
             return ".".join([name, *(_PARTY.get(p, p) for p in rest[:1])])
         return ".".join([_TOP.get(head, head), *rest])
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adapters.apidian import catalogs
-from adapters.apidian.document_rules import RULES, Endpoint, payment_rules
+from adapters.apidian.document_rules import RULES, Endpoint, party_key, payment_rules
 from adapters.apidian.form_rules import (
     DIAN_DV,
     RESOLUTION_NOT_CONFIGURED,
@@ -68,29 +68,30 @@ def check_rules(body: Mapping[str, Any], endpoint: Endpoint) -> Errors:
     elif isinstance(payment, list):
         for index in range(len(payment)):
             validate(body, payment_rules(f"payment_form.{index}"), errors)
-    customer = body.get("customer")
-    if isinstance(customer, Mapping) and "customer.dv" not in errors:
-        _check_dv(customer, endpoint, errors)
+    name = party_key(endpoint)
+    party = body.get(name)
+    if isinstance(party, Mapping) and f"{name}.dv" not in errors:
+        _check_dv(party, name, endpoint, errors)
     return errors
 
 
-def _check_dv(customer: Mapping[str, Any], endpoint: Endpoint, errors: Errors) -> None:
-    nit = as_text(customer.get("identification_number")) or ""
-    dv = customer.get("dv")
+def _check_dv(party: Mapping[str, Any], name: str, endpoint: Endpoint, errors: Errors) -> None:
+    nit = as_text(party.get("identification_number")) or ""
+    dv = party.get("dv")
     if blank(dv):
-        is_nit = as_int(customer.get("type_document_identification_id")) == NIT_TYPE_ID
+        is_nit = as_int(party.get("type_document_identification_id")) == NIT_TYPE_ID
         if endpoint.startswith("invoice") and is_nit:
-            errors["customer.dv"] = [
+            errors[f"{name}.dv"] = [
                 message(
                     "required_if",
-                    "customer.dv",
-                    other="customer.type_document_identification_id",
+                    f"{name}.dv",
+                    other=f"{name}.type_document_identification_id",
                     value=str(NIT_TYPE_ID),
                 )
             ]
         return
     if not nit.isdigit() or as_text(dv) != check_digit(nit):
-        errors["customer.dv"] = [DIAN_DV]
+        errors[f"{name}.dv"] = [DIAN_DV]
 
 
 def choose_range(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -27,11 +27,33 @@ from adapters.apidian import catalogs
 from adapters.apidian.soap_json import response_dian as soap_to_json
 from core.api import DianExchange, DocumentRecord, DocumentStatus, UnsafeXml, parse_xml
 
-# DIAN type code -> APIDIAN's file prefix (the signed variant adds "S")
-FILE_PREFIXES = {"01": "FE", "91": "NC", "92": "ND", "20": "POS", "94": "NCQ", "93": "NDQ"}
-# DIAN type code -> APIDIAN type_documents id
-APIDIAN_TYPE_IDS = {"01": 1, "91": 4, "92": 5, "20": 15, "94": 26, "93": 25}
-CUDE_KINDS = frozenset({"91", "92", "94", "93"})
+
+class KindAnswer(NamedTuple):
+    """How APIDIAN names one kind in its answers: the file prefix (the signed variant adds
+    "S"), its ``type_documents`` id, the key of the unique code and whether the answer carries
+    ``resolution_days_left``."""
+
+    file_prefix: str
+    type_id: int
+    code_key: str
+    resolution_days: bool
+
+
+# DIAN type code -> how APIDIAN answers it (research §4.3; its controllers)
+KINDS = {
+    "01": KindAnswer("FE", 1, "cufe", True),
+    "02": KindAnswer("FE", 2, "cufe", True),
+    "03": KindAnswer("FE", 3, "cude", True),
+    "04": KindAnswer("FE", 12, "cude", True),
+    "91": KindAnswer("NC", 4, "cude", False),
+    "92": KindAnswer("ND", 5, "cude", False),
+    "20": KindAnswer("POS", 15, "cufe", True),
+    "94": KindAnswer("NCQ", 26, "cude", False),
+    "93": KindAnswer("NDQ", 25, "cude", False),
+    "05": KindAnswer("DS", 11, "cuds", True),
+    "95": KindAnswer("NDSN", 13, "cuds", False),
+}
+FILE_PREFIXES = {kind: answer.file_prefix for kind, answer in KINDS.items()}
 DIAN_DOWN = "El servicio DIAN no se encuentra disponible en el momento, reintente mas tarde..."
 SIGNATURE_NS = "http://www.w3.org/2000/09/xmldsig#"
 
@@ -40,12 +62,16 @@ def b64(data: bytes | None) -> str:
     return base64.b64encode(data).decode("ascii") if data else ""
 
 
+def kind_answer(kind: str) -> KindAnswer:
+    return KINDS.get(kind, KINDS["01"])
+
+
 def signed_name(record: DocumentRecord, extension: str) -> str:
-    return f"{FILE_PREFIXES.get(record.type_code, 'FE')}S-{record.full_number}.{extension}"
+    return f"{kind_answer(record.type_code).file_prefix}S-{record.full_number}.{extension}"
 
 
 def unsigned_name(record: DocumentRecord) -> str:
-    return f"{FILE_PREFIXES.get(record.type_code, 'FE')}-{record.full_number}.xml"
+    return f"{kind_answer(record.type_code).file_prefix}-{record.full_number}.xml"
 
 
 def unsigned_xml(signed: bytes | None) -> bytes:
@@ -108,7 +134,7 @@ def document_answer(
     accepted = record.status == DocumentStatus.ACCEPTED
     dian = response_dian(exchange)
     answered = dian is not None
-    code_key = "cude" if kind in CUDE_KINDS else "cufe"
+    facts = kind_answer(kind)
     files = {
         "invoicexml": b64(signed),
         "zipinvoicexml": b64(sent_zip(exchange)),
@@ -122,16 +148,16 @@ def document_answer(
         "urlinvoiceattached": f"{attached_prefix}{attached[0] if attached else '.xml'}",
     }
     codes: dict[str, Any] = {
-        code_key: record.unique_code,
+        facts.code_key: record.unique_code,
         "QRStr": qr,
         "certificate_days_left": certificate_days_left,
     }
-    if kind in ("01", "20"):
+    if facts.resolution_days:
         codes["resolution_days_left"] = resolution_days_left
     mailed = accepted and sendmail
     if test_set:
         urls["urlinvoiceattached"] = f"Attachment-{record.full_number}.xml"
-        type_row = catalogs.row("type_documents", APIDIAN_TYPE_IDS.get(kind, 1))
+        type_row = catalogs.row("type_documents", facts.type_id)
         name = type_row.name if type_row else "Documento"
         return {
             "message": f"{name} #{record.full_number} generada con éxito",
@@ -174,3 +200,47 @@ def document_answer(
         }
     )
     return body
+
+
+def stored_answer(
+    record: DocumentRecord,
+    *,
+    signed: bytes | None,
+    zipped: bytes | None,
+    xml_file_name: str,
+    qr: str,
+    certificate_days_left: int | None,
+    resolution_days_left: int | None,
+    attached_prefix: str,
+) -> dict[str, Any]:
+    """``POST /invoice-contingency-4``: the document is stored signed and sent later, and
+    APIDIAN answers with a ``ResponseDian`` of its own making (no SOAP envelope, no
+    ``reqfe``/``rptafe``); ``send_pendings`` sends it."""
+    type_row = catalogs.row("type_documents", kind_answer(record.type_code).type_id)
+    kind = type_row.name if type_row else ""
+    result = {
+        "ErrorMessage": {"string": ""},
+        "IsValid": "true",
+        "StatusCode": "00",
+        "StatusDescription": "Procesado Correctamente.",
+        "StatusMessage": f"La {kind} {record.full_number}, ha sido enviada.",
+        "XmlDocumentKey": record.unique_code,
+        "XmlFileName": xml_file_name,
+    }
+    return {
+        "message": f"AttachedDocument #{record.full_number} generada con éxito",
+        "send_email_success": False,
+        "send_email_date_time": False,
+        "ResponseDian": {"Body": {"SendBillSyncResponse": {"SendBillSyncResult": result}}},
+        "invoicexml": b64(signed),
+        "zipinvoicexml": b64(zipped),
+        "unsignedinvoicexml": b64(unsigned_xml(signed)),
+        "attacheddocument": "",
+        "urlinvoicexml": signed_name(record, "xml"),
+        "urlinvoicepdf": signed_name(record, "pdf"),
+        "urlinvoiceattached": f"{attached_prefix}{xml_file_name.replace('fv', 'ad', 1)}.xml",
+        kind_answer(record.type_code).code_key: record.unique_code,
+        "QRStr": qr,
+        "certificate_days_left": certificate_days_left,
+        "resolution_days_left": resolution_days_left,
+    }

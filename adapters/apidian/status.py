@@ -1,5 +1,7 @@
 """APIDIAN's status routes (research §4.4): ``POST /status/zip/{trackId}``,
-``/status/document/{trackId}`` and ``/xml/document/{trackId}``.
+``/status/document/{trackId}``, ``/xml/document/{trackId}`` and
+``/status/events-document/{trackId}`` (the RADIAN events DIAN holds on an invoice:
+GetStatusEvent, listed as APIDIAN lists them from the ApplicationResponse DIAN returns).
 
 Each one asks DIAN (GetStatusZip with a ZipKey, GetStatus with a CUFE/CUDE,
 GetXmlByDocumentKey) with the company's certificate on its environment, and answers with
@@ -28,20 +30,27 @@ from adapters.apidian.responses import DIAN_DOWN, b64
 from adapters.apidian.soap_json import response_dian as soap_to_json
 from core.api import (
     AttachedDocuments,
+    DianEvents,
     DianUnavailable,
     DocumentStatus,
     InjectedAttachments,
     InjectedDocuments,
+    InjectedEvents,
+    InjectedReceived,
     InvalidRequest,
     IssueService,
+    NotFound,
+    ReceivedInvoices,
     RepresentationUnavailable,
     TenantView,
     ask_dian,
+    capture_exchanges,
     is_track_id,
 )
 
 TrackId = FromPath[str]
 CONSULTED = "Consulta generada con éxito"
+EVENTS_CONSULTED = "Consulta de eventos generada con exito "
 NOT_FOUND = "No se encontro el documento: {}"
 ONLY_ONE = "Debe especificar un solo documento a validar NOMINA o DOCUMENTO EQUIVALENTE, no ambos."
 STATUS_RULES = {
@@ -110,6 +119,70 @@ class StatusController(Controller):
                 "rptaxml": b64(exchange.response),
             }
         )
+
+    @post("/status/events-document/{track_id:str}")
+    async def events_document(
+        self,
+        track_id: TrackId,
+        documents: InjectedDocuments,
+        events: InjectedEvents,
+        received: InjectedReceived,
+        tenant: Tenant,
+    ) -> Response[bytes]:
+        """GetStatusEvent: the RADIAN events DIAN holds on an invoice, whoever sent them."""
+        cufe = track_id.strip()
+        if await _foreign(documents, tenant, cufe) and not await _received(received, tenant, cufe):
+            return _not_found(track_id)
+        try:
+            with capture_exchanges() as exchanges:
+                found = await events.dian_events(tenant.id, cufe)
+        except DianUnavailable:
+            return json_response({"success": False, "message": DIAN_DOWN})
+        asked = [e for e in exchanges if e.operation == "GetStatusEvent"]
+        converted = soap_to_json(asked[-1].response) if asked else None
+        body: dict[str, Any] = {"success": _is_valid(converted), "message": EVENTS_CONSULTED}
+        if body["success"]:
+            body["events"] = _events(found)
+        body.update(
+            {
+                "ResponseDian": converted,
+                "cufecude": found.cufe,
+                "certificate_days_left": await certificate_days_left(documents, tenant),
+            }
+        )
+        return json_response(body)
+
+
+def _is_valid(converted: Any) -> bool:
+    try:
+        result = converted["Envelope"]["Body"]["GetStatusEventResponse"]["GetStatusEventResult"]
+    except (KeyError, TypeError):
+        return False
+    return isinstance(result, dict) and result.get("IsValid") == "true"
+
+
+def _events(found: DianEvents) -> list[dict[str, str]]:
+    """APIDIAN's list: one entry per ``cac:DocumentResponse`` of DIAN's answer."""
+    return [
+        {
+            "event_number": event.number,
+            "dian_code": event.code,
+            "description": event.name,
+            "date": event.issue_date,
+            "time": event.issue_time,
+            "cude": event.cude,
+        }
+        for event in found.events
+    ]
+
+
+async def _received(received: ReceivedInvoices, tenant: TenantView, cufe: str) -> bool:
+    """Whether the company loaded the invoice ``cufe`` as one it received."""
+    try:
+        await received.by_cufe(tenant.id, cufe)
+    except NotFound:
+        return False
+    return True
 
 
 async def _foreign(documents: IssueService, tenant: TenantView, track_id: str) -> bool:

@@ -348,8 +348,8 @@ class SimulatedDian:
         findings += rules.check_totals(root, facts)
         findings += rules.check_taxes(root, facts)
         findings += rules.check_lines(root, facts)
-        findings += check_exchange_rate(root, facts)
         findings += support_rules.check_support_document(root, facts)
+        findings += check_exchange_rate(root, facts)
         if facts.root_name in {"CreditNote", "DebitNote"} and facts.type_code in REFERENCING:
             findings += await self._reference_findings(facts)
         return findings
