@@ -129,8 +129,12 @@ async def _production_ranges(
                 f"({answer.operation_code}: {answer.operation_description}); la empresa sigue "
                 "en habilitación"
             )
-        types = sorted({k.range_type for k in kinds if k.software_channel == channel})
-        fetched += [(t, found) for found in answer.ranges for t in types]
+        # DIAN's answer does not say which kind a range numbers, and one range stored for two
+        # kinds would hand out each number twice: the channel's first kind (01 invoices, 05
+        # support documents, 20 POS) takes them; the others of the channel (02, 03, 04) get
+        # their own resolution with `tenants add-range`.
+        first = min(k.range_type for k in kinds if k.software_channel == channel)
+        fetched += [(first, found) for found in answer.ranges]
     if not fetched:
         raise SwitchRefused(
             "la DIAN no tiene rangos de numeración autorizados para la empresa en producción; "
