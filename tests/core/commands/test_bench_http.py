@@ -27,13 +27,19 @@ from core.web.app import create_app
 
 LINE = re.compile(
     r"http docs_per_s=\d+\.\d+ p50_ms=\d+\.\d p99_ms=\d+\.\d errors=\d+ rss_mb=\d+\.\d"
+    r" gateway_cpu_ms_per_doc=\d+\.\d\d"
 )
 
 
 def test_percentiles_and_line() -> None:
     result = BenchResult(docs=4, elapsed_s=2.0, latencies_ms=[40.0, 10.0, 30.0, 20.0], errors=1)
     assert (result.percentile(0.5), result.percentile(0.99)) == (20.0, 40.0)
-    assert result.line() == "http docs_per_s=2.00 p50_ms=20.0 p99_ms=40.0 errors=1 rss_mb=0.0"
+    assert result.line() == (
+        "http docs_per_s=2.00 p50_ms=20.0 p99_ms=40.0 errors=1 rss_mb=0.0 "
+        "gateway_cpu_ms_per_doc=0.00"
+    )
+    result.gateway_cpu_s = 0.006  # 6 ms of the gateway's CPU over 3 accepted documents
+    assert result.line().endswith(" gateway_cpu_ms_per_doc=2.00")
 
 
 def test_bad_token_counts_errors_and_exits_1(tmp_path: Path, capsys) -> None:
@@ -94,6 +100,7 @@ async def test_bench_over_a_real_socket(app: Litestar, ctx: AppContext) -> None:
     assert result.errors == 0 and len(result.latencies_ms) == 4
     assert LINE.fullmatch(result.line())
     assert result.rss_mb > 0
+    assert result.gateway_cpu_s > 0  # read from the gateway's /-/metrics before and after
     assert listed.json()["meta"]["total"] == 7  # four counted and three warm-up
 
 
