@@ -14,7 +14,8 @@ The last line is machine-readable::
 (on one line).
 
 ``rss_mb`` is the resident memory of the server process (and its workers) listening on the
-base URL's port when it runs on this machine, else of ``--server-pid``; 0.0 when unknown.
+base URL's port (with several workers sharing the socket, their supervisor's tree) when it
+runs on this machine, else of ``--server-pid``; 0.0 when unknown.
 ``gateway_cpu_ms_per_doc`` is the CPU time the gateway's own processes spent during the run
 (``process_cpu_seconds_total`` of its ``/-/metrics``, summed over its workers, read after the
 warm-up and at the end) per accepted document; 0.0 when the metrics cannot be read. Against
@@ -210,8 +211,23 @@ def _listening_pid(base_url: str) -> int | None:
         return None
     for connection in connections:
         if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port:
-            return connection.pid
+            return _supervisor(connection.pid, port) if connection.pid is not None else None
     return None
+
+
+def _supervisor(pid: int, port: int) -> int:
+    """The top of the process tree sharing the listening socket: uvicorn's workers inherit
+    their supervisor's, and the system may name any of them as its owner."""
+    try:
+        process = psutil.Process(pid)
+        while (parent := process.parent()) is not None and any(
+            c.status == psutil.CONN_LISTEN and c.laddr.port == port
+            for c in parent.net_connections(kind="tcp")
+        ):
+            process = parent
+        return process.pid
+    except psutil.Error:
+        return pid
 
 
 def configure_http(parser: argparse.ArgumentParser) -> None:

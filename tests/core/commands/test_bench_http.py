@@ -18,11 +18,18 @@ import uvicorn
 from litestar import Litestar
 
 from core.cli import main
-from core.commands.bench_http import BenchResult, handle_http, run_http_bench
+from core.commands.bench_http import (
+    BenchResult,
+    _listening_pid,
+    handle_http,
+    run_http_bench,
+    server_rss_mb,
+)
 from core.context import AppContext
 from core.demo import ensure_demo
 from core.plugins import get_plugin_manager
 from core.settings import Settings
+from core.testing import serving_gateway
 from core.web.app import create_app
 
 LINE = re.compile(
@@ -205,3 +212,11 @@ def test_bench_http_refuses_a_dialect_without_a_scenario(
     credentials.write_text(json.dumps({"base_url": "http://127.0.0.1:9"}))
     assert main(["bench", "http", "--dialect", "no_existe", "--credentials", str(credentials)]) == 1
     assert "'no_existe' has no bench scenario" in capsys.readouterr().err
+
+
+def test_rss_is_measured_from_the_supervisor_of_the_workers(tmp_path: Path) -> None:
+    """With ``serve --workers 2`` the supervisor and its workers all listen on the port; the
+    bench measures the supervisor's whole tree, whichever of them the system lists first."""
+    with serving_gateway(tmp_path, "--workers", "2") as (base_url, process):
+        assert _listening_pid(base_url) == process.pid
+        assert server_rss_mb(base_url) > 0
