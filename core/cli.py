@@ -26,6 +26,7 @@ from core.commands import (
     bench_fuzz,
     bench_http,
     bench_soak,
+    bench_storage,
     credentials,
     db,
     document,
@@ -61,6 +62,7 @@ CORE_BENCHES: tuple[Command, ...] = (
     bench.PIPELINE,
     bench.PDF,
     bench_http.HTTP,
+    bench_storage.STORAGE,
     bench_fuzz.FUZZ,
     bench_soak.SOAK,
 )

@@ -4,7 +4,11 @@
 canonical document → totals → UBL → CUFE/CUDE → XAdES signature → ZIP — in memory, with a
 generated certificate and the demo-like sample tenant. The last line is machine-readable::
 
-    pipeline docs_per_s=<float> mean_ms=<float>
+    pipeline docs_per_s=<float> mean_ms=<float> signature_share=<float>
+
+``signature_share`` is the fraction of a document's time spent in the XAdES signature (the
+document digest, the three small C14Ns, the RSA operation), timed by signing the same documents
+again once their signatures are taken out.
 
 ``pasarela bench pdf --docs N --lines L`` times the graphic representation of documents
 prepared beforehand (layout, QR, PDF bytes), ending with ``pdf docs_per_s=<float>
@@ -22,7 +26,9 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
+
+from lxml import etree
 
 from core.commands import mount_commands
 from core.contracts import Command
@@ -40,10 +46,29 @@ from core.sample_documents import (
 )
 from core.signing.certificates import load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
+from core.signing.xades import sign_xades
+from core.ubl.namespaces import DS_NS
+from core.xml_parsing import parse_xml
 
 WARMUP_DOCS = 20
 T = TypeVar("T")
-BenchRun = Callable[[int, int, str], tuple[float, float]]  # (docs, lines, kind) -> (docs/s, ms)
+
+
+class BenchFigures(NamedTuple):
+    """What a sample-document bench measured; ``signature_share`` only for the pipeline."""
+
+    docs_per_s: float
+    mean_ms: float
+    signature_share: float | None = None
+
+    def line(self, name: str) -> str:
+        line = f"{name} docs_per_s={self.docs_per_s:.1f} mean_ms={self.mean_ms:.3f}"
+        if self.signature_share is not None:
+            line += f" signature_share={self.signature_share:.3f}"
+        return line
+
+
+BenchRun = Callable[[int, int, str], BenchFigures]  # (docs, lines, kind code)
 
 
 def bench_command(benches: Sequence[Command]) -> Command:
@@ -74,15 +99,15 @@ def _configure(default_docs: int, default_lines: int) -> Callable[[argparse.Argu
 
 
 def _bench(name: str, help: str, default_docs: int, default_lines: int, run: BenchRun) -> Command:
-    """A bench over sample documents whose last line is ``NAME docs_per_s=… mean_ms=…``."""
+    """A bench over sample documents whose last line is ``NAME docs_per_s=… mean_ms=…[ …]``."""
     add_options = _configure(default_docs, default_lines)
 
     def handle(args: argparse.Namespace) -> int:
         if args.docs < 1 or args.lines < 1:
             sys.stderr.write("--docs y --lines deben ser mayores que cero\n")
             return 2
-        docs_per_s, mean_ms = run(args.docs, args.lines, args.document_type)
-        sys.stdout.write(f"{name} docs_per_s={docs_per_s:.1f} mean_ms={mean_ms:.3f}\n")
+        figures = run(args.docs, args.lines, args.document_type)
+        sys.stdout.write(figures.line(name) + "\n")
         return 0
 
     def configure(parser: argparse.ArgumentParser) -> None:
@@ -121,9 +146,9 @@ class _Samples:
         )
 
 
-def _timed(work: Callable[[T], object], items: Sequence[T]) -> tuple[float, float]:
+def _timed(work: Callable[[T], object], items: Sequence[T]) -> BenchFigures:
     """Run ``work`` on the first ``WARMUP_DOCS`` items untimed, then on the rest; return
-    (items/s, mean ms) of the timed ones."""
+    items/s and mean ms of the timed ones."""
     for item in items[:WARMUP_DOCS]:
         work(item)
     timings = []
@@ -134,21 +159,38 @@ def _timed(work: Callable[[T], object], items: Sequence[T]) -> tuple[float, floa
         work(item)
         timings.append(clock() - t0)
     elapsed = clock() - started
-    return len(timings) / elapsed, statistics.fmean(timings) * 1000
+    return BenchFigures(len(timings) / elapsed, statistics.fmean(timings) * 1000)
 
 
-def run_pipeline_bench(docs: int, lines: int, type_code: str = "01") -> tuple[float, float]:
-    """Prepare ``docs`` distinct documents of ``lines`` lines; return (docs/s, mean ms).
+def _signature_taken_out(xml: bytes) -> etree._Element:
+    """The tree of one of our signed documents as it was before ``sign_xades`` ran."""
+    root = parse_xml(xml)
+    signature = root.find(f".//{{{DS_NS}}}Signature")
+    assert signature is not None
+    container = signature.getparent()
+    assert container is not None
+    container.remove(signature)
+    return root
+
+
+def run_pipeline_bench(docs: int, lines: int, type_code: str = "01") -> BenchFigures:
+    """Prepare ``docs`` distinct documents of ``lines`` lines: docs/s, mean ms and the share
+    of the signature.
 
     Set-up (plugins, certificate, canonical documents) is outside the timed loop, as it is
-    outside a request in the gateway; a short warm-up fills the caches first.
+    outside a request in the gateway; a short warm-up fills the caches first. The signature
+    is then timed alone on the same documents, re-signed once their signatures are removed.
     """
     samples = _Samples(type_code, lines, WARMUP_DOCS + docs)
-    return _timed(samples.prepare, samples.documents)
+    prepared: list[PreparedDocument] = []
+    figures = _timed(lambda document: prepared.append(samples.prepare(document)), samples.documents)
+    unsigned = [(_signature_taken_out(p.xml), p.issued_at) for p in prepared]
+    signing = _timed(lambda item: sign_xades(item[0], samples.identity, item[1]), unsigned)
+    return figures._replace(signature_share=signing.mean_ms / figures.mean_ms)
 
 
-def run_pdf_bench(docs: int, lines: int, type_code: str = "01") -> tuple[float, float]:
-    """Render ``docs`` distinct PDFs of ``lines`` lines; return (PDFs/s, mean ms).
+def run_pdf_bench(docs: int, lines: int, type_code: str = "01") -> BenchFigures:
+    """Render ``docs`` distinct PDFs of ``lines`` lines: PDFs/s and mean ms.
 
     The documents are prepared (numbered, totalled, coded, signed) outside the timed loop:
     only what ``GET …/pdf`` adds to a stored document is measured.

@@ -9,9 +9,19 @@ invoice and how to read the answer in its ``Dialect.bench`` scenario (``BenchSce
 The last line is machine-readable::
 
     http docs_per_s=<float> p50_ms=<float> p99_ms=<float> errors=<int> rss_mb=<float>
+        gateway_cpu_ms_per_doc=<float>
+
+(on one line).
 
 ``rss_mb`` is the resident memory of the server process (and its workers) listening on the
-base URL's port when it runs on this machine, else of ``--server-pid``; 0.0 when unknown.
+base URL's port (with several workers sharing the socket, their supervisor's tree) when it
+runs on this machine, else of ``--server-pid``; 0.0 when unknown.
+``gateway_cpu_ms_per_doc`` is the CPU time the gateway's own processes spent during the run
+(``process_cpu_seconds_total`` of its ``/-/metrics``, summed over its workers, read after the
+warm-up and at the end) per accepted document; 0.0 when the metrics cannot be read. Against
+``serve --demo`` it includes the in-process simulator's work; run the simulator as a process of
+its own (``pasarela simulator``, with ``PASARELA_SIMULATOR_URL`` pointing the gateway at it)
+to count the gateway alone.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import msgspec
 import psutil
 
@@ -47,6 +58,12 @@ class BenchResult:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     rss_mb: float = 0.0
+    gateway_cpu_s: float = 0.0  # the gateway's CPU seconds during the timed run
+
+    @property
+    def gateway_cpu_ms_per_doc(self) -> float:
+        accepted = self.docs - self.errors
+        return self.gateway_cpu_s * 1000 / accepted if accepted > 0 else 0.0
 
     @property
     def docs_per_s(self) -> float:
@@ -62,7 +79,8 @@ class BenchResult:
     def line(self) -> str:
         return (
             f"http docs_per_s={self.docs_per_s:.2f} p50_ms={self.percentile(0.50):.1f} "
-            f"p99_ms={self.percentile(0.99):.1f} errors={self.errors} rss_mb={self.rss_mb:.1f}"
+            f"p99_ms={self.percentile(0.99):.1f} errors={self.errors} rss_mb={self.rss_mb:.1f} "
+            f"gateway_cpu_ms_per_doc={self.gateway_cpu_ms_per_doc:.2f}"
         )
 
 
@@ -114,6 +132,7 @@ async def run_http_bench(
         await asyncio.gather(*(send(-1 - sequence) for sequence in range(max(0, warmup))))
         next_sequence = 0
         result = BenchResult(docs=docs, elapsed_s=0.0)
+        cpu_before = await gateway_cpu_seconds(base_url, timeout_s)
 
         async def worker() -> None:
             nonlocal next_sequence
@@ -127,6 +146,9 @@ async def run_http_bench(
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(max(1, min(concurrency, docs)))))
         result.elapsed_s = time.perf_counter() - started
+        cpu_after = await gateway_cpu_seconds(base_url, timeout_s)
+        if cpu_before is not None and cpu_after is not None:
+            result.gateway_cpu_s = max(0.0, cpu_after - cpu_before)
     finally:
         for connection in connections:
             await connection.close()
@@ -135,6 +157,26 @@ async def run_http_bench(
 
 
 _JSON = msgspec.json.Encoder()
+CPU_METRIC = "process_cpu_seconds_total"
+
+
+async def gateway_cpu_seconds(base_url: str, timeout_s: float) -> float | None:
+    """The gateway's CPU seconds so far, from its ``/-/metrics``; ``None`` when unreadable."""
+    try:
+        async with httpx.AsyncClient(timeout=timeout_s) as http:
+            response = await http.get(f"{base_url.rstrip('/')}/-/metrics")
+    except httpx.HTTPError:
+        return None
+    if response.status_code != 200:
+        return None
+    for line in response.text.splitlines():
+        name, _, value = line.partition(" ")
+        if name == CPU_METRIC:
+            try:
+                return float(value)
+            except ValueError:
+                return None
+    return None
 
 
 def _decoded(body: bytes) -> Any:
@@ -169,8 +211,23 @@ def _listening_pid(base_url: str) -> int | None:
         return None
     for connection in connections:
         if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port:
-            return connection.pid
+            return _supervisor(connection.pid, port) if connection.pid is not None else None
     return None
+
+
+def _supervisor(pid: int, port: int) -> int:
+    """The top of the process tree sharing the listening socket: uvicorn's workers inherit
+    their supervisor's, and the system may name any of them as its owner."""
+    try:
+        process = psutil.Process(pid)
+        while (parent := process.parent()) is not None and any(
+            c.status == psutil.CONN_LISTEN and c.laddr.port == port
+            for c in parent.net_connections(kind="tcp")
+        ):
+            process = parent
+        return process.pid
+    except psutil.Error:
+        return pid
 
 
 def configure_http(parser: argparse.ArgumentParser) -> None:

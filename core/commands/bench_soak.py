@@ -6,8 +6,8 @@ nothing lost, nothing twice, no gap in the numbering.
 
 It migrates the configured database, sets up the demo tenant, starts a standalone simulator
 (``pasarela simulator``) answering a share of calls 503 and letting a share time out, and
-``--processes`` gateways (``pasarela serve``) on the same database and simulator. It drives
-``--docs`` documents of the dialect's bench scenario across them, each with its own
+``--processes`` gateways (``pasarela serve --workers 1``) on the same database and simulator.
+It drives ``--docs`` documents of the dialect's bench scenario across them, each with its own
 ``Idempotency-Key``: a request whose connection fails is re-sent to the next gateway with the
 same key, as a careful client does. With ``--kill-one`` the first gateway is killed with
 SIGKILL half-way, requests in flight included, and started again. Then it waits until no
@@ -262,7 +262,9 @@ def soak(args: argparse.Namespace) -> SoakResult:
     for index in range(args.processes):
         port = _free_port()
         env = gateway_env | {"PASARELA_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-        gateways.append(Process(["serve"], port, env, workdir / f"soak-gateway-{index}.log"))
+        gateways.append(
+            Process(["serve", "--workers", "1"], port, env, workdir / f"soak-gateway-{index}.log")
+        )
     run = secrets.token_hex(4)
     started = now_bogota()
     try:

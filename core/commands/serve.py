@@ -1,8 +1,10 @@
 """``pasarela serve``: migrate the database (core's and every installed plugin's migration
 trees), optionally set up the demo tenant, run uvicorn.
 
-With ``--workers N`` (N > 1) uvicorn starts N processes, each building its app from the
-environment through ``core.web.app:create_app_from_env``; the command exports
+By default there is one worker process per CPU core this process may run on
+(``default_workers``); ``--workers N`` overrides it. With N > 1 uvicorn starts N processes,
+each building its app from the environment through ``core.web.app:create_app_from_env``; the
+command exports
 ``PASARELA_PUBLIC_URL`` first (when unset) so every worker agrees on it, and
 ``PROMETHEUS_MULTIPROC_DIR`` (a fresh directory when unset) so ``/-/metrics`` in any worker
 adds up every worker's counters.
@@ -39,7 +41,11 @@ log = logging.getLogger(__name__)
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="uvicorn worker processes (default: one per CPU core available)",
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -54,6 +60,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 COMMAND = Command(name="serve", help="run the gateway", configure=configure)
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may run on (its affinity, else the machine's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def public_url_for(host: str, port: int) -> str:
@@ -121,7 +135,8 @@ def handle(args: argparse.Namespace) -> int:
     if args.credentials_out is not None and not args.demo:
         sys.stderr.write("--credentials-out only applies with --demo\n")
         return 2
-    if args.workers < 1:
+    workers = default_workers() if args.workers is None else args.workers
+    if workers < 1:
         sys.stderr.write("--workers must be at least 1\n")
         return 2
     if not os.environ.get("PASARELA_PUBLIC_URL"):
@@ -136,10 +151,10 @@ def handle(args: argparse.Namespace) -> int:
     else:
         asyncio.run(verify_secret_key(settings))
     options = {"host": args.host, "port": args.port, "log_config": None, "access_log": False}
-    if args.workers > 1:
+    if workers > 1:
         with multiprocess_metrics_directory():
             uvicorn.run(
-                "core.web.app:create_app_from_env", factory=True, workers=args.workers, **options
+                "core.web.app:create_app_from_env", factory=True, workers=workers, **options
             )
     else:
         uvicorn.run(create_app(settings, serving=True), **options)

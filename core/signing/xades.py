@@ -30,6 +30,8 @@ from lxml import etree
 from core.clock import to_bogota
 from core.errors import SignatureInvalid
 from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATURE_HASHES
+from core.signing.c14n import c14n as _c14n
+from core.signing.c14n import document_c14n
 from core.signing.certificates import SigningIdentity
 from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS
 from core.xml_parsing import UnsafeXml, parse_xml
@@ -63,11 +65,6 @@ def _ext(local: str) -> str:
     return f"{{{EXT_NS}}}{local}"
 
 
-def _c14n(node: etree._Element | etree._ElementTree) -> bytes:
-    """Inclusive C14N 1.0 without comments; for an element, in-scope namespaces are included."""
-    return etree.tostring(node, method="c14n", exclusive=False, with_comments=False)
-
-
 def _b64_sha256(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
@@ -99,9 +96,13 @@ def _signature_container(root: etree._Element) -> etree._Element:
     for extension in existing[1:]:
         content = extension.find(_ext("ExtensionContent"))
         if content is not None and len(content) == 0:
-            return content
-    extension = etree.SubElement(extensions, _ext("UBLExtension"))
-    return etree.SubElement(extension, _ext("ExtensionContent"))
+            break
+    else:
+        extension = etree.SubElement(extensions, _ext("UBLExtension"))
+        content = etree.SubElement(extension, _ext("ExtensionContent"))
+    if not content.text:
+        content.text = ""  # serialised as a start and an end tag, as C14N writes it
+    return content
 
 
 def sign_xades(
@@ -139,7 +140,7 @@ def sign_xades(
             )
     container = _signature_container(root)
     # Enveloped transform: the signature is not there yet, so this is the document's digest.
-    document_digest = _b64_sha256(_c14n(root.getroottree()))
+    document_digest = _b64_sha256(document_c14n(root))
 
     signature_id, keyinfo_id = _signature_ids(ids_seed)
     certificates = (identity.der_b64, *identity.chain_b64) if include_chain else (identity.der_b64,)

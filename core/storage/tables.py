@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.model.status import DocumentStatus
-from core.storage.column_types import AwareDateTime, Money
+from core.storage.column_types import AwareDateTime, CompressedJson, CompressedText, Money
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets bigint identities.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -190,21 +190,21 @@ class DocumentRow(Base):
     unique_code: Mapped[str | None] = mapped_column(String(96))  # CUFE/CUDE (SHA-384 hex)
     prehash: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default=DocumentStatus.PENDING.value)
-    signed_xml: Mapped[str | None] = mapped_column(Text)
+    signed_xml: Mapped[str | None] = mapped_column(CompressedText)
     zip_name: Mapped[str | None] = mapped_column(String(100))
     zip_key: Mapped[str | None] = mapped_column(String(100))
     dian_status_code: Mapped[str | None] = mapped_column(String(10))
     dian_status_description: Mapped[str | None] = mapped_column(Text)
     dian_message: Mapped[str | None] = mapped_column(Text)
     dian_errors: Mapped[list[Any] | None] = mapped_column(JSON)
-    application_response: Mapped[str | None] = mapped_column(Text)
+    application_response: Mapped[str | None] = mapped_column(CompressedText)
     request_payload: Mapped[bytes | None] = mapped_column(LargeBinary)
-    dialect_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    dialect_data: Mapped[dict[str, Any] | None] = mapped_column(CompressedJson)
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # DIAN sends/queries so far
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
-    attached_document: Mapped[str | None] = mapped_column(Text)  # signed, once accepted
+    attached_document: Mapped[str | None] = mapped_column(CompressedText)  # signed, once accepted
     attached_at: Mapped[dt.datetime | None]  # when the AttachedDocument was built
     # e-mail to the buyer: pendiente | enviado | fallido | sin_correo (NULL: not asked for)
     delivery_status: Mapped[str | None] = mapped_column(String(20))

@@ -30,12 +30,14 @@ ROOT_NS: Mapping[str, str] = {
     "DebitNote": "urn:oasis:names:specification:ubl:schema:xsd:DebitNote-2",
 }
 
+# In C14N order (by prefix): a root declaring them so serialises as C14N writes it, which
+# lets the signature digest the plain serialisation (core.signing.c14n).
 PREFIXED: Mapping[str, str] = {
     "cac": CAC_NS,
     "cbc": CBC_NS,
+    "ds": DS_NS,
     "ext": EXT_NS,
     "sts": STS_NS,
-    "ds": DS_NS,
     "xades": XADES_NS,
     "xades141": XADES141_NS,
     "xsi": XSI_NS,

@@ -9,15 +9,25 @@ import sys
 from pathlib import Path
 
 import httpx
+import psutil
 
 import core
+from core.commands.serve import default_workers
 from core.testing import serving_gateway
+
+
+def _workers(process: subprocess.Popen[str]) -> int:
+    """The uvicorn worker processes under ``pasarela serve`` (0: it serves in-process)."""
+    children = psutil.Process(process.pid).children()
+    return sum("resource_tracker" not in " ".join(child.cmdline()) for child in children)
 
 
 def test_serve_demo_writes_working_credentials_and_is_idempotent(tmp_path):
     credentials_path = tmp_path / "credentials.json"
     demo = ("--demo", "--credentials-out", str(credentials_path))
-    with serving_gateway(tmp_path, *demo) as (url, _):
+    with serving_gateway(tmp_path, *demo) as (url, process):
+        # one worker per core by default (a single one serves in the command's own process)
+        assert _workers(process) == (default_workers() if default_workers() > 1 else 0)
         health = httpx.get(f"{url}/-/health").json()
         assert health == {"status": "ok", "version": core.__version__, "database": True}
         installed = httpx.get(f"{url}/-/plugins").json()
@@ -36,8 +46,10 @@ def test_serve_demo_writes_working_credentials_and_is_idempotent(tmp_path):
     first = credentials
 
     with serving_gateway(
-        tmp_path, "--demo", "--workers", "2", "--credentials-out", str(credentials_path)
-    ) as (url, _):
+        tmp_path, "--demo", "--workers", "1", "--credentials-out", str(credentials_path)
+    ) as (url, process):
+        assert _workers(process) == 0  # --workers overrides the default
+
         second = json.loads(credentials_path.read_text())
         assert second["tenant"] == first["tenant"]
         assert httpx.get(f"{url}/-/health").status_code == 200

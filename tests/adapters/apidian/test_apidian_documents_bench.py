@@ -18,6 +18,7 @@ from core.demo import ensure_demo
 
 LINE = re.compile(
     r"http docs_per_s=\d+\.\d+ p50_ms=\d+\.\d p99_ms=\d+\.\d errors=\d+ rss_mb=\d+\.\d"
+    r" gateway_cpu_ms_per_doc=\d+\.\d\d"
 )
 
 

@@ -18,22 +18,35 @@ import uvicorn
 from litestar import Litestar
 
 from core.cli import main
-from core.commands.bench_http import BenchResult, handle_http, run_http_bench
+from core.commands.bench_http import (
+    BenchResult,
+    _listening_pid,
+    handle_http,
+    run_http_bench,
+    server_rss_mb,
+)
 from core.context import AppContext
 from core.demo import ensure_demo
 from core.plugins import get_plugin_manager
 from core.settings import Settings
+from core.testing import serving_gateway
 from core.web.app import create_app
 
 LINE = re.compile(
     r"http docs_per_s=\d+\.\d+ p50_ms=\d+\.\d p99_ms=\d+\.\d errors=\d+ rss_mb=\d+\.\d"
+    r" gateway_cpu_ms_per_doc=\d+\.\d\d"
 )
 
 
 def test_percentiles_and_line() -> None:
     result = BenchResult(docs=4, elapsed_s=2.0, latencies_ms=[40.0, 10.0, 30.0, 20.0], errors=1)
     assert (result.percentile(0.5), result.percentile(0.99)) == (20.0, 40.0)
-    assert result.line() == "http docs_per_s=2.00 p50_ms=20.0 p99_ms=40.0 errors=1 rss_mb=0.0"
+    assert result.line() == (
+        "http docs_per_s=2.00 p50_ms=20.0 p99_ms=40.0 errors=1 rss_mb=0.0 "
+        "gateway_cpu_ms_per_doc=0.00"
+    )
+    result.gateway_cpu_s = 0.006  # 6 ms of the gateway's CPU over 3 accepted documents
+    assert result.line().endswith(" gateway_cpu_ms_per_doc=2.00")
 
 
 def test_bad_token_counts_errors_and_exits_1(tmp_path: Path, capsys) -> None:
@@ -94,6 +107,7 @@ async def test_bench_over_a_real_socket(app: Litestar, ctx: AppContext) -> None:
     assert result.errors == 0 and len(result.latencies_ms) == 4
     assert LINE.fullmatch(result.line())
     assert result.rss_mb > 0
+    assert result.gateway_cpu_s > 0  # read from the gateway's /-/metrics before and after
     assert listed.json()["meta"]["total"] == 7  # four counted and three warm-up
 
 
@@ -198,3 +212,11 @@ def test_bench_http_refuses_a_dialect_without_a_scenario(
     credentials.write_text(json.dumps({"base_url": "http://127.0.0.1:9"}))
     assert main(["bench", "http", "--dialect", "no_existe", "--credentials", str(credentials)]) == 1
     assert "'no_existe' has no bench scenario" in capsys.readouterr().err
+
+
+def test_rss_is_measured_from_the_supervisor_of_the_workers(tmp_path: Path) -> None:
+    """With ``serve --workers 2`` the supervisor and its workers all listen on the port; the
+    bench measures the supervisor's whole tree, whichever of them the system lists first."""
+    with serving_gateway(tmp_path, "--workers", "2") as (base_url, process):
+        assert _listening_pid(base_url) == process.pid
+        assert server_rss_mb(base_url) > 0

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
+import psutil
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -120,7 +121,7 @@ async def test_a_dian_timeout_is_logged_and_counted(
 async def test_workers_add_up_their_counters(tmp_path: Path):
     credentials = tmp_path / "credenciales.json"
     args = ("--workers", "2", "--demo", "--credentials-out", str(credentials))
-    with serving_gateway(tmp_path, *args) as (base_url, _process):
+    with serving_gateway(tmp_path, *args) as (base_url, process):
         document = json.loads(credentials.read_text())
         async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
             installed = SimpleNamespace(registry=build_registry(get_plugin_manager()))
@@ -131,4 +132,10 @@ async def test_workers_add_up_their_counters(tmp_path: Path):
                 value(await scrape(client), "pasarela_documents_total", kind="01", state="aceptado")
                 for _ in range(4)
             }
+            cpu = value(await scrape(client), "process_cpu_seconds_total")
+        workers = psutil.Process(process.pid).children()
+        workers_cpu = sum(sum(w.cpu_times()[:2]) for w in workers)
     assert seen == {6.0}  # whichever worker answers, it reports both workers' documents
+    # the gateway's CPU: what the workers counted (up to their last request), summed; the
+    # kernel's figures psutil reads are whole clock ticks (10 ms for user and for system)
+    assert 0 < cpu <= workers_cpu + 0.02 * len(workers)
