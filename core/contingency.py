@@ -59,6 +59,9 @@ _PAGE = 500
 _CONCURRENCY = 8
 
 
+MAX_DOCUMENT_NUMBER = 2**63  # document numbers are stored as 64-bit integers
+
+
 class ContingencyDeliveries:
     """Sends a tenant's pending contingency documents on demand (see the module docstring).
 
@@ -82,6 +85,8 @@ class ContingencyDeliveries:
         return each with its status after this attempt ("aceptado", "rechazado", or still
         "pendiente" while DIAN stays unreachable or another process is sending it). Documents
         already final are not sent again and not returned."""
+        if number is not None and not 0 <= number < MAX_DOCUMENT_NUMBER:
+            return []  # no document carries it (nor would the database take it in a query)
         pending = await self._pending(tenant_id, prefix, number)
         if not pending:
             return []

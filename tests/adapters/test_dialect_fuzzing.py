@@ -63,6 +63,8 @@ def test_bench_fuzz_prints_its_line(gateway: tuple[str, dict[str, Any]], tmp_pat
             DIALECTS[0],
             "--requests",
             "20",
+            "--seed",
+            "20261205",
             "--credentials",
             str(path),
         ],

@@ -208,3 +208,18 @@ async def test_contingency_type_4_is_stored_then_sent_by_send_pendings(
         "message": "No existen registros de documentos de contingencia tipo 4 para realizar "
         "envios....",
     }
+
+
+async def test_send_pendings_of_a_number_no_document_can_have_is_no_records(
+    client: httpx.AsyncClient, apidian_token: str
+) -> None:
+    """A number past 64 bits (found by the fuzzer as a 500) matches no document."""
+    response = await _post(
+        client, apidian_token, "invoice-contingency-4/send_pendings/CTG/" + "1" + "0" * 60, {}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "success": True,
+        "message": "No existen registros de documentos de contingencia tipo 4 para realizar "
+        "envios....",
+    }
