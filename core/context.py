@@ -174,8 +174,7 @@ class AppContext:
             settings=settings,
             registry=registry,
             tenants=tenancy.tenants,
-            certificates_store=tenancy.certificates,
-            certificates=documents.certificates,
+            identities=documents.identities,
             documents=documents.documents,
         )
         registry.jobs.register(attachments.job)

@@ -393,7 +393,7 @@ class IssueService:
             client, stored.zip_name or "invoice.zip", zip_bytes, test_set_id or None
         )
         if zip_key:
-            await self.documents.update(stored.uuid, zip_key=zip_key)
+            await self.documents.set_columns(stored.uuid, zip_key=zip_key)
         return response
 
     async def _record_answer(

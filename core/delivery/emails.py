@@ -144,7 +144,7 @@ class EmailDeliveries:
         address = payload.get("to") or buyer_email(stored)
         smtp = await self.smtp.settings(stored.tenant_id)
         if address is None:
-            await self.documents.update(stored.uuid, delivery_status=NO_ADDRESS)
+            await self.documents.set_columns(stored.uuid, delivery_status=NO_ADDRESS)
             return JobOutcome.done()
         if smtp is None:
             return await self._refused(stored, "la empresa no tiene servidor SMTP configurado")
@@ -168,7 +168,7 @@ class EmailDeliveries:
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as trouble:
             error = f"servidor SMTP inalcanzable: {type(trouble).__name__}: {trouble}"
             return await self._postpone(stored, context, error)
-        await self.documents.update(
+        await self.documents.set_columns(
             stored.uuid,
             delivery_status=SENT,
             delivery_sent_at=now_bogota(),
@@ -214,12 +214,12 @@ class EmailDeliveries:
         log.warning("e-mail delivery postponed", extra={"uuid": stored.uuid, "error": error})
         if context.attempt >= self.job.max_attempts:
             return await self._refused(stored, error)
-        await self.documents.update(stored.uuid, delivery_status=PENDING, delivery_error=error)
+        await self.documents.set_columns(stored.uuid, delivery_status=PENDING, delivery_error=error)
         return JobOutcome.retry(error)
 
     async def _refused(self, stored: StoredDocument, error: str) -> JobOutcome:
         log.warning("e-mail delivery failed", extra={"uuid": stored.uuid, "error": error})
-        await self.documents.update(stored.uuid, delivery_status=FAILED, delivery_error=error)
+        await self.documents.set_columns(stored.uuid, delivery_status=FAILED, delivery_error=error)
         return JobOutcome.failed(error)
 
 

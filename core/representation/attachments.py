@@ -23,9 +23,8 @@ from core.model.status import DocumentStatus
 from core.registry import Registry
 from core.representation.attached_document import attached_file_name, build_attached_document
 from core.settings import Settings
-from core.signing.certificates import CertificateCache
+from core.signing.tenant_identities import TenantIdentities
 from core.storage.documents import DocumentRepository, StoredDocument
-from core.tenancy.certificates import CertificateStore
 from core.tenancy.tenants import TenantService
 
 log = logging.getLogger(__name__)
@@ -41,8 +40,8 @@ NO_APPLICATION_RESPONSE: Final = (
 class AttachedDocuments:
     """Build, store and retrieve the AttachedDocument of a tenant's accepted documents.
 
-    ``certificates`` is the parsed-identity cache the issuing service signs with, so a tenant's
-    PKCS#12 is parsed once for both.
+    ``identities`` is the per-tenant identity cache the issuing service signs with, so a tenant's
+    PKCS#12 is decrypted and parsed once for both.
     """
 
     def __init__(
@@ -51,14 +50,12 @@ class AttachedDocuments:
         settings: Settings,
         registry: Registry,
         tenants: TenantService,
-        certificates_store: CertificateStore,
-        certificates: CertificateCache,
+        identities: TenantIdentities,
         documents: DocumentRepository,
     ) -> None:
         self.registry = registry
         self.tenants = tenants
-        self.certificate_store = certificates_store
-        self.certificates = certificates
+        self.identities = identities
         self.documents = documents
         self.job = JobKind(
             id=ATTACHED_JOB,
@@ -94,7 +91,7 @@ class AttachedDocuments:
             return name, stored.attached_document.encode("utf-8")
         if not stored.signed_xml or not stored.application_response:
             raise RepresentationUnavailable(stored.status, ATTACHED, NO_APPLICATION_RESPONSE)
-        pkcs12, password = await self.certificate_store.load_certificate(stored.tenant_id)
+        identity = await self.identities.get(stored.tenant_id)
         built_at = now_bogota()
         xml = build_attached_document(
             stored.signed_xml,
@@ -103,11 +100,11 @@ class AttachedDocuments:
             profile_execution_id=self.registry.environments.get(
                 stored.environment
             ).profile_execution_id,
-            identity=self.certificates.get(pkcs12, password),
+            identity=identity,
             built_at=built_at,
             accepted_at=stored.updated_at,
         )
-        await self.documents.update(
+        await self.documents.set_columns(
             stored.uuid, attached_document=xml.decode("utf-8"), attached_at=built_at
         )
         return name, xml

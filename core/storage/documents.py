@@ -48,6 +48,9 @@ _INSERT_DOCUMENT: Final = insert(_DOCUMENTS).returning(*_DOCUMENTS.c)
 _UPDATE_DOCUMENT: Final = (
     update(_DOCUMENTS).where(_DOCUMENTS.c.uuid == bindparam("match_uuid")).returning(*_DOCUMENTS.c)
 )
+_SET_DOCUMENT_COLUMNS: Final = update(_DOCUMENTS).where(
+    _DOCUMENTS.c.uuid == bindparam("match_uuid")
+)
 _UPDATABLE: Final = frozenset(
     {
         "status",
@@ -184,25 +187,15 @@ class DocumentRepository:
         ``_UPDATABLE``; ``tax_breakdown`` is a mapping of Decimals, ``dian_errors`` a sequence
         of strings. Returns the updated document. ``before(connection)`` runs first in the
         same transaction (the issuing path stores the jobs that follow an acceptance there)."""
-        unknown = set(changes) - _UPDATABLE
-        if unknown:
-            raise TypeError(f"not updatable: {', '.join(sorted(unknown))}")
-        if "status" in changes:  # stored as the plain string; ValueError when unknown
-            changes["status"] = DocumentStatus(changes["status"]).value
-        if "tax_breakdown" in changes:
-            changes["tax_breakdown"] = _breakdown_json(changes["tax_breakdown"])
-        if changes.get("dian_errors") is not None:
-            changes["dian_errors"] = [str(e) for e in changes["dian_errors"]]
-        changes["updated_at"] = now_bogota()
-        changes["match_uuid"] = uuid
+        parameters = _update_parameters(uuid, changes)
         # the whole row comes back with the UPDATE: no second statement to re-read it
         if before is None:
-            row = await self._db.run(_execute_one_or_none, _UPDATE_DOCUMENT, changes, write=True)
+            row = await self._db.run(_execute_one_or_none, _UPDATE_DOCUMENT, parameters, write=True)
         else:
 
             def update_after(conn: Connection) -> Any:
                 before(conn)
-                found = _execute_one_or_none(conn, _UPDATE_DOCUMENT, changes)
+                found = _execute_one_or_none(conn, _UPDATE_DOCUMENT, parameters)
                 if found is None:  # roll back what ``before`` wrote
                     raise NotFound(f"el documento {uuid} no existe")
                 return found
@@ -211,6 +204,13 @@ class DocumentRepository:
         if row is None:
             raise NotFound(f"el documento {uuid} no existe")
         return stored_from_row(row)
+
+    async def set_columns(self, uuid: str, **changes: Any) -> None:
+        """``update`` for a caller that does not need the row back: the large columns (the
+        signed XML, DIAN's answer, the AttachedDocument) are neither returned nor decoded."""
+        parameters = _update_parameters(uuid, changes)
+        if not await self._db.run(_execute_count, _SET_DOCUMENT_COLUMNS, parameters, write=True):
+            raise NotFound(f"el documento {uuid} no existe")
 
     async def get(self, tenant_id: int, uuid: str) -> StoredDocument:
         """One document of this tenant; ``NotFound`` when absent or another tenant's."""
@@ -399,6 +399,28 @@ def _conditions(
 
 def _execute_one_or_none(conn: Connection, statement: Any, parameters: Any) -> Any:
     return conn.execute(statement, parameters).one_or_none()
+
+
+def _execute_count(conn: Connection, statement: Any, parameters: Any) -> int:
+    """The rows an UPDATE matched."""
+    return conn.execute(statement, parameters).rowcount
+
+
+def _update_parameters(uuid: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of an UPDATE of ``changes`` by uuid, normalised as stored, with
+    ``updated_at`` set (``TypeError`` for a column that is not updatable)."""
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise TypeError(f"not updatable: {', '.join(sorted(unknown))}")
+    if "status" in changes:  # stored as the plain string; ValueError when unknown
+        changes["status"] = DocumentStatus(changes["status"]).value
+    if "tax_breakdown" in changes:
+        changes["tax_breakdown"] = _breakdown_json(changes["tax_breakdown"])
+    if changes.get("dian_errors") is not None:
+        changes["dian_errors"] = [str(e) for e in changes["dian_errors"]]
+    changes["updated_at"] = now_bogota()
+    changes["match_uuid"] = uuid
+    return changes
 
 
 def _range_prefix(conn: Connection, range_id: int, tenant_id: int, environment: str) -> str:
