@@ -448,6 +448,8 @@ class IssueService:
         if status == ACCEPTED:
             before = acceptance_work(self.accepted_jobs, self.accepted_units, stored)
         updated = await self.documents.update(stored.uuid, status=status, before=before, **columns)
+        if before is not None:
+            self.jobs.notify()  # the follow-ups start now, not at the worker's next sweep
         document_finished(stored.type_code, status)
         record = updated.record()
         if self.plugin_manager is not None:

@@ -9,7 +9,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,11 +39,24 @@ class JobQueue:
         self._db = database_for(engine)
         self.lease_s = lease_s
         self.owner = owner or process_owner()
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_stored(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` whenever this process stores jobs (the worker's wake-up)."""
+        self._listeners.append(listener)
+
+    def notify(self) -> None:
+        """Jobs were stored in a transaction of the caller's, now committed: wake the
+        listeners (``enqueue`` does this itself)."""
+        for listener in self._listeners:
+            listener()
 
     async def enqueue(self, kind: str, payload: Mapping[str, Any], *, due_at: Any = None) -> Job:
         """Store a job in a transaction of its own (inside a transaction of yours, call
         ``core.jobs.enqueue(connection, ...)`` instead)."""
-        return await self._db.run(store.enqueue, kind, payload, due_at=due_at, write=True)
+        job = await self._db.run(store.enqueue, kind, payload, due_at=due_at, write=True)
+        self.notify()
+        return job
 
     async def claim(self, kinds: Collection[str], limit: int) -> list[Job]:
         return await self._db.run(

@@ -104,10 +104,10 @@ class AttachedDocuments:
             built_at=built_at,
             accepted_at=stored.updated_at,
         )
-        await self.documents.set_columns(
-            stored.uuid, attached_document=xml.decode("utf-8"), attached_at=built_at
+        kept = await self.documents.keep_attached_document(
+            stored.uuid, xml.decode("utf-8"), built_at
         )
-        return name, xml
+        return name, kept.encode("utf-8")
 
     async def _run_job(self, payload: Mapping[str, Any], context: JobContext) -> JobOutcome:
         """The ``representation.attached`` handler; a repeated run finds it built and ends."""

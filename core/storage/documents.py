@@ -51,6 +51,9 @@ _UPDATE_DOCUMENT: Final = (
 _SET_DOCUMENT_COLUMNS: Final = update(_DOCUMENTS).where(
     _DOCUMENTS.c.uuid == bindparam("match_uuid")
 )
+_KEEP_ATTACHED_DOCUMENT: Final = update(_DOCUMENTS).where(
+    _DOCUMENTS.c.uuid == bindparam("match_uuid"), _DOCUMENTS.c.attached_document.is_(None)
+)
 _UPDATABLE: Final = frozenset(
     {
         "status",
@@ -211,6 +214,24 @@ class DocumentRepository:
         parameters = _update_parameters(uuid, changes)
         if not await self._db.run(_execute_count, _SET_DOCUMENT_COLUMNS, parameters, write=True):
             raise NotFound(f"el documento {uuid} no existe")
+
+    async def keep_attached_document(self, uuid: str, xml: str, built_at: dt.datetime) -> str:
+        """Store a document's AttachedDocument unless one is stored already, and return the
+        one that is: two processes building it at once (the request of a dialect whose answer
+        carries it, and the job) both hand out the first one stored."""
+        parameters = _update_parameters(uuid, {"attached_document": xml, "attached_at": built_at})
+
+        def keep(conn: Connection) -> str | None:
+            if conn.execute(_KEEP_ATTACHED_DOCUMENT, parameters).rowcount:
+                return xml
+            return conn.execute(
+                select(_DOCUMENTS.c.attached_document).where(_DOCUMENTS.c.uuid == uuid)
+            ).scalar()
+
+        kept = await self._db.run(keep, write=True)
+        if kept is None:
+            raise NotFound(f"el documento {uuid} no existe")
+        return kept
 
     async def get(self, tenant_id: int, uuid: str) -> StoredDocument:
         """One document of this tenant; ``NotFound`` when absent or another tenant's."""

@@ -4,6 +4,7 @@ built and leaves it as it is."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,6 +52,7 @@ async def attached_jobs(ctx: AppContext) -> list[JobRow]:
 async def test_acceptance_stores_the_job_and_a_dialect_may_build_it_in_the_request(
     ctx: AppContext, demo_tenant: DemoSetup
 ) -> None:
+    await ctx.worker.stop()  # an acceptance wakes it: this test runs the sweep itself
     tenant = await ctx.tenants.tenant_view(demo_tenant.tenant.id)
     record = await ctx.documents.issue(tenant, INVOICE, dialect="test")
     assert record.status == DocumentStatus.ACCEPTED
@@ -91,3 +93,21 @@ async def test_no_attached_document_before_acceptance_nor_for_another_tenant(
     assert refused.value.status == DocumentStatus.PENDING
     with pytest.raises(NotFound):
         await ctx.attachments.attached_document(tenant.id + 1, record.uuid)
+
+
+async def test_two_builders_at_once_hand_out_the_first_one_stored(
+    ctx: AppContext, demo_tenant: DemoSetup
+) -> None:
+    """The request of a dialect whose answer carries it and the job may build it at the same
+    time (on PostgreSQL they interleave): both answer with the one the database kept."""
+    await ctx.worker.stop()
+    tenant = await ctx.tenants.tenant_view(demo_tenant.tenant.id)
+    record = await ctx.documents.issue(tenant, INVOICE, dialect="test")
+    first, second = await asyncio.gather(
+        ctx.attachments.attached_document(tenant.id, record.uuid),
+        ctx.attachments.attached_document(tenant.id, record.uuid),
+    )
+    assert first == second
+    stored = await ctx.documents.documents.get(tenant.id, record.uuid)
+    assert stored.attached_document == first[1].decode("utf-8")
+    verify_xades(first[1])
