@@ -281,11 +281,25 @@ def _find_signature(root: etree._Element) -> etree._Element:
     return signatures[0]
 
 
+_ID_ATTRIBUTES = etree.XPath("//@Id")
+
+
+def _elements_by_id(root: etree._Element) -> dict[str, list[etree._Element]]:
+    """Every element carrying an ``Id`` attribute, by its value (one pass over the tree)."""
+    found: dict[str, list[etree._Element]] = {}
+    for value in _ID_ATTRIBUTES(root):
+        found.setdefault(str(value), []).append(value.getparent())
+    return found
+
+
 def _reference_target(
-    root: etree._Element, uri: str, key_info: etree._Element, signed_props: etree._Element
+    by_id: dict[str, list[etree._Element]],
+    uri: str,
+    key_info: etree._Element,
+    signed_props: etree._Element,
 ) -> etree._Element:
     """The element a ``#id`` reference names; only this signature's KeyInfo or SignedProperties."""
-    matches = root.xpath("//*[@Id=$id]", id=uri[1:])
+    matches = by_id.get(uri[1:], [])
     if len(matches) != 1:
         raise SignatureInvalid(
             f"Firma inválida: la referencia {uri} no identifica un único elemento."
@@ -304,6 +318,7 @@ def _check_references(
     signed_props: etree._Element,
 ) -> None:
     covered: set[str] = set()
+    by_id: dict[str, list[etree._Element]] | None = None
     for reference in signed_info.findall(_ds("Reference")):
         uri = reference.get("URI")
         algorithms = [
@@ -326,7 +341,9 @@ def _check_references(
             data = _enveloped_document_c14n(root, signature)
             covered.add("document")
         elif uri is not None and uri.startswith("#"):
-            target = _reference_target(root, uri, key_info, signed_props)
+            if by_id is None:
+                by_id = _elements_by_id(root)
+            target = _reference_target(by_id, uri, key_info, signed_props)
             if ENVELOPED_SIGNATURE in algorithms:
                 raise SignatureInvalid(
                     "Firma inválida: transformación enveloped fuera del documento."
