@@ -14,8 +14,8 @@ process runs out), and the job worker of any gateway process finishes it: it ask
 CUFE first and only re-sends the same signed ZIP when DIAN does not know it, so a document is
 never given a second number.
 
-The issue moment and the totals are computed once per document, here, and handed to the
-pre-flight and to the pipeline.
+The final answer completes the delivery job in the transaction that records it. The issue
+moment and the totals are computed once, here, for the pre-flight and the pipeline.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from core.errors import (
     SignedXmlUnavailable,
     ValidationFailed,
 )
-from core.follow_ups import acceptance_work
+from core.follow_ups import FinalStateWork
 from core.idempotency import IdempotencyKeys, KeyTaken
 from core.jobs import Job, JobQueue, enqueue
 from core.metrics import document_finished
@@ -124,8 +124,7 @@ class IssueService:
             backoff_s=settings.retry_interval_s,
             max_backoff_s=settings.retry_max_backoff_s,
         )
-        """The job kind that sends a pending document to DIAN (the composition root
-        registers it); its policy is the settings' retry interval, backoff and attempts."""
+        # sends a pending document to DIAN (registered by the composition root)
         # contingency kinds: the same work, retried for as long as DIAN stays away
         self.contingency_job = replace(
             self.delivery_job, id=CONTINGENCY_JOB, max_attempts=CONTINGENCY_MAX_ATTEMPTS
@@ -298,17 +297,17 @@ class IssueService:
             except Exception as error:  # a defect, not the client's input: keep the number
                 log.exception("building the document failed", extra={"uuid": stored.uuid})
                 record = await self._finish(
-                    stored, FAILED, last_error=_describe(error), attempts=job.attempts
+                    stored, FAILED, last_error=_describe(error), attempts=job.attempts, job=job
                 )
             else:
+                deliver = functools.partial(self._deliver, stored, tenant, first_send=True)
                 record = (
                     stored.record()  # stored signed now, sent by its job (04)
                     if document_type.deferred_sending
-                    else await self._deliver(
-                        stored, tenant, attempt=job.attempts, first_send=True, zip_bytes=zip_bytes
-                    )
+                    else await deliver(attempt=job.attempts, zip_bytes=zip_bytes, job=job)
                 )
-        await self.jobs.settle(job, job_kind, _delivery_outcome(record))
+        if record.status == PENDING:  # a final state completed the job with it (_finish)
+            await self.jobs.settle(job, job_kind, _delivery_outcome(record))
         return record
 
     async def _prepare_and_store(
@@ -348,11 +347,13 @@ class IssueService:
         attempt: int,
         first_send: bool,
         zip_bytes: bytes | None = None,
+        job: Job | None = None,
     ) -> DocumentRecord:
         """Send (or, on a retry, first ask about) a stored, signed document and record the
         outcome. Transport trouble leaves it pending (its job retries it with a backoff);
         never raises for DIAN. ``attempt`` is the delivery job's run number.
-        ``zip_bytes``: the package just built, when there is one (else rebuilt from the row)."""
+        ``zip_bytes``: the package just built, when there is one (else rebuilt from the row);
+        ``job``: the delivery job this run holds, completed with a final state (``_finish``)."""
         client, environment = await self.clients.client(stored.environment, tenant.id)
         try:
             if stored.zip_key:
@@ -367,13 +368,16 @@ class IssueService:
                     response = await self._send(client, environment, tenant, stored, zip_bytes)
         except SoapFaultError as fault:
             if fault.retriable:
-                return await self._postpone(stored, attempt, str(fault))
-            return await self._finish(stored, FAILED, last_error=str(fault), attempts=attempt)
+                return await self._postpone(stored, attempt, str(fault), job=job)
+            return await self._finish(
+                stored, FAILED, last_error=str(fault), attempts=attempt, job=job
+            )
         except DianUnavailable as trouble:
-            return await self._postpone(stored, attempt, str(trouble) or type(trouble).__name__)
+            error = str(trouble) or type(trouble).__name__
+            return await self._postpone(stored, attempt, error, job=job)
         if response is None:  # test set accepted for processing: poll GetStatusZip
-            return await self._postpone(stored, attempt, None, keep_error=False)
-        return await self._record_answer(stored, response, attempt)
+            return await self._postpone(stored, attempt, None, keep_error=False, job=job)
+        return await self._record_answer(stored, response, attempt, job=job)
 
     async def _send(
         self,
@@ -397,7 +401,12 @@ class IssueService:
         return response
 
     async def _record_answer(
-        self, stored: StoredDocument, response: DianResponse, attempt: int | None = None
+        self,
+        stored: StoredDocument,
+        response: DianResponse,
+        attempt: int | None = None,
+        *,
+        job: Job | None = None,
     ) -> DocumentRecord:
         """Store DIAN's answer; ``attempt``: the delivery run it came from (``None`` for a
         client's status query, which spends no attempt)."""
@@ -416,11 +425,11 @@ class IssueService:
             if attempt is None:
                 updated = await self.documents.update(stored.uuid, **columns)
                 return updated.record()
-            return await self._postpone(stored, attempt, verdict.message, **columns)
+            return await self._postpone(stored, attempt, verdict.message, job=job, **columns)
         last_error = None
         if verdict.status != ACCEPTED:
             last_error = "; ".join(response.error_messages) or verdict.message
-        return await self._finish(stored, verdict.status, last_error=last_error, **columns)
+        return await self._finish(stored, verdict.status, last_error=last_error, job=job, **columns)
 
     async def _postpone(
         self,
@@ -429,6 +438,7 @@ class IssueService:
         error: str | None,
         *,
         keep_error: bool = True,
+        job: Job | None = None,
         **columns: Any,
     ) -> DocumentRecord:
         """Keep the document pending after delivery run ``attempt`` (its job is retried with
@@ -437,18 +447,22 @@ class IssueService:
         columns["attempts"] = attempt
         endless = self.registry.document_types.get(stored.type_code).contingency
         if attempt >= self.settings.max_attempts and not endless:
-            return await self._finish(stored, FAILED, last_error=error, **columns)
+            return await self._finish(stored, FAILED, last_error=error, job=job, **columns)
         if keep_error:
             columns["last_error"] = error
         updated = await self.documents.update(stored.uuid, status=PENDING, **columns)
         return updated.record()
 
-    async def _finish(self, stored: StoredDocument, status: str, **columns: Any) -> DocumentRecord:
-        before = None
+    async def _finish(
+        self, stored: StoredDocument, status: str, *, job: Job | None = None, **columns: Any
+    ) -> DocumentRecord:
+        """Record a final ``status`` with its follow-ups and ``job``'s completion (the
+        delivery job this run holds) in one transaction (``core.follow_ups``)."""
+        work = FinalStateWork(stored, job=job)
         if status == ACCEPTED:
-            before = acceptance_work(self.accepted_jobs, self.accepted_units, stored)
-        updated = await self.documents.update(stored.uuid, status=status, before=before, **columns)
-        if before is not None:
+            work = FinalStateWork(stored, self.accepted_jobs, self.accepted_units, job)
+        updated = await self.documents.update(stored.uuid, status=status, before=work, **columns)
+        if work.stores_jobs:
             self.jobs.notify()  # the follow-ups start now, not at the worker's next sweep
         document_finished(stored.type_code, status)
         record = updated.record()
@@ -579,9 +593,7 @@ class IssueService:
 
 def _delivery_outcome(record: DocumentRecord) -> JobOutcome:
     """A document still pending asks its delivery job to run again; any final state ends it."""
-    if record.status == PENDING:
-        return JobOutcome.retry(record.last_error)
-    return JobOutcome.done()
+    return JobOutcome.retry(record.last_error) if record.status == PENDING else JobOutcome.done()
 
 
 def _describe(error: BaseException) -> str:
