@@ -33,6 +33,7 @@ from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATUR
 from core.signing.c14n import c14n as _c14n
 from core.signing.c14n import document_c14n
 from core.signing.certificates import SigningIdentity
+from core.signing.splice import Unsigned, serialise_unsigned, signed_bytes
 from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS
 from core.xml_parsing import UnsafeXml, parse_xml
 
@@ -126,6 +127,39 @@ def sign_xades(
 
     The tree must not be re-indented afterwards: whitespace is covered by the digest.
     """
+    _sign(root, identity, signing_time, role, ids_seed, include_chain, check_issue_date)
+
+
+def sign_xades_serialised(
+    root: etree._Element,
+    identity: SigningIdentity,
+    signing_time: dt.datetime,
+    *,
+    role: str = "supplier",
+    ids_seed: str | None = None,
+    include_chain: bool = True,
+    check_issue_date: bool = True,
+) -> bytes:
+    """:func:`sign_xades`, returning ``etree.tostring(root, encoding="UTF-8")`` of the signed
+    root: the unsigned serialisation the digest is computed from, with the signature's bytes
+    spliced in (``core.signing.splice``), so the document is serialised once."""
+    unsigned, signature, signature_id = _sign(
+        root, identity, signing_time, role, ids_seed, include_chain, check_issue_date
+    )
+    signed = signed_bytes(unsigned, signature, signature_id)
+    return signed if signed is not None else etree.tostring(root, encoding="UTF-8")
+
+
+def _sign(
+    root: etree._Element,
+    identity: SigningIdentity,
+    signing_time: dt.datetime,
+    role: str,
+    ids_seed: str | None,
+    include_chain: bool,
+    check_issue_date: bool,
+) -> tuple[Unsigned, etree._Element, str]:
+    """Sign in place; return the unsigned serialisation, the signature and its id."""
     if role not in CLAIMED_ROLES:
         raise ValueError(f"ClaimedRole inválido: {role!r} (use 'supplier' o 'third party').")
     if root.getparent() is not None:
@@ -139,8 +173,9 @@ def sign_xades(
                 f"{local_time.date().isoformat()} es diferente a la fecha de emisión {issue_date}."
             )
     container = _signature_container(root)
+    unsigned = serialise_unsigned(root, container)
     # Enveloped transform: the signature is not there yet, so this is the document's digest.
-    document_digest = _b64_sha256(document_c14n(root))
+    document_digest = _b64_sha256(document_c14n(root, unsigned.plain))
 
     signature_id, keyinfo_id = _signature_ids(ids_seed)
     certificates = (identity.der_b64, *identity.chain_b64) if include_chain else (identity.der_b64,)
@@ -167,6 +202,7 @@ def sign_xades(
     signed_info[4][1].text = _b64_sha256(_c14n(signed_props))  # SignedProperties reference
     value = identity.private_key.sign(_c14n(signed_info), padding.PKCS1v15(), hashes.SHA256())
     signature_value.text = base64.b64encode(value).decode("ascii")
+    return unsigned, signature, signature_id
 
 
 # One parse of a template is several times faster than ~45 SubElement calls; every value put
