@@ -18,6 +18,7 @@ from core import catalogs
 from core.model import Line, LineTotals, StandardItemId
 from core.ubl import formats
 from core.ubl.allowances import add_allowance_charges
+from core.ubl.line_text import DECLARATIONS, lines_text
 from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
 from core.ubl.references import add_purchase_period
 from core.ubl.taxes import add_tax_totals
@@ -27,17 +28,25 @@ _ONE = formats.quantity(Decimal("1"))
 
 @dataclass(frozen=True)
 class LineLayout:
-    line_tag: str
-    quantity_tag: str
+    line: str  # local names: cac:{line}, cbc:{quantity}
+    quantity: str
     free_of_charge_indicator: bool
     allowances_before_taxes: bool
     withholdings: bool
 
+    @property
+    def line_tag(self) -> str:
+        return getattr(CAC, self.line)
+
+    @property
+    def quantity_tag(self) -> str:
+        return getattr(CBC, self.quantity)
+
 
 LAYOUTS: dict[str, LineLayout] = {
-    "Invoice": LineLayout(CAC.InvoiceLine, CBC.InvoicedQuantity, True, True, True),
-    "CreditNote": LineLayout(CAC.CreditNoteLine, CBC.CreditedQuantity, True, False, False),
-    "DebitNote": LineLayout(CAC.DebitNoteLine, CBC.DebitedQuantity, False, False, False),
+    "Invoice": LineLayout("InvoiceLine", "InvoicedQuantity", True, True, True),
+    "CreditNote": LineLayout("CreditNoteLine", "CreditedQuantity", True, False, False),
+    "DebitNote": LineLayout("DebitNoteLine", "DebitedQuantity", False, False, False),
 }
 
 
@@ -48,8 +57,32 @@ def add_lines(
     line_totals: tuple[LineTotals, ...],
     currency: str,
 ) -> None:
-    """Append every line with IDs 1..n (DIBC05a/b)."""
+    """Append every line with IDs 1..n (DIBC05a/b): parsed from their text in one go when they
+    all have the common shape (``core.ubl.line_text``), built with the API otherwise."""
     layout = LAYOUTS[root_name]
+    text = lines_text(
+        f"cac:{layout.line}",
+        f"cbc:{layout.quantity}",
+        layout.free_of_charge_indicator,
+        layout.withholdings,
+        zip(lines, line_totals, strict=True),
+        currency,
+    )
+    if text is not None:
+        holder = etree.fromstring(f"<holder {DECLARATIONS}>{text}</holder>".encode())
+        for node in list(holder):
+            root.append(node)  # takes the root's cac and cbc declarations
+        return
+    _build_lines(root, layout, lines, line_totals, currency)
+
+
+def _build_lines(
+    root: etree._Element,
+    layout: LineLayout,
+    lines: tuple[Line, ...],
+    line_totals: tuple[LineTotals, ...],
+    currency: str,
+) -> None:
     money = {"currencyID": currency}
     for index, (line, totals) in enumerate(zip(lines, line_totals, strict=True), start=1):
         node = sub(root, layout.line_tag)
