@@ -22,6 +22,7 @@ from core.ubl.line_text import DECLARATIONS, lines_text
 from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
 from core.ubl.references import add_purchase_period
 from core.ubl.taxes import add_tax_totals
+from core.xml_parsing import parse_xml
 
 _ONE = formats.quantity(Decimal("1"))
 
@@ -69,7 +70,7 @@ def add_lines(
         currency,
     )
     if text is not None:
-        holder = etree.fromstring(f"<holder {DECLARATIONS}>{text}</holder>".encode())
+        holder = parse_xml(f"<holder {DECLARATIONS}>{text}</holder>".encode())
         for node in list(holder):
             root.append(node)  # takes the root's cac and cbc declarations
         return
