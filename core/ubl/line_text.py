@@ -1,13 +1,14 @@
-"""Document lines written as XML text and parsed once per document.
+"""The totals and lines that close a document, written as XML text and parsed once.
 
 Lines are most of a document's elements, and lxml parses an element several times faster than
-its API creates one (no Python object per element). ``lines_text`` writes every line of the
-common shape — no purchase period, no free-of-charge reference price, no line allowance or
-charge — exactly as ``core.ubl.lines`` builds it with the API: same elements, attributes in
-the same order, values escaped so that parsing gives the same strings back. A line of another
+its API creates one (no Python object per element). ``tax_totals_text``, ``monetary_text`` and
+``lines_text`` write them exactly as ``core.ubl.taxes``, ``core.ubl.monetary`` and
+``core.ubl.lines`` build them with the API: same elements, attributes in the same order, values
+escaped so that parsing gives the same strings back. Lines of the common shape only (no
+purchase period, no free-of-charge reference price, no line allowance or charge); another
 shape, or a value the text cannot carry identically (empty, where the API writes a start and
 an end tag that parsing would turn into an empty element; characters XML does not allow),
-makes it return ``None`` and the caller builds the lines with the API (the tests compare both).
+raises ``NotAsText`` and the caller builds with the API (the tests compare both).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from core import catalogs
-from core.model import Line, LineTotals, StandardItemId, TaxTotal
+from core.model import Line, LineTotals, MonetaryTotals, StandardItemId, TaxTotal
 from core.ubl import formats
 from core.ubl.namespaces import CAC_NS, CBC_NS
 
@@ -33,21 +34,21 @@ _ATTRIBUTE_ESCAPES = str.maketrans(
 )
 
 
-class _NotAsText(Exception):
+class NotAsText(Exception):
     """A value the text form cannot carry as the API would write it."""
 
 
 def _text(value: str) -> str:
     """Element content: non-empty, allowed in XML, escaped."""
     if not value or _NOT_IN_XML.search(value):
-        raise _NotAsText
+        raise NotAsText
     return value.translate(_TEXT_ESCAPES)
 
 
 def _attribute(value: str) -> str:
     """A double-quoted attribute value, escaped so that parsing keeps every character."""
     if _NOT_IN_XML.search(value):
-        raise _NotAsText
+        raise NotAsText
     return value.translate(_ATTRIBUTE_ESCAPES)
 
 
@@ -58,21 +59,19 @@ def lines_text(
     withholdings: bool,
     lines: Iterable[tuple[Line, LineTotals]],
     currency: str,
-) -> str | None:
-    """The lines (IDs 1..n) as text for ``<holder {DECLARATIONS}>…</holder>``, or ``None``.
+) -> str:
+    """The lines (IDs 1..n) as text for ``<holder {DECLARATIONS}>…</holder>``; raises
+    ``NotAsText`` when one of them cannot be written so.
 
     ``line_tag`` and ``quantity_tag`` are prefixed names (``cac:InvoiceLine``,
     ``cbc:InvoicedQuantity``); the flags are those of the root's ``LineLayout``.
     """
-    try:
-        money = f' currencyID="{_attribute(currency)}"'
-        return "".join(
-            _line(line_tag, quantity_tag, free_of_charge_indicator, withholdings, index, line,
-                  totals, currency, money)
-            for index, (line, totals) in enumerate(lines, start=1)
-        )  # fmt: skip
-    except _NotAsText:
-        return None
+    money = money_attribute(currency)
+    return "".join(
+        _line(line_tag, quantity_tag, free_of_charge_indicator, withholdings, index, line,
+              totals, currency, money)
+        for index, (line, totals) in enumerate(lines, start=1)
+    )  # fmt: skip
 
 
 def _line(
@@ -87,9 +86,9 @@ def _line(
     money: str,
 ) -> str:
     if line.purchase_period is not None or line.free_of_charge is not None:
-        raise _NotAsText
+        raise NotAsText
     if totals.allowances_charges:
-        raise _NotAsText
+        raise NotAsText
     parts = [f"<{line_tag}><cbc:ID>{index}</cbc:ID>"]
     parts.extend(f"<cbc:Note>{_text(note)}</cbc:Note>" for note in line.notes)
     parts.append(
@@ -137,6 +136,38 @@ def tax_totals_text(totals: Iterable[TaxTotal], money: str, *, withholding: bool
             parts.append("</cac:TaxSubtotal>")
         parts.append(f"</{tag}>")
     return "".join(parts)
+
+
+def monetary_text(tag: str, totals: MonetaryTotals, money: str) -> str:
+    """``core.ubl.monetary.add_monetary_total`` as text; ``tag`` is a prefixed name."""
+    rounding = (
+        f"<cbc:PayableRoundingAmount{money}>{formats.amount(totals.payable_rounding)}"
+        "</cbc:PayableRoundingAmount>"
+        if totals.payable_rounding
+        else ""
+    )
+    return (
+        f"<{tag}>"
+        f"<cbc:LineExtensionAmount{money}>{formats.amount(totals.line_extension)}"
+        "</cbc:LineExtensionAmount>"
+        f"<cbc:TaxExclusiveAmount{money}>{formats.amount(totals.tax_exclusive)}"
+        "</cbc:TaxExclusiveAmount>"
+        f"<cbc:TaxInclusiveAmount{money}>{formats.amount(totals.tax_inclusive)}"
+        "</cbc:TaxInclusiveAmount>"
+        f"<cbc:AllowanceTotalAmount{money}>{formats.amount(totals.allowance_total)}"
+        "</cbc:AllowanceTotalAmount>"
+        f"<cbc:ChargeTotalAmount{money}>{formats.amount(totals.charge_total)}"
+        "</cbc:ChargeTotalAmount>"
+        f"<cbc:PrepaidAmount{money}>{formats.amount(totals.prepaid)}</cbc:PrepaidAmount>"
+        f"{rounding}"
+        f"<cbc:PayableAmount{money}>{formats.amount(totals.payable)}</cbc:PayableAmount>"
+        f"</{tag}>"
+    )
+
+
+def money_attribute(currency: str) -> str:
+    """`` currencyID="…"``; raises ``NotAsText`` for a value the text cannot carry."""
+    return f' currencyID="{_attribute(currency)}"'
 
 
 @functools.lru_cache(maxsize=256)

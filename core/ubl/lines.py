@@ -15,10 +15,18 @@ from threading import get_ident
 from lxml import etree
 
 from core import catalogs
-from core.model import Line, LineTotals, StandardItemId
+from core.model import Line, LineTotals, StandardItemId, Totals
 from core.ubl import formats
 from core.ubl.allowances import add_allowance_charges
-from core.ubl.line_text import DECLARATIONS, lines_text
+from core.ubl.line_text import (
+    DECLARATIONS,
+    NotAsText,
+    lines_text,
+    monetary_text,
+    money_attribute,
+    tax_totals_text,
+)
+from core.ubl.monetary import add_monetary_total
 from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
 from core.ubl.references import add_purchase_period
 from core.ubl.taxes import add_tax_totals
@@ -51,6 +59,55 @@ LAYOUTS: dict[str, LineLayout] = {
 }
 
 
+def add_totals_and_lines(
+    root: etree._Element,
+    root_name: RootName,
+    totals: Totals,
+    lines: tuple[Line, ...],
+    currency: str,
+    *,
+    monetary: str,
+    withholdings: bool,
+) -> None:
+    """What closes every sales document, in its XSD order: one ``cac:TaxTotal`` per scheme,
+    one ``cac:WithholdingTaxTotal`` per scheme when ``withholdings`` (invoices), the monetary
+    total (``monetary``: ``LegalMonetaryTotal`` or ``RequestedMonetaryTotal``) and the lines.
+
+    Parsed from their text in one go (``core.ubl.line_text``) when every line has the common
+    shape, built with the API otherwise.
+    """
+    layout = LAYOUTS[root_name]
+    try:
+        money = money_attribute(currency)
+        text = "".join(
+            (
+                tax_totals_text(totals.tax_totals, money),
+                tax_totals_text(totals.withholding_totals, money, withholding=True)
+                if withholdings
+                else "",
+                monetary_text(f"cac:{monetary}", totals.monetary, money),
+                lines_text(
+                    f"cac:{layout.line}",
+                    f"cbc:{layout.quantity}",
+                    layout.free_of_charge_indicator,
+                    layout.withholdings,
+                    zip(lines, totals.lines, strict=True),
+                    currency,
+                ),
+            )
+        )
+    except NotAsText:
+        add_tax_totals(root, totals.tax_totals, currency)
+        if withholdings:
+            add_tax_totals(root, totals.withholding_totals, currency, withholding=True)
+        add_monetary_total(root, getattr(CAC, monetary), totals.monetary, currency)
+        add_lines(root, root_name, lines, totals.lines, currency)
+        return
+    holder = parse_xml(f"<holder {DECLARATIONS}>{text}</holder>".encode())
+    for node in list(holder):
+        root.append(node)  # takes the root's cac and cbc declarations
+
+
 def add_lines(
     root: etree._Element,
     root_name: RootName,
@@ -58,23 +115,8 @@ def add_lines(
     line_totals: tuple[LineTotals, ...],
     currency: str,
 ) -> None:
-    """Append every line with IDs 1..n (DIBC05a/b): parsed from their text in one go when they
-    all have the common shape (``core.ubl.line_text``), built with the API otherwise."""
-    layout = LAYOUTS[root_name]
-    text = lines_text(
-        f"cac:{layout.line}",
-        f"cbc:{layout.quantity}",
-        layout.free_of_charge_indicator,
-        layout.withholdings,
-        zip(lines, line_totals, strict=True),
-        currency,
-    )
-    if text is not None:
-        holder = parse_xml(f"<holder {DECLARATIONS}>{text}</holder>".encode())
-        for node in list(holder):
-            root.append(node)  # takes the root's cac and cbc declarations
-        return
-    _build_lines(root, layout, lines, line_totals, currency)
+    """Append every line with IDs 1..n (DIBC05a/b), built with the API."""
+    _build_lines(root, LAYOUTS[root_name], lines, line_totals, currency)
 
 
 def _build_lines(

@@ -1,5 +1,5 @@
-"""Lines parsed from text (``core.ubl.line_text``) serialise exactly as the lines the API
-builds, and lines the text cannot carry identically are left to the API."""
+"""The totals and lines parsed from text (``core.ubl.line_text``) serialise exactly as the
+ones the API builds, and lines the text cannot carry identically are left to the API."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from core.model import AllowanceCharge, Line, ReferencePrice, StandardItemId, Ta
 from core.sample_documents import sample_document
 from core.totals import compute_totals
 from core.ubl import lines as ubl_lines
-from core.ubl.line_text import lines_text
-from core.ubl.namespaces import new_root
+from core.ubl.line_text import NotAsText, lines_text
+from core.ubl.monetary import add_monetary_total
+from core.ubl.namespaces import CAC, new_root
+from core.ubl.taxes import add_tax_totals
 
 IVA = (Tax(scheme="01", percent=Decimal("19")),)
 LINES = {
@@ -70,13 +72,27 @@ API_ONLY = {
 }
 
 
-def _both(root_name: str, lines: tuple[Line, ...]) -> tuple[bytes, bytes]:
-    document = msgspec.structs.replace(sample_document("01"), lines=lines)
-    line_totals = compute_totals(document).lines
+MONETARY = {
+    "Invoice": "LegalMonetaryTotal",
+    "CreditNote": "LegalMonetaryTotal",
+    "DebitNote": "RequestedMonetaryTotal",
+}
+
+
+def _both(root_name: str, lines: tuple[Line, ...], **changes) -> tuple[bytes, bytes]:
+    """(parsed when possible, built with the API) serialisations of the closing elements."""
+    document = msgspec.structs.replace(sample_document("01"), lines=lines, **changes)
+    totals = compute_totals(document)
+    monetary, withholdings = MONETARY[root_name], root_name == "Invoice"
     parsed, built = new_root(root_name), new_root(root_name)
-    ubl_lines.add_lines(parsed, root_name, lines, line_totals, "COP")
-    layout = ubl_lines.LAYOUTS[root_name]
-    ubl_lines._build_lines(built, layout, lines, line_totals, "COP")
+    ubl_lines.add_totals_and_lines(
+        parsed, root_name, totals, lines, "COP", monetary=monetary, withholdings=withholdings
+    )
+    add_tax_totals(built, totals.tax_totals, "COP")
+    if withholdings:
+        add_tax_totals(built, totals.withholding_totals, "COP", withholding=True)
+    add_monetary_total(built, getattr(CAC, monetary), totals.monetary, "COP")
+    ubl_lines.add_lines(built, root_name, lines, totals.lines, "COP")
     return etree.tostring(parsed, encoding="UTF-8"), etree.tostring(built, encoding="UTF-8")
 
 
@@ -84,8 +100,14 @@ def _both(root_name: str, lines: tuple[Line, ...]) -> tuple[bytes, bytes]:
 @pytest.mark.parametrize("name", LINES)
 def test_parsed_lines_serialise_as_built_ones(root_name, name):
     lines = (LINES[name], *sample_document("01").lines)
-    assert lines_text("cac:X", "cbc:Y", True, True, _with_totals(lines), "COP") is not None
+    lines_text("cac:X", "cbc:Y", True, True, _with_totals(lines), "COP")  # raises otherwise
     parsed, built = _both(root_name, lines)
+    assert parsed == built
+
+
+def test_a_payable_rounding_is_written_too():
+    parsed, built = _both("Invoice", sample_document("01").lines, payable_rounding=Decimal("0.3"))
+    assert b"PayableRoundingAmount" in parsed
     assert parsed == built
 
 
@@ -96,7 +118,8 @@ def test_lines_the_text_cannot_carry_are_built(name):
         with pytest.raises(ValueError):
             _both("Invoice", lines)
         return
-    assert lines_text("cac:X", "cbc:Y", True, True, _with_totals(lines), "COP") is None
+    with pytest.raises(NotAsText):
+        lines_text("cac:X", "cbc:Y", True, True, _with_totals(lines), "COP")
     parsed, built = _both("Invoice", lines)
     assert parsed == built
 
