@@ -49,7 +49,8 @@ def _plain_is_canonical(root: etree._Element, plain: bytes) -> bool:
     prefixes = [prefix or "" for prefix in root.nsmap]  # the root's own: it has no parent
     return (
         prefixes == sorted(prefixes)  # declared in this order, default first (C14N's)
-        and plain.find(b"xmlns", plain.index(b">")) == -1  # no declaration below the root
+        # no declaration below the root (searching backwards skips faster: "x" is rare)
+        and plain.rfind(b"xmlns", plain.index(b">")) == -1
         and b"/>" not in plain  # no empty element
         # single bytes are found with memchr; the pairs are looked for only when one is there
         and (b"&" not in plain or (b"&#" not in plain and b"&gt;" not in plain))
