@@ -8,33 +8,24 @@ from __future__ import annotations
 
 from lxml import etree
 
-from core.ubl.namespaces import CBC, EXT, STS
+from core.ubl.namespaces import CBC, EXT, STS, first_at
 
-_QR_PATH = (EXT.UBLExtensions, EXT.UBLExtension, EXT.ExtensionContent, STS.DianExtensions)
+_QR_PATH = (
+    EXT.UBLExtensions,
+    EXT.UBLExtension,
+    EXT.ExtensionContent,
+    STS.DianExtensions,
+    STS.QRCode,
+)
 
 
 def apply_unique_code(root: etree._Element, code: str, qr_url: str) -> None:
     """Fill ``cbc:UUID`` with the CUFE/CUDE and ``sts:QRCode`` with its catalogue URL."""
-    uuid = _first_child(root, CBC.UUID)
+    uuid = first_at(root, (CBC.UUID,))
     if uuid is None:
         raise ValueError("the UBL tree has no cbc:UUID")
     uuid.text = code
-    qr = _first_at(root, (*_QR_PATH, STS.QRCode))
+    qr = first_at(root, _QR_PATH)
     if qr is None:
         raise ValueError("the UBL tree has no sts:DianExtensions/sts:QRCode")
     qr.text = qr_url
-
-
-def _first_child(parent: etree._Element, tag: str) -> etree._Element | None:
-    return next(parent.iterchildren(tag), None)
-
-
-def _first_at(parent: etree._Element, tags: tuple[str, ...]) -> etree._Element | None:
-    """The first element at the child path ``tags`` in document order (``find``'s answer)."""
-    if not tags:
-        return parent
-    for child in parent.iterchildren(tags[0]):
-        found = _first_at(child, tags[1:])
-        if found is not None:
-            return found
-    return None
