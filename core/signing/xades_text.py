@@ -12,6 +12,7 @@ needed (the tests compare both on every document kind).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
@@ -151,14 +152,19 @@ def apex_declarations(in_scope: Mapping[str | None, str]) -> str | None:
     ``None`` when the parts' prefixes would not be ds and xades (another prefix for either
     namespace, or ds/xades bound elsewhere) or a namespace would need escaping.
     """
-    for prefix, uri in in_scope.items():
+    return _apex_declarations(tuple(in_scope.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _apex_declarations(in_scope: tuple[tuple[str | None, str], ...]) -> str | None:
+    for prefix, uri in in_scope:
         if (prefix in _SIGNATURE_PREFIXES) != (uri in _SIGNATURE_PREFIXES.values()):
             return None
         if prefix in _SIGNATURE_PREFIXES and _SIGNATURE_PREFIXES[prefix] != uri:
             return None
         if not _NEEDS_ESCAPING.isdisjoint(uri):
             return None
-    declared = {**in_scope, **_SIGNATURE_PREFIXES}
+    declared = {**dict(in_scope), **_SIGNATURE_PREFIXES}
     return "".join(
         f' xmlns="{declared[None]}"' if prefix is None else f' xmlns:{prefix}="{declared[prefix]}"'
         for prefix in sorted(declared, key=lambda p: p or "")
