@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ from core.signing.xades_text import (
     SignatureFields,
     apex_declarations,
 )
-from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS
+from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS, first_at
 from core.xml_parsing import UnsafeXml, parse_xml
 
 CLAIMED_ROLES = frozenset({"supplier", "third party"})
@@ -68,10 +69,16 @@ def _b64_sha256(data: bytes) -> str:
 def _signature_ids(ids_seed: str | None) -> tuple[str, str]:
     """(signature id, KeyInfo id): from the seed for golden files, random otherwise."""
     if ids_seed is None:
-        return f"xmldsig-{uuid.uuid4()}", f"xmldsig-{uuid.uuid4()}-keyinfo"
+        random = os.urandom(32)  # two version-4 UUIDs, as uuid.uuid4() makes them
+        first = uuid.UUID(bytes=random[:16], version=4)
+        second = uuid.UUID(bytes=random[16:], version=4)
+        return f"xmldsig-{first}", f"xmldsig-{second}-keyinfo"
     first = uuid.uuid5(_IDS_NAMESPACE, f"{ids_seed}/signature")
     second = uuid.uuid5(_IDS_NAMESPACE, f"{ids_seed}/keyinfo")
     return f"xmldsig-{first}", f"xmldsig-{second}-keyinfo"
+
+
+_SIGNED = (_ext("ExtensionContent"), _ds("Signature"))
 
 
 def _signature_container(root: etree._Element) -> etree._Element:
@@ -81,16 +88,15 @@ def _signature_container(root: etree._Element) -> etree._Element:
     (the first empty ExtensionContent after the first extension; a new UBLExtension when there
     is none). With no extension at all it gets UBLExtension[1] (e.g. an AttachedDocument).
     """
-    extensions = root.find(_ext("UBLExtensions"))
+    extensions = first_at(root, (_ext("UBLExtensions"),))
     if extensions is None:
         extensions = etree.Element(_ext("UBLExtensions"))
         root.insert(0, extensions)
-    existing = extensions.findall(_ext("UBLExtension"))
-    signed = f"{_ext('ExtensionContent')}/{_ds('Signature')}"
-    if any(extension.find(signed) is not None for extension in existing):
+    existing = list(extensions.iterchildren(_ext("UBLExtension")))
+    if any(first_at(extension, _SIGNED) is not None for extension in existing):
         raise ValueError("El documento ya está firmado.")
     for extension in existing[1:]:
-        content = extension.find(_ext("ExtensionContent"))
+        content = first_at(extension, (_ext("ExtensionContent"),))
         if content is not None and len(content) == 0:
             break
     else:
