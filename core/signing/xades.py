@@ -4,8 +4,10 @@ Enveloped XMLDSig, inclusive C14N 1.0, RSA-SHA256, three references (the documen
 enveloped-signature transform, the KeyInfo, the SignedProperties), a SHA-256 SigningCertificate
 with IssuerSerial, DIAN's signature policy v2 and one ClaimedRole. Built by hand with lxml and
 ``cryptography`` because signxml's signer defaults differ (C14N 1.1, SigningCertificateV2, UTC
-signing time) and because it is the hot path of the pipeline: one document C14N, three small
-element C14Ns and one RSA operation.
+signing time) and because it is the hot path of the pipeline: one serialisation of the document
+(its digest, and the signed document once the signature is spliced in: ``core.signing.splice``),
+the C14N of the three signed parts written from their templates (``core.signing.xades_text``)
+and one RSA operation.
 
 :func:`verify_xades` is an independent verifier of that shape; the DIAN simulator applies it as
 rule ZE02 and the tests cross-check it against signxml and xmlsec1.
