@@ -27,7 +27,7 @@ from core.ubl.line_text import (
     tax_totals_text,
 )
 from core.ubl.monetary import add_monetary_total
-from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
+from core.ubl.namespaces import CAC, CAC_NS, CBC, CBC_NS, RootName, new_root, sub
 from core.ubl.references import add_purchase_period
 from core.ubl.taxes import add_tax_totals
 from core.xml_parsing import parse_xml
@@ -78,6 +78,8 @@ def add_totals_and_lines(
     """
     layout = LAYOUTS[root_name]
     try:
+        if root.nsmap.get("cac") != CAC_NS or root.nsmap.get("cbc") != CBC_NS:
+            raise NotAsText  # the parsed elements would declare their prefixes themselves
         money = money_attribute(currency)
         text = "".join(
             (

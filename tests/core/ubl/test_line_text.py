@@ -127,3 +127,16 @@ def test_lines_the_text_cannot_carry_are_built(name):
 def _with_totals(lines: tuple[Line, ...]):
     document = msgspec.structs.replace(sample_document("01"), lines=lines)
     return zip(lines, compute_totals(document).lines, strict=True)
+
+
+def test_a_root_without_the_cac_and_cbc_prefixes_gets_built_lines(monkeypatch):
+    document = sample_document("01")
+    totals = compute_totals(document)
+    built = []
+    monkeypatch.setattr(ubl_lines, "add_lines", lambda *args: built.append(args))
+    root = etree.Element("{urn:example}Document", nsmap={None: "urn:example"})
+    ubl_lines.add_totals_and_lines(
+        root, "Invoice", totals, document.lines, "COP", monetary="LegalMonetaryTotal",
+        withholdings=True,
+    )  # fmt: skip
+    assert len(built) == 1
