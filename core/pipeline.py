@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from lxml import etree
 
 from core.clock import BOGOTA, now_bogota, to_bogota
 from core.contracts import DocumentType, Environment
@@ -26,7 +25,7 @@ from core.errors import ConfigurationError, SoftwareNotRegistered
 from core.model import Document, NumberingRange, Problem, Software, TenantView, Totals
 from core.plugins import PluginHooks
 from core.signing.certificates import SigningIdentity
-from core.signing.xades import sign_xades
+from core.signing.xades import sign_xades_serialised
 from core.tenant_role import place_tenant
 from core.totals import compute_totals
 from core.ubl.context import BuildContext
@@ -223,8 +222,9 @@ def prepare_document(
     code, prehash = compute_unique_code(root, key, kind=document_type.unique_code)
     qr_url = environment.qr_url(code)
     apply_unique_code(root, code, qr_url)
-    sign_xades(root, identity, issued_at, role=role, ids_seed=ids_seed)
-    xml = XML_DECLARATION + etree.tostring(root, encoding="UTF-8")
+    xml = XML_DECLARATION + sign_xades_serialised(
+        root, identity, issued_at, role=role, ids_seed=ids_seed
+    )
     xml_name, zip_name = document_file_names(
         document_type.file_prefix,
         tenant.nit,

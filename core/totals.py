@@ -147,19 +147,29 @@ def _line_totals(line: Line) -> LineTotals:
         tax_base = extension
 
     subtotals = [_tax_subtotal(tax, line.quantity, tax_base) for tax in line.taxes]
-    tax_totals = _merge_tax_totals(
-        TaxTotal(scheme=s.scheme, tax_amount=s.tax_amount, subtotals=(s,)) for s in subtotals
-    )
+    tax_totals = _line_tax_totals(subtotals)
     iva = sum((s.tax_amount for s in subtotals if s.scheme == IVA), ZERO)
-    withholdings = _merge_tax_totals(
-        TaxTotal(scheme=s.scheme, tax_amount=s.tax_amount, subtotals=(s,))
-        for s in (_withholding_subtotal(w, tax_base, iva) for w in line.withholdings)
+    withholdings = _line_tax_totals(
+        [_withholding_subtotal(w, tax_base, iva) for w in line.withholdings]
     )
     return LineTotals(
         line_extension=extension,
         allowances_charges=allowances_charges,
         tax_totals=tax_totals,
         withholding_totals=withholdings,
+    )
+
+
+def _line_tax_totals(subtotals: list[TaxSubtotal]) -> tuple[TaxTotal, ...]:
+    """One TaxTotal per scheme of a line: what ``_merge_tax_totals`` gives, built directly in
+    the usual case of one subtotal per scheme."""
+    if len({s.scheme for s in subtotals}) == len(subtotals):
+        return tuple(
+            TaxTotal(scheme=s.scheme, tax_amount=ZERO + s.tax_amount, subtotals=(s,))
+            for s in subtotals
+        )
+    return _merge_tax_totals(
+        TaxTotal(scheme=s.scheme, tax_amount=s.tax_amount, subtotals=(s,)) for s in subtotals
     )
 
 

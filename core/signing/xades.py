@@ -4,8 +4,10 @@ Enveloped XMLDSig, inclusive C14N 1.0, RSA-SHA256, three references (the documen
 enveloped-signature transform, the KeyInfo, the SignedProperties), a SHA-256 SigningCertificate
 with IssuerSerial, DIAN's signature policy v2 and one ClaimedRole. Built by hand with lxml and
 ``cryptography`` because signxml's signer defaults differ (C14N 1.1, SigningCertificateV2, UTC
-signing time) and because it is the hot path of the pipeline: one document C14N, three small
-element C14Ns and one RSA operation.
+signing time) and because it is the hot path of the pipeline: one serialisation of the document
+(its digest, and the signed document once the signature is spliced in: ``core.signing.splice``),
+the C14N of the three signed parts written from their templates (``core.signing.xades_text``)
+and one RSA operation.
 
 :func:`verify_xades` is an independent verifier of that shape; the DIAN simulator applies it as
 rule ZE02 and the tests cross-check it against signxml and xmlsec1.
@@ -16,9 +18,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -29,23 +31,20 @@ from lxml import etree
 
 from core.clock import to_bogota
 from core.errors import SignatureInvalid
-from core.signing.algorithms import DIGEST_SHA256, DIGESTS, RSA_SHA256, SIGNATURE_HASHES
+from core.signing.algorithms import DIGESTS, SIGNATURE_HASHES
 from core.signing.c14n import c14n as _c14n
 from core.signing.c14n import document_c14n
 from core.signing.certificates import SigningIdentity
-from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS
-from core.xml_parsing import UnsafeXml, parse_xml
-
-C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
-ENVELOPED_SIGNATURE = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
-SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties"
-
-POLICY_IDENTIFIER = (
-    "https://facturaelectronica.dian.gov.co/politicadefirma/v2/politicadefirmav2.pdf"
+from core.signing.splice import Unsigned, serialise_unsigned, signed_bytes
+from core.signing.xades_text import (
+    C14N_10,
+    ENVELOPED_SIGNATURE,
+    POLICY_DIGEST_B64,
+    SignatureFields,
+    apex_declarations,
 )
-POLICY_DESCRIPTION = "Política de firma para facturas electrónicas de la República de Colombia."
-# base64(sha256(politicadefirmav2.pdf)), verified against the published PDF.
-POLICY_DIGEST_B64 = "dMoMvtcG5aIzgYo0tIsSQeVJBDnUnfSOfBpxXrmor0Y="
+from core.ubl.namespaces import CBC_NS, DS_NS, EXT_NS, XADES_NS, first_at
+from core.xml_parsing import UnsafeXml, parse_xml
 
 CLAIMED_ROLES = frozenset({"supplier", "third party"})
 
@@ -72,10 +71,16 @@ def _b64_sha256(data: bytes) -> str:
 def _signature_ids(ids_seed: str | None) -> tuple[str, str]:
     """(signature id, KeyInfo id): from the seed for golden files, random otherwise."""
     if ids_seed is None:
-        return f"xmldsig-{uuid.uuid4()}", f"xmldsig-{uuid.uuid4()}-keyinfo"
+        random = os.urandom(32)  # two version-4 UUIDs, as uuid.uuid4() makes them
+        first = uuid.UUID(bytes=random[:16], version=4)
+        second = uuid.UUID(bytes=random[16:], version=4)
+        return f"xmldsig-{first}", f"xmldsig-{second}-keyinfo"
     first = uuid.uuid5(_IDS_NAMESPACE, f"{ids_seed}/signature")
     second = uuid.uuid5(_IDS_NAMESPACE, f"{ids_seed}/keyinfo")
     return f"xmldsig-{first}", f"xmldsig-{second}-keyinfo"
+
+
+_SIGNED = (_ext("ExtensionContent"), _ds("Signature"))
 
 
 def _signature_container(root: etree._Element) -> etree._Element:
@@ -85,16 +90,15 @@ def _signature_container(root: etree._Element) -> etree._Element:
     (the first empty ExtensionContent after the first extension; a new UBLExtension when there
     is none). With no extension at all it gets UBLExtension[1] (e.g. an AttachedDocument).
     """
-    extensions = root.find(_ext("UBLExtensions"))
+    extensions = first_at(root, (_ext("UBLExtensions"),))
     if extensions is None:
         extensions = etree.Element(_ext("UBLExtensions"))
         root.insert(0, extensions)
-    existing = extensions.findall(_ext("UBLExtension"))
-    signed = f"{_ext('ExtensionContent')}/{_ds('Signature')}"
-    if any(extension.find(signed) is not None for extension in existing):
+    existing = list(extensions.iterchildren(_ext("UBLExtension")))
+    if any(first_at(extension, _SIGNED) is not None for extension in existing):
         raise ValueError("El documento ya está firmado.")
     for extension in existing[1:]:
-        content = extension.find(_ext("ExtensionContent"))
+        content = first_at(extension, (_ext("ExtensionContent"),))
         if content is not None and len(content) == 0:
             break
     else:
@@ -126,6 +130,39 @@ def sign_xades(
 
     The tree must not be re-indented afterwards: whitespace is covered by the digest.
     """
+    _sign(root, identity, signing_time, role, ids_seed, include_chain, check_issue_date)
+
+
+def sign_xades_serialised(
+    root: etree._Element,
+    identity: SigningIdentity,
+    signing_time: dt.datetime,
+    *,
+    role: str = "supplier",
+    ids_seed: str | None = None,
+    include_chain: bool = True,
+    check_issue_date: bool = True,
+) -> bytes:
+    """:func:`sign_xades`, returning ``etree.tostring(root, encoding="UTF-8")`` of the signed
+    root: the unsigned serialisation the digest is computed from, with the signature's bytes
+    spliced in (``core.signing.splice``), so the document is serialised once."""
+    unsigned, signature, signature_id = _sign(
+        root, identity, signing_time, role, ids_seed, include_chain, check_issue_date
+    )
+    signed = signed_bytes(unsigned, signature, signature_id)
+    return signed if signed is not None else etree.tostring(root, encoding="UTF-8")
+
+
+def _sign(
+    root: etree._Element,
+    identity: SigningIdentity,
+    signing_time: dt.datetime,
+    role: str,
+    ids_seed: str | None,
+    include_chain: bool,
+    check_issue_date: bool,
+) -> tuple[Unsigned, etree._Element, str]:
+    """Sign in place; return the unsigned serialisation, the signature and its id."""
     if role not in CLAIMED_ROLES:
         raise ValueError(f"ClaimedRole inválido: {role!r} (use 'supplier' o 'third party').")
     if root.getparent() is not None:
@@ -139,76 +176,73 @@ def sign_xades(
                 f"{local_time.date().isoformat()} es diferente a la fecha de emisión {issue_date}."
             )
     container = _signature_container(root)
+    unsigned = serialise_unsigned(root, container)
     # Enveloped transform: the signature is not there yet, so this is the document's digest.
-    document_digest = _b64_sha256(document_c14n(root))
+    document_digest = _b64_sha256(document_c14n(root, unsigned.plain))
 
     signature_id, keyinfo_id = _signature_ids(ids_seed)
     certificates = (identity.der_b64, *identity.chain_b64) if include_chain else (identity.der_b64,)
-    signature = etree.fromstring(
-        _SIGNATURE_TEMPLATE.format(
-            signature_id=signature_id,
-            keyinfo_id=keyinfo_id,
-            document_digest=document_digest,
-            certificates="".join(
-                f"<ds:X509Certificate>{c}</ds:X509Certificate>" for c in certificates
-            ),
-            signing_time=local_time.isoformat(timespec="milliseconds"),
-            cert_digest=identity.cert_sha256_b64,
-            issuer_name=xml_escape(identity.issuer_name),
-            serial_number=identity.serial_number,
-            role=role,
-        ).encode("utf-8")
+    fields = SignatureFields(
+        signature_id=signature_id,
+        keyinfo_id=keyinfo_id,
+        certificates=certificates,
+        signing_time=local_time.isoformat(timespec="milliseconds"),
+        cert_digest=identity.cert_sha256_b64,
+        issuer_name=identity.issuer_name,
+        serial_number=identity.serial_number,
+        role=role,
     )
-    # Appending drops the ds/xades declarations the document already has in scope.
-    container.append(signature)
-    signed_info, signature_value, key_info = signature[0], signature[1], signature[2]
-    signed_props = signature[3][0][0]
-    signed_info[3][1].text = _b64_sha256(_c14n(key_info))  # KeyInfo reference
-    signed_info[4][1].text = _b64_sha256(_c14n(signed_props))  # SignedProperties reference
-    value = identity.private_key.sign(_c14n(signed_info), padding.PKCS1v15(), hashes.SHA256())
-    signature_value.text = base64.b64encode(value).decode("ascii")
+    declarations = _apex_declarations(container, fields)
+    if declarations is not None:
+        # The parts' C14N written directly (core.signing.xades_text), one parse of the result.
+        digests = (
+            document_digest,
+            _b64_sha256(fields.key_info(declarations).encode("utf-8")),
+            _b64_sha256(fields.signed_properties(declarations).encode("utf-8")),
+        )
+        value = _signature_value(
+            identity, fields.signed_info(digests, declarations).encode("utf-8")
+        )
+        signature = etree.fromstring(
+            fields.signature(fields.signed_info(digests), value).encode("utf-8")
+        )
+        # Appending drops the ds/xades declarations the document already has in scope.
+        container.append(signature)
+    else:  # libxml2 canonicalises each part in place; the values are filled in afterwards
+        signature = etree.fromstring(
+            fields.signature(fields.signed_info((document_digest, "", ""))).encode("utf-8")
+        )
+        container.append(signature)
+        signed_info, signature_value, key_info = signature[0], signature[1], signature[2]
+        signed_props = signature[3][0][0]
+        signed_info[3][1].text = _b64_sha256(_c14n(key_info))  # KeyInfo reference
+        signed_info[4][1].text = _b64_sha256(_c14n(signed_props))  # SignedProperties reference
+        signature_value.text = _signature_value(identity, _c14n(signed_info))
+    return unsigned, signature, signature_id
 
 
-# One parse of a template is several times faster than ~45 SubElement calls; every value put
-# in it is base64, digits, an id of ours, a fixed role, or escaped (the issuer name).
-_SIGNATURE_TEMPLATE = (
-    f'<ds:Signature xmlns:ds="{DS_NS}" xmlns:xades="{XADES_NS}" Id="{{signature_id}}">'
-    "<ds:SignedInfo>"
-    f'<ds:CanonicalizationMethod Algorithm="{C14N_10}"/>'
-    f'<ds:SignatureMethod Algorithm="{RSA_SHA256}"/>'
-    '<ds:Reference Id="{signature_id}-ref0" URI="">'
-    f'<ds:Transforms><ds:Transform Algorithm="{ENVELOPED_SIGNATURE}"/></ds:Transforms>'
-    f'<ds:DigestMethod Algorithm="{DIGEST_SHA256}"/>'
-    "<ds:DigestValue>{document_digest}</ds:DigestValue></ds:Reference>"
-    '<ds:Reference URI="#{keyinfo_id}">'
-    f'<ds:DigestMethod Algorithm="{DIGEST_SHA256}"/><ds:DigestValue/></ds:Reference>'
-    f'<ds:Reference Type="{SIGNED_PROPERTIES_TYPE}" URI="#{{signature_id}}-signedprops">'
-    f'<ds:DigestMethod Algorithm="{DIGEST_SHA256}"/><ds:DigestValue/></ds:Reference>'
-    "</ds:SignedInfo>"
-    '<ds:SignatureValue Id="{signature_id}-sigvalue"/>'
-    '<ds:KeyInfo Id="{keyinfo_id}"><ds:X509Data>{certificates}</ds:X509Data></ds:KeyInfo>'
-    "<ds:Object>"
-    '<xades:QualifyingProperties Target="#{signature_id}">'
-    '<xades:SignedProperties Id="{signature_id}-signedprops">'
-    "<xades:SignedSignatureProperties>"
-    "<xades:SigningTime>{signing_time}</xades:SigningTime>"
-    "<xades:SigningCertificate><xades:Cert>"
-    f'<xades:CertDigest><ds:DigestMethod Algorithm="{DIGEST_SHA256}"/>'
-    "<ds:DigestValue>{cert_digest}</ds:DigestValue></xades:CertDigest>"
-    "<xades:IssuerSerial><ds:X509IssuerName>{issuer_name}</ds:X509IssuerName>"
-    "<ds:X509SerialNumber>{serial_number}</ds:X509SerialNumber></xades:IssuerSerial>"
-    "</xades:Cert></xades:SigningCertificate>"
-    "<xades:SignaturePolicyIdentifier><xades:SignaturePolicyId>"
-    f"<xades:SigPolicyId><xades:Identifier>{POLICY_IDENTIFIER}</xades:Identifier>"
-    f"<xades:Description>{POLICY_DESCRIPTION}</xades:Description></xades:SigPolicyId>"
-    f'<xades:SigPolicyHash><ds:DigestMethod Algorithm="{DIGEST_SHA256}"/>'
-    f"<ds:DigestValue>{POLICY_DIGEST_B64}</ds:DigestValue></xades:SigPolicyHash>"
-    "</xades:SignaturePolicyId></xades:SignaturePolicyIdentifier>"
-    "<xades:SignerRole><xades:ClaimedRoles><xades:ClaimedRole>{role}</xades:ClaimedRole>"
-    "</xades:ClaimedRoles></xades:SignerRole>"
-    "</xades:SignedSignatureProperties></xades:SignedProperties>"
-    "</xades:QualifyingProperties></ds:Object></ds:Signature>"
-)
+_XML_ATTRIBUTE_PREFIX = "{http://www.w3.org/XML/1998/namespace}"
+
+
+def _apex_declarations(container: etree._Element, fields: SignatureFields) -> str | None:
+    """The namespace declarations the C14N of each signed part writes on its apex, when the
+    parts' C14N is their template (see ``core.signing.xades_text``); ``None`` otherwise: a
+    value written differently once canonicalised, an inherited ``xml:`` attribute (inclusive
+    C14N copies those onto the apex) or unusual namespaces."""
+    if not fields.canonical_as_written():
+        return None
+    for element in (container, *container.iterancestors()):
+        if any(name.startswith(_XML_ATTRIBUTE_PREFIX) for name in element.attrib):
+            return None
+    return apex_declarations(container.nsmap)
+
+
+def _signature_value(identity: SigningIdentity, signed_info_c14n: str | bytes) -> str:
+    data = (
+        signed_info_c14n.encode("utf-8") if isinstance(signed_info_c14n, str) else signed_info_c14n
+    )
+    value = identity.private_key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+    return base64.b64encode(value).decode("ascii")
 
 
 # --- verification ------------------------------------------------------------------------------

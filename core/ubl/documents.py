@@ -22,8 +22,7 @@ from core.ubl.context import BuildContext
 from core.ubl.delivery import add_delivery
 from core.ubl.exchange import add_delivery_terms, add_payment_exchange_rate
 from core.ubl.extensions import add_extensions
-from core.ubl.lines import add_lines
-from core.ubl.monetary import add_monetary_total
+from core.ubl.lines import add_totals_and_lines
 from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
 from core.ubl.parties import add_party
 from core.ubl.payments import add_payment_means, add_prepaid_payments
@@ -34,7 +33,6 @@ from core.ubl.references import (
     add_invoice_period,
     add_order_reference,
 )
-from core.ubl.taxes import add_tax_totals
 
 T = TypeVar("T")
 
@@ -161,10 +159,15 @@ def build_invoice(ctx: BuildContext, options: RootOptions) -> etree._Element:
     add_allowance_charges(root, totals.allowances_charges, currency)
     issued = _required(document.issue_date, "issue_date")
     add_payment_exchange_rate(root, document.exchange_rate, currency, issued)
-    add_tax_totals(root, totals.tax_totals, currency)
-    add_tax_totals(root, totals.withholding_totals, currency, withholding=True)
-    add_monetary_total(root, CAC.LegalMonetaryTotal, totals.monetary, currency)
-    add_lines(root, "Invoice", document.lines, totals.lines, currency)
+    add_totals_and_lines(
+        root,
+        "Invoice",
+        totals,
+        document.lines,
+        currency,
+        monetary="LegalMonetaryTotal",
+        withholdings=True,
+    )
     return root
 
 
@@ -181,9 +184,15 @@ def build_credit_note(ctx: BuildContext, options: RootOptions) -> etree._Element
     add_delivery(root, document.delivery)
     add_payment_means(root, document.payment, document.due_date)
     add_allowance_charges(root, totals.allowances_charges, currency)
-    add_tax_totals(root, totals.tax_totals, currency)
-    add_monetary_total(root, CAC.LegalMonetaryTotal, totals.monetary, currency)
-    add_lines(root, "CreditNote", document.lines, totals.lines, currency)
+    add_totals_and_lines(
+        root,
+        "CreditNote",
+        totals,
+        document.lines,
+        currency,
+        monetary="LegalMonetaryTotal",
+        withholdings=False,
+    )
     return root
 
 
@@ -200,9 +209,15 @@ def build_debit_note(ctx: BuildContext, options: RootOptions) -> etree._Element:
     add_allowance_charges(root, totals.allowances_charges, currency)
     add_delivery(root, document.delivery)
     add_payment_means(root, document.payment, document.due_date)
-    add_tax_totals(root, totals.tax_totals, currency)
-    add_monetary_total(root, CAC.RequestedMonetaryTotal, totals.monetary, currency)
-    add_lines(root, "DebitNote", document.lines, totals.lines, currency)
+    add_totals_and_lines(
+        root,
+        "DebitNote",
+        totals,
+        document.lines,
+        currency,
+        monetary="RequestedMonetaryTotal",
+        withholdings=False,
+    )
     return root
 
 

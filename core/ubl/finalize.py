@@ -8,20 +8,24 @@ from __future__ import annotations
 
 from lxml import etree
 
-from core.ubl.namespaces import CBC, EXT, STS
+from core.ubl.namespaces import CBC, EXT, STS, first_at
 
-_QR_PATH = "/".join(
-    (EXT.UBLExtensions, EXT.UBLExtension, EXT.ExtensionContent, STS.DianExtensions, STS.QRCode)
+_QR_PATH = (
+    EXT.UBLExtensions,
+    EXT.UBLExtension,
+    EXT.ExtensionContent,
+    STS.DianExtensions,
+    STS.QRCode,
 )
 
 
 def apply_unique_code(root: etree._Element, code: str, qr_url: str) -> None:
     """Fill ``cbc:UUID`` with the CUFE/CUDE and ``sts:QRCode`` with its catalogue URL."""
-    uuid = root.find(CBC.UUID)
+    uuid = first_at(root, (CBC.UUID,))
     if uuid is None:
         raise ValueError("the UBL tree has no cbc:UUID")
     uuid.text = code
-    qr = root.find(_QR_PATH)
+    qr = first_at(root, _QR_PATH)
     if qr is None:
         raise ValueError("the UBL tree has no sts:DianExtensions/sts:QRCode")
     qr.text = qr_url

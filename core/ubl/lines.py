@@ -15,30 +15,99 @@ from threading import get_ident
 from lxml import etree
 
 from core import catalogs
-from core.model import Line, LineTotals, StandardItemId
+from core.model import Line, LineTotals, StandardItemId, Totals
 from core.ubl import formats
 from core.ubl.allowances import add_allowance_charges
-from core.ubl.namespaces import CAC, CBC, RootName, new_root, sub
+from core.ubl.line_text import (
+    DECLARATIONS,
+    NotAsText,
+    lines_text,
+    monetary_text,
+    money_attribute,
+    tax_totals_text,
+)
+from core.ubl.monetary import add_monetary_total
+from core.ubl.namespaces import CAC, CAC_NS, CBC, CBC_NS, RootName, new_root, sub
 from core.ubl.references import add_purchase_period
 from core.ubl.taxes import add_tax_totals
+from core.xml_parsing import parse_xml
 
 _ONE = formats.quantity(Decimal("1"))
 
 
 @dataclass(frozen=True)
 class LineLayout:
-    line_tag: str
-    quantity_tag: str
+    line: str  # local names: cac:{line}, cbc:{quantity}
+    quantity: str
     free_of_charge_indicator: bool
     allowances_before_taxes: bool
     withholdings: bool
 
+    @property
+    def line_tag(self) -> str:
+        return getattr(CAC, self.line)
+
+    @property
+    def quantity_tag(self) -> str:
+        return getattr(CBC, self.quantity)
+
 
 LAYOUTS: dict[str, LineLayout] = {
-    "Invoice": LineLayout(CAC.InvoiceLine, CBC.InvoicedQuantity, True, True, True),
-    "CreditNote": LineLayout(CAC.CreditNoteLine, CBC.CreditedQuantity, True, False, False),
-    "DebitNote": LineLayout(CAC.DebitNoteLine, CBC.DebitedQuantity, False, False, False),
+    "Invoice": LineLayout("InvoiceLine", "InvoicedQuantity", True, True, True),
+    "CreditNote": LineLayout("CreditNoteLine", "CreditedQuantity", True, False, False),
+    "DebitNote": LineLayout("DebitNoteLine", "DebitedQuantity", False, False, False),
 }
+
+
+def add_totals_and_lines(
+    root: etree._Element,
+    root_name: RootName,
+    totals: Totals,
+    lines: tuple[Line, ...],
+    currency: str,
+    *,
+    monetary: str,
+    withholdings: bool,
+) -> None:
+    """What closes every sales document, in its XSD order: one ``cac:TaxTotal`` per scheme,
+    one ``cac:WithholdingTaxTotal`` per scheme when ``withholdings`` (invoices), the monetary
+    total (``monetary``: ``LegalMonetaryTotal`` or ``RequestedMonetaryTotal``) and the lines.
+
+    Parsed from their text in one go (``core.ubl.line_text``) when every line has the common
+    shape, built with the API otherwise.
+    """
+    layout = LAYOUTS[root_name]
+    try:
+        if root.nsmap.get("cac") != CAC_NS or root.nsmap.get("cbc") != CBC_NS:
+            raise NotAsText  # the parsed elements would declare their prefixes themselves
+        money = money_attribute(currency)
+        text = "".join(
+            (
+                tax_totals_text(totals.tax_totals, money),
+                tax_totals_text(totals.withholding_totals, money, withholding=True)
+                if withholdings
+                else "",
+                monetary_text(f"cac:{monetary}", totals.monetary, money),
+                lines_text(
+                    f"cac:{layout.line}",
+                    f"cbc:{layout.quantity}",
+                    layout.free_of_charge_indicator,
+                    layout.withholdings,
+                    zip(lines, totals.lines, strict=True),
+                    currency,
+                ),
+            )
+        )
+    except NotAsText:
+        add_tax_totals(root, totals.tax_totals, currency)
+        if withholdings:
+            add_tax_totals(root, totals.withholding_totals, currency, withholding=True)
+        add_monetary_total(root, getattr(CAC, monetary), totals.monetary, currency)
+        add_lines(root, root_name, lines, totals.lines, currency)
+        return
+    holder = parse_xml(f"<holder {DECLARATIONS}>{text}</holder>".encode())
+    for node in list(holder):
+        root.append(node)  # takes the root's cac and cbc declarations
 
 
 def add_lines(
@@ -48,8 +117,17 @@ def add_lines(
     line_totals: tuple[LineTotals, ...],
     currency: str,
 ) -> None:
-    """Append every line with IDs 1..n (DIBC05a/b)."""
-    layout = LAYOUTS[root_name]
+    """Append every line with IDs 1..n (DIBC05a/b), built with the API."""
+    _build_lines(root, LAYOUTS[root_name], lines, line_totals, currency)
+
+
+def _build_lines(
+    root: etree._Element,
+    layout: LineLayout,
+    lines: tuple[Line, ...],
+    line_totals: tuple[LineTotals, ...],
+    currency: str,
+) -> None:
     money = {"currencyID": currency}
     for index, (line, totals) in enumerate(zip(lines, line_totals, strict=True), start=1):
         node = sub(root, layout.line_tag)

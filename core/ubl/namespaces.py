@@ -8,7 +8,9 @@ single way builders add a child, so the hot path is plain ``etree.SubElement`` c
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
+from threading import get_ident
 from typing import Literal
 
 from lxml import etree
@@ -49,10 +51,19 @@ XPATH_NS: Mapping[str, str] = {**PREFIXED, "inv": ROOT_NS["Invoice"]}
 
 def text_at(node: etree._Element | None, path: str) -> str:
     """Stripped text of the first element at ``path`` below ``node`` (prefixes of
-    ``XPATH_NS``, e.g. ``cac:Party/cbc:ID``); ``""`` when absent. The path is compiled once:
-    a compiled XPath reads a value about three times faster than ``find``."""
+    ``XPATH_NS``, e.g. ``cac:Party/cbc:ID``); ``""`` when absent: XPath's ``string(path)``.
+
+    A path of plain child steps is walked with lxml's child iterators, and an element without
+    children has its text as string value; anything else goes through a compiled XPath."""
     if node is None:
         return ""
+    steps = _child_steps(path)
+    if steps is not None:
+        found = first_at(node, steps)
+        if found is None:
+            return ""
+        if len(found) == 0:
+            return (found.text or "").strip()
     return str(_string_value(path)(node)).strip()
 
 
@@ -61,6 +72,32 @@ def attribute_at(node: etree._Element | None, path: str, name: str) -> str:
     if node is None:
         return ""
     return str(_string_value(f"{path}/@{name}")(node)).strip()
+
+
+def first_at(parent: etree._Element, tags: tuple[str, ...]) -> etree._Element | None:
+    """The first element, in document order, at the child path ``tags`` (Clark names)."""
+    if not tags:
+        return parent
+    for child in parent.iterchildren(tags[0]):
+        found = first_at(child, tags[1:])
+        if found is not None:
+            return found
+    return None
+
+
+_STEP = re.compile(r"([a-z0-9]+):([A-Za-z_][A-Za-z0-9_.-]*)")
+
+
+@functools.lru_cache(maxsize=1024)
+def _child_steps(path: str) -> tuple[str, ...] | None:
+    """``cac:Party/cbc:ID`` as Clark names; ``None`` for any other kind of path."""
+    steps = []
+    for step in path.split("/"):
+        match = _STEP.fullmatch(step)
+        if match is None or match.group(1) not in XPATH_NS:
+            return None
+        steps.append(f"{{{XPATH_NS[match.group(1)]}}}{match.group(2)}")
+    return tuple(steps)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -111,7 +148,14 @@ def sub(
 
 def new_root(root_name: RootName) -> etree._Element:
     """An empty UBL root: default namespace for the document, prefixes for the rest, and the
-    ``xsi:schemaLocation`` DIAN's samples carry."""
+    ``xsi:schemaLocation`` DIAN's samples carry. A copy of one built once per thread (several
+    times cheaper than declaring nine namespaces again)."""
+    return _root_template(root_name, get_ident()).__deepcopy__(None)
+
+
+@functools.lru_cache(maxsize=256)
+def _root_template(root_name: RootName, thread: int) -> etree._Element:
+    """Per thread, like every cached subtree: lxml trees keep thread-local name dictionaries."""
     ns = ROOT_NS[root_name]
     root = etree.Element(f"{{{ns}}}{root_name}", nsmap={None: ns, **PREFIXED})
     root.set(SCHEMA_LOCATION_ATTR, f"{ns} {OASIS_XSD_BASE}UBL-{root_name}-2.1.xsd")

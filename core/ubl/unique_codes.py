@@ -15,12 +15,9 @@ import msgspec
 from lxml import etree
 
 from core.contracts import UniqueCode
-from core.ubl.namespaces import CAC_NS, CBC_NS, text_at
-
-_NS = {"cbc": CBC_NS, "cac": CAC_NS}
+from core.ubl.namespaces import CAC, CBC, text_at
 
 _CENT = Decimal("0.01")
-_SUBTOTAL_SCHEME_ID = "cac:TaxSubtotal/cac:TaxCategory/cac:TaxScheme/cbc:ID"
 
 
 def sha384_hex(text: str) -> str:
@@ -163,25 +160,47 @@ def _amount(text: str) -> Decimal:
     return Decimal(dian_amount(text))
 
 
-def _document_tax(root: etree._Element, scheme: str) -> Decimal:
-    """TaxAmount of the first document-level ``cac:TaxTotal`` of ``scheme`` (zero when absent).
+_FORMULA_SCHEMES = ("01", "04", "03")
+_ZERO = Decimal("0")
+
+
+def _document_taxes(root: etree._Element) -> dict[str, Decimal]:
+    """TaxAmount of the first document-level ``cac:TaxTotal`` of each scheme of the formula
+    (01, 04, 03; an absent one is missing from the result).
 
     DIAN reads only the first TaxTotal of a scheme (FAS01b: one per scheme at document level);
-    line-level TaxTotals and ``cac:WithholdingTaxTotal`` never count.
+    line-level TaxTotals and ``cac:WithholdingTaxTotal`` never count. A TaxTotal is of every
+    scheme one of its subtotals names.
     """
-    for tax_total in root.iterfind("cac:TaxTotal", _NS):
-        ids = [(node.text or "").strip() for node in tax_total.iterfind(_SUBTOTAL_SCHEME_ID, _NS)]
-        if scheme in ids:
-            return _amount(text_at(tax_total, "cbc:TaxAmount"))
-    return Decimal("0")
+    found: dict[str, Decimal] = {}
+    for tax_total in root.iterchildren(CAC.TaxTotal):
+        schemes = _subtotal_schemes(tax_total)
+        for scheme in _FORMULA_SCHEMES:
+            if scheme in schemes and scheme not in found:
+                found[scheme] = _amount(text_at(tax_total, "cbc:TaxAmount"))
+        if len(found) == len(_FORMULA_SCHEMES):
+            break
+    return found
+
+
+def _subtotal_schemes(tax_total: etree._Element) -> set[str]:
+    """The stripped texts of ``cac:TaxSubtotal/cac:TaxCategory/cac:TaxScheme/cbc:ID``."""
+    return {
+        (scheme_id.text or "").strip()
+        for subtotal in tax_total.iterchildren(CAC.TaxSubtotal)
+        for category in subtotal.iterchildren(CAC.TaxCategory)
+        for scheme in category.iterchildren(CAC.TaxScheme)
+        for scheme_id in scheme.iterchildren(CBC.ID)
+    }
 
 
 def _monetary_total(root: etree._Element) -> etree._Element | None:
     """LegalMonetaryTotal, or RequestedMonetaryTotal on a DebitNote (DAU01)."""
-    total = root.find("cac:LegalMonetaryTotal", _NS)
-    if total is None:
-        total = root.find("cac:RequestedMonetaryTotal", _NS)
-    return total
+    for total in root.iterchildren(CAC.LegalMonetaryTotal):
+        return total
+    for total in root.iterchildren(CAC.RequestedMonetaryTotal):
+        return total
+    return None
 
 
 def unique_code_input_from_tree(root: etree._Element, key: str) -> UniqueCodeInput:
@@ -195,14 +214,15 @@ def unique_code_input_from_tree(root: etree._Element, key: str) -> UniqueCodeInp
     line_extension = text_at(total, "cbc:LineExtensionAmount") if total is not None else ""
     payable = text_at(total, "cbc:PayableAmount") if total is not None else ""
     party = "cac:Party/cac:PartyTaxScheme/cbc:CompanyID"
+    taxes = _document_taxes(root)
     return UniqueCodeInput(
         number=text_at(root, "cbc:ID"),
         issue_date=text_at(root, "cbc:IssueDate"),
         issue_time=text_at(root, "cbc:IssueTime"),
         line_extension=_amount(line_extension),
-        tax_01=_document_tax(root, "01"),
-        tax_04=_document_tax(root, "04"),
-        tax_03=_document_tax(root, "03"),
+        tax_01=taxes.get("01", _ZERO),
+        tax_04=taxes.get("04", _ZERO),
+        tax_03=taxes.get("03", _ZERO),
         payable=_amount(payable),
         supplier_nit=text_at(root, f"cac:AccountingSupplierParty/{party}"),
         customer_id=text_at(root, f"cac:AccountingCustomerParty/{party}"),

@@ -18,12 +18,8 @@ from signxml.xades import XAdESSignatureConfiguration, XAdESSignaturePolicy, XAd
 from core.errors import SignatureInvalid
 from core.signing.certificates import SigningIdentity, load_pkcs12
 from core.signing.testcerts import generate_test_pkcs12
-from core.signing.xades import (
-    POLICY_DIGEST_B64,
-    POLICY_IDENTIFIER,
-    sign_xades,
-    verify_xades,
-)
+from core.signing.xades import sign_xades, verify_xades
+from core.signing.xades_text import POLICY_DIGEST_B64, POLICY_IDENTIFIER
 
 INVOICE_NS = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"

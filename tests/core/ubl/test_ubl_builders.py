@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import random
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -105,6 +106,18 @@ def test_zip_holds_exactly_the_xml():
         assert archive.namelist() == ["fv1.xml"]
         assert archive.getinfo("fv1.xml").compress_type == zipfile.ZIP_DEFLATED
         assert archive.read("fv1.xml") == b"<Invoice/>"
+
+
+@pytest.mark.parametrize("name", ["fv0900373076000260000001.xml", "factura-ñandú.xml"])
+@pytest.mark.parametrize("size", [0, 1, 20_000, 300_000])
+def test_zip_is_byte_for_byte_what_zipfile_writes(name, size):
+    text = (b"<Invoice>" + bytes(range(32, 127)) * (size // 190 + 1))[: size // 2]
+    xml = text + random.Random(size).randbytes(size - len(text))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        archive.writestr(info, xml, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    assert zip_xml(xml, name) == buffer.getvalue()
 
 
 def test_apply_unique_code_fills_uuid_and_qr(registry):
