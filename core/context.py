@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.contingency import ContingencyDeliveries
 from core.delivery.emails import EmailDeliveries
+from core.follow_ups import AcceptedColumns
 from core.idempotency import IdempotencyKeys
 from core.issuing import IssueService
 from core.jobs import JobQueue, JobWorker
@@ -169,7 +170,7 @@ class AppContext:
         registry.jobs.register(documents.delivery_job)
         registry.jobs.register(documents.contingency_job)
         tenancy.listeners.append(documents.forget_identity)
-        # the AttachedDocument: built by a job stored with each acceptance
+        # the AttachedDocument: built with each acceptance, or by a job stored with it
         attachments = AttachedDocuments(
             settings=settings,
             registry=registry,
@@ -178,7 +179,9 @@ class AppContext:
             documents=documents.documents,
         )
         registry.jobs.register(attachments.job)
-        documents.accepted_jobs.append(attachments.job.id)
+        documents.accepted_columns.append(
+            AcceptedColumns(attachments.job.id, attachments.on_acceptance)
+        )
         return cls(
             settings=settings,
             plugin_manager=pm,

@@ -46,7 +46,7 @@ from core.errors import (
     SignedXmlUnavailable,
     ValidationFailed,
 )
-from core.follow_ups import FinalStateWork
+from core.follow_ups import AcceptedColumns, AcceptedUnit, FinalStateWork, acceptance_work
 from core.idempotency import IdempotencyKeys, KeyTaken
 from core.jobs import Job, JobQueue, enqueue
 from core.metrics import document_finished
@@ -129,9 +129,9 @@ class IssueService:
         self.contingency_job = replace(
             self.delivery_job, id=CONTINGENCY_JOB, max_attempts=CONTINGENCY_MAX_ATTEMPTS
         )
-        self.accepted_jobs: list[str] = []  # kinds stored with an acceptance (composition root)
-        # units run in an acceptance's transaction, deciding per document (composition root)
-        self.accepted_units: list[Callable[[Connection, StoredDocument], None]] = []
+        # what an acceptance builds or stores in its transaction (composition root; follow_ups)
+        self.accepted_columns: list[AcceptedColumns] = []
+        self.accepted_units: list[AcceptedUnit] = []
 
     async def aclose(self) -> None:
         """Close the pooled DIAN connections."""
@@ -456,11 +456,11 @@ class IssueService:
     async def _finish(
         self, stored: StoredDocument, status: str, *, job: Job | None = None, **columns: Any
     ) -> DocumentRecord:
-        """Record a final ``status`` with its follow-ups and ``job``'s completion (the
-        delivery job this run holds) in one transaction (``core.follow_ups``)."""
+        """Record a final ``status``, its follow-ups and ``job``'s completion in one transaction."""
         work = FinalStateWork(stored, job=job)
-        if status == ACCEPTED:
-            work = FinalStateWork(stored, self.accepted_jobs, self.accepted_units, job)
+        if status == ACCEPTED:  # may add columns (built follow-ups) and the acceptance moment
+            units = self.accepted_units
+            work = await acceptance_work(stored, columns, self.accepted_columns, units, job)
         updated = await self.documents.update(stored.uuid, status=status, before=work, **columns)
         if work.stores_jobs:
             self.jobs.notify()  # the follow-ups start now, not at the worker's next sweep

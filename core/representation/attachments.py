@@ -1,16 +1,18 @@
 """The AttachedDocument of accepted documents: built once, stored, handed out.
 
-A document's AttachedDocument is built as soon as DIAN accepts it: the issuing service stores
-an ``ATTACHED_JOB`` job in the same transaction that records the acceptance (the composition
-root adds the kind to ``IssueService.accepted_jobs``) and the job worker runs it. A dialect
-whose answer carries the container builds it inside the request with ``for_issued``; the job
-then finds it stored and ends. Documents accepted before
-the column existed get theirs built the first time it is asked for. Until a document is
+A document's AttachedDocument is built as DIAN accepts it: ``on_acceptance`` builds it before
+the transaction that records the acceptance, which stores it (the composition root adds it to
+``IssueService.accepted_columns``, ``core.follow_ups``). When it cannot be built then, that
+transaction stores an ``ATTACHED_JOB`` job instead and the job worker builds it. A dialect
+whose answer carries the container reads it with ``for_issued``, built in the request when it
+is missing. Documents accepted before the column existed get theirs built the first time it is
+asked for. Until a document is
 accepted there is none: ``RepresentationUnavailable`` (409 in every dialect).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any, Final
@@ -81,6 +83,20 @@ class AttachedDocuments:
             return None
         return await self.attached_document(record.tenant_id, record.uuid)
 
+    async def on_acceptance(self, accepted: StoredDocument) -> dict[str, Any] | None:
+        """The columns of ``accepted``'s AttachedDocument, built before the transaction that
+        records the acceptance so it is stored with it (``core.follow_ups``); ``None`` when it
+        cannot be built now, and the job then builds it or records why it cannot."""
+        if not accepted.signed_xml or not accepted.application_response:
+            return None
+        built_at = now_bogota()
+        try:
+            xml = await self._build(accepted, built_at)
+        except Exception:
+            log.exception("building the AttachedDocument failed", extra={"uuid": accepted.uuid})
+            return None
+        return {"attached_document": xml.decode("utf-8"), "attached_at": built_at}
+
     async def _ensure(self, stored: StoredDocument) -> tuple[str, bytes]:
         if stored.status != DocumentStatus.ACCEPTED:
             raise RepresentationUnavailable(stored.status, ATTACHED)
@@ -91,11 +107,20 @@ class AttachedDocuments:
             return name, stored.attached_document.encode("utf-8")
         if not stored.signed_xml or not stored.application_response:
             raise RepresentationUnavailable(stored.status, ATTACHED, NO_APPLICATION_RESPONSE)
-        identity = await self.identities.get(stored.tenant_id)
         built_at = now_bogota()
-        xml = build_attached_document(
-            stored.signed_xml,
-            stored.application_response,
+        xml = await self._build(stored, built_at)
+        kept = await self.documents.keep_attached_document(
+            stored.uuid, xml.decode("utf-8"), built_at
+        )
+        return name, kept.encode("utf-8")
+
+    async def _build(self, stored: StoredDocument, built_at: dt.datetime) -> bytes:
+        """Build and sign ``stored``'s AttachedDocument (it is accepted and has its signed
+        XML and ApplicationResponse); the acceptance moment is its ``updated_at``."""
+        identity = await self.identities.get(stored.tenant_id)
+        return build_attached_document(
+            stored.signed_xml or "",
+            stored.application_response or "",
             tenant_role=self.registry.document_types.get(stored.type_code).tenant_role,
             profile_execution_id=self.registry.environments.get(
                 stored.environment
@@ -104,10 +129,6 @@ class AttachedDocuments:
             built_at=built_at,
             accepted_at=stored.updated_at,
         )
-        kept = await self.documents.keep_attached_document(
-            stored.uuid, xml.decode("utf-8"), built_at
-        )
-        return name, kept.encode("utf-8")
 
     async def _run_job(self, payload: Mapping[str, Any], context: JobContext) -> JobOutcome:
         """The ``representation.attached`` handler; a repeated run finds it built and ends."""

@@ -429,8 +429,8 @@ def _execute_count(conn: Connection, statement: Any, parameters: Any) -> int:
 
 def _update_parameters(uuid: str, changes: dict[str, Any]) -> dict[str, Any]:
     """The parameters of an UPDATE of ``changes`` by uuid, normalised as stored, with
-    ``updated_at`` set (``TypeError`` for a column that is not updatable)."""
-    unknown = set(changes) - _UPDATABLE
+    ``updated_at`` set unless given (``TypeError`` for a column that is not updatable)."""
+    unknown = set(changes) - _UPDATABLE - {"updated_at"}
     if unknown:
         raise TypeError(f"not updatable: {', '.join(sorted(unknown))}")
     if "status" in changes:  # stored as the plain string; ValueError when unknown
@@ -439,7 +439,7 @@ def _update_parameters(uuid: str, changes: dict[str, Any]) -> dict[str, Any]:
         changes["tax_breakdown"] = _breakdown_json(changes["tax_breakdown"])
     if changes.get("dian_errors") is not None:
         changes["dian_errors"] = [str(e) for e in changes["dian_errors"]]
-    changes["updated_at"] = now_bogota()
+    changes.setdefault("updated_at", now_bogota())
     changes["match_uuid"] = uuid
     return changes
 

@@ -1,6 +1,6 @@
-"""The AttachedDocument's life on both backends: its job is stored in the transaction that
-records the acceptance, a dialect may build it inside the request, and the job then finds it
-built and leaves it as it is."""
+"""The AttachedDocument's life on both backends: built as the document is accepted and stored
+in the transaction that records the acceptance; a job builds it when that could not be done,
+and two builders at once hand out the same one."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from sqlalchemy import select
 from core.api import NotFound, RepresentationUnavailable
 from core.context import AppContext
 from core.demo import DemoSetup
+from core.follow_ups import AcceptedColumns
 from core.model import Document, DocumentStatus, Line, Party, Tax
+from core.representation.attachments import ATTACHED_JOB
 from core.settings import Settings
 from core.signing.xades import verify_xades
+from core.storage.documents import StoredDocument
 from core.storage.tables import JobRow
 from core.testing import make_test_settings
 from core.xml_parsing import parse_xml
@@ -49,35 +52,87 @@ async def attached_jobs(ctx: AppContext) -> list[JobRow]:
     return await ctx.database.all(select(JobRow).where(JobRow.kind == "representation.attached"))
 
 
-async def test_acceptance_stores_the_job_and_a_dialect_may_build_it_in_the_request(
+async def test_the_acceptance_stores_the_attached_document_with_it(
     ctx: AppContext, demo_tenant: DemoSetup
 ) -> None:
-    await ctx.worker.stop()  # an acceptance wakes it: this test runs the sweep itself
+    await ctx.worker.stop()
     tenant = await ctx.tenants.tenant_view(demo_tenant.tenant.id)
     record = await ctx.documents.issue(tenant, INVOICE, dialect="test")
     assert record.status == DocumentStatus.ACCEPTED
-    jobs = await attached_jobs(ctx)
-    assert [(job.payload, job.status) for job in jobs] == [
-        ({"tenant_id": tenant.id, "uuid": record.uuid}, "queued")
+    assert await attached_jobs(ctx) == []  # nothing left for later
+    stored = await ctx.documents.documents.get(tenant.id, record.uuid)
+    assert stored.attached_document is not None and stored.attached_at is not None
+    xml = stored.attached_document.encode("utf-8")
+    verify_xades(xml)
+    root = parse_xml(xml)
+    assert root.findtext(f"{CBC}UUID") == record.unique_code
+    answer = parse_xml((stored.application_response or "").encode("utf-8"))
+    assert root.findtext(f".//{CBC}ValidationDate") == answer.findtext(f"{CBC}IssueDate")
+
+    built = await ctx.attachments.for_issued(record)  # what APIDIAN's answer carries
+    assert built is not None
+    name, handed_out = built
+    assert name.startswith(f"ad{tenant.nit:0>10}000") and name.endswith(".xml")
+    assert handed_out == xml
+    assert await ctx.attachments.attached_document(tenant.id, record.uuid) == (name, xml)
+
+
+async def test_what_an_acceptance_cannot_build_is_left_to_a_job(
+    ctx: AppContext, demo_tenant: DemoSetup
+) -> None:
+    """A follow-up that cannot be built as the document is accepted gets its job stored in
+    the acceptance's transaction; what the others built is stored there too."""
+    await ctx.worker.stop()
+    seen: list[StoredDocument] = []
+
+    async def cannot_now(accepted: StoredDocument) -> None:
+        seen.append(accepted)
+        return None
+
+    async def reference(accepted: StoredDocument) -> dict[str, str]:
+        return {"reference": f"aceptado-{accepted.number}"}
+
+    ctx.documents.accepted_columns.append(AcceptedColumns("test.later", cannot_now))
+    ctx.documents.accepted_columns.append(AcceptedColumns("test.never", reference))
+    tenant = await ctx.tenants.tenant_view(demo_tenant.tenant.id)
+    record = await ctx.documents.issue(tenant, INVOICE, dialect="test")
+    assert record.status == DocumentStatus.ACCEPTED
+    [accepted] = seen  # as accepted: the answer and the moment the row records
+    stored = await ctx.documents.documents.get(tenant.id, record.uuid)
+    assert accepted.status == DocumentStatus.ACCEPTED
+    assert accepted.application_response == stored.application_response
+    assert accepted.updated_at == stored.updated_at
+    assert stored.reference == f"aceptado-{record.number}"
+    kinds = await ctx.database.all(select(JobRow.kind, JobRow.payload))
+    assert [(kind, payload) for kind, payload in kinds if kind.startswith("test.")] == [
+        ("test.later", {"tenant_id": tenant.id, "uuid": record.uuid})
     ]
 
-    built = await ctx.attachments.for_issued(record)  # what APIDIAN's answer will carry
-    assert built is not None
-    name, xml = built
-    assert name.startswith(f"ad{tenant.nit:0>10}000") and name.endswith(".xml")
-    verify_xades(xml)
-    assert parse_xml(xml).findtext(f"{CBC}UUID") == record.unique_code
-    stored = await ctx.documents.documents.get(tenant.id, record.uuid)
-    assert stored.attached_document == xml.decode("utf-8")
 
-    assert await ctx.worker.sweep() == 1  # the job finds it built and ends
+async def test_the_job_builds_one_missing_and_leaves_a_built_one_as_it_is(
+    ctx: AppContext, demo_tenant: DemoSetup
+) -> None:
+    """A document accepted without one (before the column existed, or its building failed
+    at the acceptance) gets it from the job; a repeated run changes nothing."""
+    await ctx.worker.stop()
+    tenant = await ctx.tenants.tenant_view(demo_tenant.tenant.id)
+    record = await ctx.documents.issue(tenant, INVOICE, dialect="test")
+    await ctx.documents.documents.update(record.uuid, attached_document=None, attached_at=None)
+    payload = {"tenant_id": tenant.id, "uuid": record.uuid}
+    await ctx.jobs.enqueue(ATTACHED_JOB, payload)
+    assert await ctx.worker.sweep() == 1
+    stored = await ctx.documents.documents.get(tenant.id, record.uuid)
+    assert stored.attached_document is not None
+    verify_xades(stored.attached_document.encode("utf-8"))
+
+    await ctx.jobs.enqueue(ATTACHED_JOB, payload)
+    assert await ctx.worker.sweep() == 1
     assert await attached_jobs(ctx) == []
     after = await ctx.documents.documents.get(tenant.id, record.uuid)
     assert (after.attached_document, after.attached_at) == (
         stored.attached_document,
         stored.attached_at,
     )
-    assert await ctx.attachments.attached_document(tenant.id, record.uuid) == (name, xml)
 
 
 async def test_no_attached_document_before_acceptance_nor_for_another_tenant(
@@ -103,6 +158,7 @@ async def test_two_builders_at_once_hand_out_the_first_one_stored(
     await ctx.worker.stop()
     tenant = await ctx.tenants.tenant_view(demo_tenant.tenant.id)
     record = await ctx.documents.issue(tenant, INVOICE, dialect="test")
+    await ctx.documents.documents.update(record.uuid, attached_document=None, attached_at=None)
     first, second = await asyncio.gather(
         ctx.attachments.attached_document(tenant.id, record.uuid),
         ctx.attachments.attached_document(tenant.id, record.uuid),
