@@ -27,6 +27,7 @@ from core.representation.attached_document import attached_file_name, build_atta
 from core.settings import Settings
 from core.signing.tenant_identities import TenantIdentities
 from core.storage.documents import DocumentRepository, StoredDocument
+from core.storage.stored_documents import attached_for_storage
 from core.tenancy.tenants import TenantService
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,10 @@ class AttachedDocuments:
         except Exception:
             log.exception("building the AttachedDocument failed", extra={"uuid": accepted.uuid})
             return None
-        return {"attached_document": xml.decode("utf-8"), "attached_at": built_at}
+        column = attached_for_storage(
+            xml.decode("utf-8"), accepted.signed_xml, accepted.application_response
+        )
+        return {"attached_document": column, "attached_at": built_at}
 
     async def _ensure(self, stored: StoredDocument) -> tuple[str, bytes]:
         if stored.status != DocumentStatus.ACCEPTED:
@@ -109,9 +113,7 @@ class AttachedDocuments:
             raise RepresentationUnavailable(stored.status, ATTACHED, NO_APPLICATION_RESPONSE)
         built_at = now_bogota()
         xml = await self._build(stored, built_at)
-        kept = await self.documents.keep_attached_document(
-            stored.uuid, xml.decode("utf-8"), built_at
-        )
+        kept = await self.documents.keep_attached_document(stored, xml.decode("utf-8"), built_at)
         return name, kept.encode("utf-8")
 
     async def _build(self, stored: StoredDocument, built_at: dt.datetime) -> bytes:

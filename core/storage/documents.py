@@ -38,7 +38,13 @@ from core.errors import DuplicateDocument, NotFound
 from core.model import DocumentRecord, DocumentStatus
 from core.storage.database import database_for
 from core.storage.numbering import allocate_number, allocate_owned_number
-from core.storage.stored_documents import StoredDocument, record_of, stored_from_row
+from core.storage.stored_documents import (
+    StoredDocument,
+    attached_for_storage,
+    expand_attached,
+    record_of,
+    stored_from_row,
+)
 from core.storage.tables import DocumentRow, Resolution
 
 _DOCUMENTS: Final = DocumentRow.__table__  # Core statements: RETURNING whole rows, no ORM load
@@ -215,23 +221,29 @@ class DocumentRepository:
         if not await self._db.run(_execute_count, _SET_DOCUMENT_COLUMNS, parameters, write=True):
             raise NotFound(f"el documento {uuid} no existe")
 
-    async def keep_attached_document(self, uuid: str, xml: str, built_at: dt.datetime) -> str:
-        """Store a document's AttachedDocument unless one is stored already, and return the
+    async def keep_attached_document(
+        self, stored: StoredDocument, xml: str, built_at: dt.datetime
+    ) -> str:
+        """Store ``stored``'s AttachedDocument unless one is stored already, and return the
         one that is: two processes building it at once (the request of a dialect whose answer
         carries it, and the job) both hand out the first one stored."""
-        parameters = _update_parameters(uuid, {"attached_document": xml, "attached_at": built_at})
+        signed, answer = stored.signed_xml, stored.application_response
+        column = attached_for_storage(xml, signed, answer)
+        parameters = _update_parameters(
+            stored.uuid, {"attached_document": column, "attached_at": built_at}
+        )
 
         def keep(conn: Connection) -> str | None:
             if conn.execute(_KEEP_ATTACHED_DOCUMENT, parameters).rowcount:
-                return xml
+                return column
             return conn.execute(
-                select(_DOCUMENTS.c.attached_document).where(_DOCUMENTS.c.uuid == uuid)
+                select(_DOCUMENTS.c.attached_document).where(_DOCUMENTS.c.uuid == stored.uuid)
             ).scalar()
 
         kept = await self._db.run(keep, write=True)
         if kept is None:
-            raise NotFound(f"el documento {uuid} no existe")
-        return kept
+            raise NotFound(f"el documento {stored.uuid} no existe")
+        return expand_attached(kept, signed, answer) or kept
 
     async def get(self, tenant_id: int, uuid: str) -> StoredDocument:
         """One document of this tenant; ``NotFound`` when absent or another tenant's."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
@@ -82,6 +82,40 @@ class StoredDocument(msgspec.Struct, frozen=True, kw_only=True):
         return zip_xml((self.signed_xml or "").encode("utf-8"), xml_name)
 
 
+# The AttachedDocument embeds the signed XML and DIAN's answer verbatim, each in a CDATA
+# section; its row keeps a marker in their place (a NUL never occurs in XML), so the bytes the
+# row already holds are not stored twice. Values stored whole (before this, or whatever does
+# not embed them verbatim) read back as they are.
+_SIGNED_MARK: Final = "\x00signed_xml\x00"
+_ANSWER_MARK: Final = "\x00application_response\x00"
+
+
+def _cdata(text: str) -> str:
+    return f"<![CDATA[{text}]]>"
+
+
+def attached_for_storage(xml: str, signed_xml: str | None, application_response: str | None) -> str:
+    """The ``attached_document`` column of a document's AttachedDocument ``xml``: the
+    embedded copies of its ``signed_xml`` and ``application_response`` left as markers
+    (``expand_attached`` gives ``xml`` back, byte for byte)."""
+    stored = xml
+    for text, mark in ((signed_xml, _SIGNED_MARK), (application_response, _ANSWER_MARK)):
+        if text and "\x00" not in text:
+            stored = stored.replace(_cdata(text), _cdata(mark), 1)
+    return stored if expand_attached(stored, signed_xml, application_response) == xml else xml
+
+
+def expand_attached(
+    stored: str | None, signed_xml: str | None, application_response: str | None
+) -> str | None:
+    """The AttachedDocument of an ``attached_document`` column (``attached_for_storage``)."""
+    if stored is None or "\x00" not in stored:
+        return stored
+    return stored.replace(_cdata(_SIGNED_MARK), _cdata(signed_xml or ""), 1).replace(
+        _cdata(_ANSWER_MARK), _cdata(application_response or ""), 1
+    )
+
+
 def stored_from_row(row: Any) -> StoredDocument:
     """From a result row of every ``documents`` column."""
     return StoredDocument(
@@ -118,7 +152,9 @@ def stored_from_row(row: Any) -> StoredDocument:
         last_error=row.last_error,
         created_at=row.created_at,
         updated_at=row.updated_at,
-        attached_document=row.attached_document,
+        attached_document=expand_attached(
+            row.attached_document, row.signed_xml, row.application_response
+        ),
         attached_at=row.attached_at,
         delivery_status=row.delivery_status,
         delivery_sent_at=row.delivery_sent_at,

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from core.clock import BOGOTA
-from core.storage.column_types import COMPRESSED_MARK
+from core.storage.column_types import COMPRESSED_MARK, decompress
 from core.storage.database import database_for, dispose_database
 from core.storage.documents import DocumentRepository
 from core.storage.engine import create_engine, create_sessionmaker
 from core.storage.migrate import upgrade
+from core.storage.stored_documents import attached_for_storage, expand_attached
 from core.storage.tables import Tenant
 from core.testing import migrate_test_database
 
@@ -125,3 +126,49 @@ async def test_values_written_before_0014_read_the_same_after_the_upgrade(databa
     finally:
         dispose_database(engine)
         await engine.dispose()
+
+
+ATTACHED_BOTH = (
+    '<?xml version="1.0" encoding="UTF-8"?><AttachedDocument><Attachment><![CDATA['
+    + SIGNED_XML
+    + "]]></Attachment><Reference><Attachment><![CDATA["
+    + ANSWER
+    + "]]></Attachment></Reference></AttachedDocument>"
+)
+
+
+async def test_the_attached_document_does_not_store_again_what_its_row_holds(
+    database_url,
+) -> None:
+    """Its copies of the signed XML and of DIAN's answer are kept as markers in the row and
+    put back on reading; the first AttachedDocument stored is the one every builder gets."""
+    migrate_test_database(database_url)
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            await session.execute(sa.insert(Tenant).values(**tenant_values()))
+        repository = DocumentRepository(create_sessionmaker(engine))
+        pending = await _insert_pending(repository, 1)
+        stored = await repository.update(
+            pending.uuid, signed_xml=SIGNED_XML, application_response=ANSWER
+        )
+        kept = await repository.keep_attached_document(stored, ATTACHED_BOTH, CREATED)
+        assert kept == ATTACHED_BOTH
+        again = await repository.keep_attached_document(stored, ATTACHED_BOTH + " ", CREATED)
+        assert again == ATTACHED_BOTH
+        assert (await repository.get(7, pending.uuid)).attached_document == ATTACHED_BOTH
+        async with engine.connect() as conn:
+            raw = (await conn.execute(sa.select(documents))).one()
+        column = decompress(raw._mapping["attached_document"]).decode()
+        assert len(column) < 300 and "Café" not in column and "Procesado" not in column
+    finally:
+        await engine.dispose()
+
+
+def test_an_attached_document_that_does_not_embed_them_verbatim_is_stored_whole() -> None:
+    escaped = ATTACHED_BOTH.replace("<![CDATA[" + ANSWER + "]]>", ANSWER.replace("<", "&lt;"))
+    column = attached_for_storage(escaped, SIGNED_XML, ANSWER)
+    assert ANSWER.replace("<", "&lt;") in column and "Café" not in column
+    assert expand_attached(column, SIGNED_XML, ANSWER) == escaped
+    assert attached_for_storage(ATTACHED_BOTH, None, None) == ATTACHED_BOTH
+    assert expand_attached(ATTACHED, SIGNED_XML, ANSWER) == ATTACHED  # stored whole before
