@@ -334,7 +334,7 @@ class IssueService:
             issued_at=issued_at,
             totals=totals,
         )
-        stored = await self.documents.update(stored.uuid, **prepared.columns())
+        stored = await self.documents.update_held(stored, **prepared.columns())
         return stored, prepared.zip
 
     # ----------------------------------------------------------------- sending
@@ -354,7 +354,7 @@ class IssueService:
         never raises for DIAN. ``attempt`` is the delivery job's run number.
         ``zip_bytes``: the package just built, when there is one (else rebuilt from the row);
         ``job``: the delivery job this run holds, completed with a final state (``_finish``)."""
-        client, environment = await self.clients.client(stored.environment, tenant.id)
+        client, env = await self.clients.client(stored.environment, tenant.id)
         try:
             if stored.zip_key:
                 response = await zip_status(client, stored.zip_key, stored.unique_code or "")
@@ -365,7 +365,7 @@ class IssueService:
                     if judge(response, stored.unique_code).status == PENDING:
                         response = None  # DIAN does not know it: send the same ZIP again
                 if response is None:
-                    response = await self._send(client, environment, tenant, stored, zip_bytes)
+                    response, stored = await self._send(client, env, tenant, stored, zip_bytes)
         except SoapFaultError as fault:
             if fault.retriable:
                 return await self._postpone(stored, attempt, str(fault), job=job)
@@ -386,7 +386,7 @@ class IssueService:
         tenant: TenantView,
         stored: StoredDocument,
         zip_bytes: bytes | None,
-    ) -> DianResponse | None:
+    ) -> tuple[DianResponse | None, StoredDocument]:
         document_type = self.registry.document_types.get(stored.type_code)
         if zip_bytes is None:
             zip_bytes = stored.package(document_type.file_prefix, tenant.nit)
@@ -397,8 +397,8 @@ class IssueService:
             client, stored.zip_name or "invoice.zip", zip_bytes, test_set_id or None
         )
         if zip_key:
-            await self.documents.set_columns(stored.uuid, zip_key=zip_key)
-        return response
+            stored = await self.documents.update_held(stored, zip_key=zip_key)
+        return response, stored
 
     async def _record_answer(
         self,
@@ -423,7 +423,7 @@ class IssueService:
             columns["attempts"] = attempt
         if verdict.status == PENDING:
             if attempt is None:
-                updated = await self.documents.update(stored.uuid, **columns)
+                updated = await self.documents.update_held(stored, **columns)
                 return updated.record()
             return await self._postpone(stored, attempt, verdict.message, job=job, **columns)
         last_error = None
@@ -450,7 +450,7 @@ class IssueService:
             return await self._finish(stored, FAILED, last_error=error, job=job, **columns)
         if keep_error:
             columns["last_error"] = error
-        updated = await self.documents.update(stored.uuid, status=PENDING, **columns)
+        updated = await self.documents.update_held(stored, status=PENDING, **columns)
         return updated.record()
 
     async def _finish(
@@ -461,7 +461,7 @@ class IssueService:
         if status == ACCEPTED:  # may add columns (built follow-ups) and the acceptance moment
             units = self.accepted_units
             work = await acceptance_work(stored, columns, self.accepted_columns, units, job)
-        updated = await self.documents.update(stored.uuid, status=status, before=work, **columns)
+        updated = await self.documents.update_held(stored, status=status, before=work, **columns)
         if work.stores_jobs:
             self.jobs.notify()  # the follow-ups start now, not at the worker's next sweep
         document_finished(stored.type_code, status)

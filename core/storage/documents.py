@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+import msgspec
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -213,6 +214,28 @@ class DocumentRepository:
         if row is None:
             raise NotFound(f"el documento {uuid} no existe")
         return stored_from_row(row)
+
+    async def update_held(
+        self,
+        stored: StoredDocument,
+        *,
+        before: Callable[[Connection], object] | None = None,
+        **changes: Any,
+    ) -> StoredDocument:
+        """``update`` for the caller that holds the document and is the one changing it (the
+        issuing path holds its delivery job): the row is not read back; ``stored`` comes back
+        with ``changes`` applied. ``NotFound`` when the row is gone (what ``before`` wrote is
+        rolled back)."""
+        parameters = _update_parameters(stored.uuid, changes)
+
+        def update_after(conn: Connection) -> None:
+            if before is not None:
+                before(conn)
+            if not _execute_count(conn, _SET_DOCUMENT_COLUMNS, parameters):
+                raise NotFound(f"el documento {stored.uuid} no existe")
+
+        await self._db.run(update_after, write=True)
+        return _applied(stored, parameters)
 
     async def set_columns(self, uuid: str, **changes: Any) -> None:
         """``update`` for a caller that does not need the row back: the large columns (the
@@ -454,6 +477,25 @@ def _update_parameters(uuid: str, changes: dict[str, Any]) -> dict[str, Any]:
     changes.setdefault("updated_at", now_bogota())
     changes["match_uuid"] = uuid
     return changes
+
+
+def _applied(stored: StoredDocument, parameters: dict[str, Any]) -> StoredDocument:
+    """``stored`` with the columns of an UPDATE's ``parameters`` (``_update_parameters``)."""
+    fields = {name: value for name, value in parameters.items() if name != "match_uuid"}
+    if "status" in fields:
+        fields["status"] = DocumentStatus(fields["status"])
+    if "tax_breakdown" in fields:
+        breakdown = fields["tax_breakdown"] or {}
+        fields["tax_breakdown"] = {scheme: Decimal(amount) for scheme, amount in breakdown.items()}
+    if "dian_errors" in fields:
+        fields["dian_errors"] = tuple(fields["dian_errors"] or ())
+    changed = msgspec.structs.replace(stored, **fields)
+    if "attached_document" in fields:  # stored with markers for what the row holds
+        attached = expand_attached(
+            changed.attached_document, changed.signed_xml, changed.application_response
+        )
+        changed = msgspec.structs.replace(changed, attached_document=attached)
+    return changed
 
 
 def _range_prefix(conn: Connection, range_id: int, tenant_id: int, environment: str) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import msgspec
 import pytest
 
 from core.clock import BOGOTA
 from core.errors import DuplicateDocument, NotFound
-from core.model import DocumentRecord
+from core.model import DocumentRecord, DocumentStatus
 from core.storage.documents import DocumentRepository
+from core.storage.stored_documents import attached_for_storage
 from core.web.context import AppContext
 
 ISSUED = dt.datetime(2026, 11, 23, 10, 30, tzinfo=BOGOTA)
@@ -189,3 +191,37 @@ async def test_update_and_list_filters(db_ctx: AppContext, repository: DocumentR
     assert total == 2 and {r.uuid for r in rows} == {uuids[1], uuids[2]}
     assert (await repository.find_by_reference(a, "ref-3")).uuid == uuids[2]  # type: ignore[union-attr]
     assert (await repository.list(a, reference="ref-4"))[1] == 1
+
+
+async def test_an_update_by_the_holder_gives_what_the_row_now_reads(
+    db_ctx: AppContext, repository: DocumentRepository
+) -> None:
+    """``update_held`` does not read the row back: what it hands out must be the row."""
+    a, _, range_id = await two_tenants(db_ctx)
+    held = await insert(repository, a, range_id=range_id, dialect_data={"id_facepro": 7})
+    signed = "<Invoice>ñ</Invoice>"
+    answer = "<ApplicationResponse>ok</ApplicationResponse>"
+    attached = f"<AttachedDocument><![CDATA[{signed}]]><![CDATA[{answer}]]></AttachedDocument>"
+    held = await repository.update_held(
+        held, signed_xml=signed, tax_breakdown={"01": Decimal("19.00")}, unique_code="ab" * 48
+    )
+    assert held == await repository.get(a, held.uuid)
+    written: list[bool] = []
+    held = await repository.update_held(
+        held,
+        before=lambda conn: written.append(True),
+        status="aceptado",
+        application_response=answer,
+        attached_document=attached_for_storage(attached, signed, answer),
+        dian_errors=["Regla: FAK24, Notificación: sin correo"],
+        attempts=1,
+    )
+    assert written == [True]
+    read = await repository.get(a, held.uuid)
+    assert held == read and read.attached_document == attached
+    assert read.status == DocumentStatus.ACCEPTED and read.dian_errors == (
+        "Regla: FAK24, Notificación: sin correo",
+    )
+    gone = msgspec.structs.replace(held, uuid="00000000-0000-4000-8000-00000000dead")
+    with pytest.raises(NotFound):
+        await repository.update_held(gone, before=lambda conn: written.append(True), attempts=2)
