@@ -4,7 +4,8 @@ Every call builds a fresh WS-Security-signed envelope (``core.dian.envelopes``),
 SOAP 1.2 and parses the answer with ``core.dian.responses``. Transport trouble becomes a typed
 ``DianUnavailable`` (``core.dian.errors``) so the pipeline can keep the document "pendiente" and
 retry. Connections are reused: pass one shared ``httpx.AsyncClient`` or get clients from a
-``DianClientPool``; an in-process ASGI app (the embedded simulator) is reached through
+``DianClientPool``. Over the network they run on aiohttp's connections
+(``core.dian.transport``); an in-process ASGI app (the embedded simulator) is reached through
 ``transport=httpx.ASGITransport(app)``.
 """
 
@@ -33,6 +34,7 @@ from core.dian.responses import (
     parse_upload_document_response,
 )
 from core.dian.soap import action_for
+from core.dian.transport import network_client
 from core.metrics import observe_dian_call
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 
 #: DIAN can take a while to validate a SendBillSync; connecting should be quick.
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 def content_type_for(operation: str) -> str:
@@ -75,7 +78,7 @@ class DianClient:
         self._identity = identity
         self._timeout = timeout
         self._owns_http = http is None
-        self._http = http or httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._http = http or network_client(transport, timeout, DEFAULT_LIMITS)
 
     async def aclose(self) -> None:
         if self._owns_http:
@@ -220,7 +223,7 @@ class DianClientPool:
         self, *, timeout: httpx.Timeout = DEFAULT_TIMEOUT, limits: httpx.Limits | None = None
     ) -> None:
         self._timeout = timeout
-        self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self._limits = limits or DEFAULT_LIMITS
         self._http: dict[tuple[str, int | None], httpx.AsyncClient] = {}
         self._clients: dict[tuple[str, str, int | None], DianClient] = {}
 
@@ -245,9 +248,7 @@ class DianClientPool:
         http_key = (url, transport_key)
         http = self._http.get(http_key)
         if http is None:
-            http = httpx.AsyncClient(
-                transport=transport, timeout=self._timeout, limits=self._limits
-            )
+            http = network_client(transport, self._timeout, self._limits)
             self._http[http_key] = http
         client = DianClient(url, identity, http=http, timeout=self._timeout)
         self._clients[key] = client

@@ -258,6 +258,26 @@ async def test_refused_connection_becomes_connection_error(identity: SigningIden
             await client.get_status("cufe")
 
 
+async def test_a_connection_dropped_without_an_answer_is_a_connection_error(
+    identity: SigningIdentity,
+) -> None:
+    """A peer that reads the request and hangs up is DIAN's absence, not a timeout."""
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with DianClient(f"http://127.0.0.1:{port}/svc", identity) as client:
+            with pytest.raises(DianConnectionError):
+                await client.get_status("cufe")
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
 async def test_in_process_asgi_transport(identity: SigningIdentity) -> None:
     app = EchoServer()
     transport = httpx.ASGITransport(app=app)
