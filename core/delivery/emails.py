@@ -23,7 +23,7 @@ from typing import Any, Final
 
 import aiosmtplib
 import msgspec
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, bindparam, update
 
 from core.clock import now_bogota
 from core.contracts import JobContext, JobKind, JobOutcome
@@ -45,6 +45,11 @@ EMAIL_JOB: Final = "delivery.email"  # payload: {"tenant_id": int, "uuid": str}
 SENT, PENDING, FAILED, NO_ADDRESS = "enviado", "pendiente", "fallido", "sin_correo"
 SMTP_TIMEOUT_S: Final = 30.0
 _DOCUMENTS = DocumentRow.__table__
+_DECIDED: Final = (  # built once: an acceptance's decision on the e-mail
+    update(_DOCUMENTS)
+    .where(_DOCUMENTS.c.uuid == bindparam("match_uuid"))
+    .values(delivery_error=None)
+)
 
 
 class Delivery(msgspec.Struct, frozen=True, kw_only=True):
@@ -127,11 +132,7 @@ class EmailDeliveries:
         status = NO_ADDRESS if address is None else PENDING
         if address is not None:
             enqueue(conn, EMAIL_JOB, {"tenant_id": stored.tenant_id, "uuid": stored.uuid})
-        conn.execute(
-            update(_DOCUMENTS)
-            .where(_DOCUMENTS.c.uuid == stored.uuid)
-            .values(delivery_status=status, delivery_error=None)
-        )
+        conn.execute(_DECIDED, {"match_uuid": stored.uuid, "delivery_status": status})
 
     async def _run_job(self, payload: Mapping[str, Any], context: JobContext) -> JobOutcome:
         """The ``delivery.email`` handler; a repeated run finds the message sent and ends."""

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from core.clock import now_bogota
 from core.storage.tables import JobRow
@@ -176,7 +176,8 @@ def renew(connection: Connection, job: Job, lease_s: float) -> bool:
 
 def complete(connection: Connection, job: Job) -> bool:
     """The work is done: the job is deleted. ``False`` when this claim no longer holds it."""
-    return connection.execute(delete(_JOBS).where(_held(job))).rowcount == 1
+    held = {"held_id": job.id, "held_attempts": job.attempts}
+    return connection.execute(_COMPLETE, held).rowcount == 1
 
 
 def reschedule(connection: Connection, job: Job, delay_s: float, error: str | None) -> bool:
@@ -236,6 +237,12 @@ def _clip(error: str | None) -> str | None:
 
 
 _INSERT: Final = insert(_JOBS).returning(*_C)
+# built once: the statement of every completion (what ``_held`` says, with parameters)
+_COMPLETE: Final = delete(_JOBS).where(
+    (_C.id == bindparam("held_id"))
+    & (_C.attempts == bindparam("held_attempts"))
+    & (_C.status == QUEUED)
+)
 
 
 def _job(row: Any) -> Job:

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any, Final
 
 import msgspec
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from core.clock import now_bogota
 from core.errors import ConfigurationError
@@ -109,10 +109,13 @@ class SmtpService:
 def deliver_by_default(conn: Connection, tenant_id: int) -> bool:
     """Inside a caller's transaction: whether the tenant e-mails its documents unless told not
     to (no SMTP settings: no)."""
-    found = conn.execute(
-        select(SMTP.c.deliver_by_default).where(SMTP.c.tenant_id == tenant_id)
-    ).scalar_one_or_none()
-    return bool(found)
+    return bool(conn.execute(_DELIVER_BY_DEFAULT, {"tenant_id": tenant_id}).scalar_one_or_none())
+
+
+# built once: it runs in every acceptance's transaction
+_DELIVER_BY_DEFAULT: Final = select(SMTP.c.deliver_by_default).where(
+    SMTP.c.tenant_id == bindparam("tenant_id")
+)
 
 
 def _view(row: Any) -> SmtpView:
