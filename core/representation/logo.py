@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 
-from fpdf import FPDF
-
 from core.errors import InvalidLogo
 
 MAX_LOGO_BYTES = 1024 * 1024
@@ -25,6 +23,9 @@ def check_logo(image: bytes) -> str:
     media_type = next((t for magic, t in _SIGNATURES.items() if image.startswith(magic)), None)
     if media_type is None:
         raise InvalidLogo("El logo no es una imagen PNG ni JPEG.")
+    # loaded when a logo is set, as the PDFs load it (core.representation.pdf)
+    from fpdf import FPDF
+
     try:
         sheet = FPDF()
         sheet.add_page()

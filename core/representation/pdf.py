@@ -9,11 +9,14 @@ written — so a PDF can be regenerated on demand instead of stored.
 from __future__ import annotations
 
 from core.representation.content import Representation
-from core.representation.layout import draw
 
 
 def render_pdf(representation: Representation) -> bytes:
     """The PDF of ``representation`` (A4, as many pages as its lines need)."""
+    # fpdf2 with fontTools and Pillow is about 45 MB per process: loaded by the first PDF,
+    # so a gateway worker that only issues documents never carries it
+    from core.representation.layout import draw
+
     return draw(representation)
 
 
