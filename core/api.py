@@ -167,7 +167,7 @@ InjectedDocuments = NamedDependency[SkipValidation[IssueService]]
 
 InjectedAttachments = NamedDependency[SkipValidation[AttachedDocuments]]
 """Annotate a handler parameter named ``attachments`` with this to receive the AttachedDocument
-service (``attached_document(tenant_id, uuid)``, ``for_issued(record)``)."""
+service (``attached_document(tenant_id, uuid)``, ``for_issued(record)``, ``for_stored(stored)``)."""
 
 InjectedPdfs = NamedDependency[SkipValidation[PdfService]]
 """Annotate a handler parameter named ``pdfs`` with this to receive the PDF service

@@ -42,7 +42,6 @@ from core.api import (
     IssueService,
     NotFound,
     NumberingRange,
-    SignedXmlUnavailable,
     TenantView,
     ValidationFailed,
     capture_exchanges,
@@ -160,22 +159,18 @@ async def issue(
                 "certificate_days_left": 0,
             }
         )
-    attached = await attachments.for_issued(record)
+    stored = await documents.documents.get(tenant.id, record.uuid)  # one read for the answer
+    attached = await attachments.for_stored(stored)
     copy_to = tenant.party.contact.email if tenant.party.contact else None
     accepted = record.status == DocumentStatus.ACCEPTED
     if as_bool(body.get("sendmailtome")) and accepted and copy_to:
         # APIDIAN's ``sendmailtome``: the company gets a copy of the buyer's e-mail
         await deliveries.send_to(tenant.id, record.uuid, copy_to)
-    signed = None
-    if record.unique_code:
-        try:
-            signed = await documents.signed_xml(tenant.id, record.uuid)
-        except SignedXmlUnavailable:  # failed before it was signed: the answer says so
-            signed = None
+    # a document that failed before it was signed has none: the answer says so
+    signed = stored.signed_xml.encode("utf-8") if record.unique_code and stored.signed_xml else None
     environment = documents.registry.environments.get(record.environment)
     kind = documents.registry.document_types.get(record.type_code)
     if kind.deferred_sending:  # stored signed, sent later: APIDIAN's own answer
-        stored = await documents.documents.get(tenant.id, record.uuid)
         xml_name = f"{kind.file_prefix}{(stored.zip_name or 'z.zip')[1:-4]}"
         return json_response(
             stored_answer(

@@ -84,6 +84,13 @@ class AttachedDocuments:
             return None
         return await self.attached_document(record.tenant_id, record.uuid)
 
+    async def for_stored(self, stored: StoredDocument) -> tuple[str, bytes] | None:
+        """``for_issued`` for a dialect that has read the whole document already (its answer
+        carries the signed XML too): no second read; ``None`` when it is not accepted."""
+        if stored.status != DocumentStatus.ACCEPTED:
+            return None
+        return await self._ensure(stored)
+
     async def on_acceptance(self, accepted: StoredDocument) -> dict[str, Any] | None:
         """The columns of ``accepted``'s AttachedDocument, built before the transaction that
         records the acceptance so it is stored with it (``core.follow_ups``); ``None`` when it
