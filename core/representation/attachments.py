@@ -4,10 +4,14 @@ A document's AttachedDocument is built as DIAN accepts it: ``on_acceptance`` bui
 the transaction that records the acceptance, which stores it (the composition root adds it to
 ``IssueService.accepted_columns``, ``core.follow_ups``). When it cannot be built then, that
 transaction stores an ``ATTACHED_JOB`` job instead and the job worker builds it. A dialect
-whose answer carries the container reads it with ``for_issued``, built in the request when it
-is missing. Documents accepted before the column existed get theirs built the first time it is
-asked for. Until a document is
-accepted there is none: ``RepresentationUnavailable`` (409 in every dialect).
+whose answer carries the container reads it with ``for_issued`` (or ``for_stored``), built in
+the request when it is missing. Documents accepted before the column existed get theirs built
+the first time it is asked for. Until a document is accepted there is none:
+``RepresentationUnavailable`` (409 in every dialect).
+
+The row keeps markers where the container embeds the signed XML and DIAN's answer
+(``core.storage.stored_documents.attached_for_storage``), so it reads back right only while
+those two columns stay as they were at the acceptance, which nothing changes afterwards.
 """
 
 from __future__ import annotations
