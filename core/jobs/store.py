@@ -166,48 +166,38 @@ def renew(connection: Connection, job: Job, lease_s: float) -> bool:
     """Extend the lease of a job still held under this claim; ``False`` when it is not."""
     now = now_bogota()
     lease_until = now + dt.timedelta(seconds=lease_s)
-    result = connection.execute(
-        update(_JOBS)
-        .where(_held(job), _C.lease_until.is_not(None))
-        .values(due_at=lease_until, lease_until=lease_until, updated_at=now)
-    )
-    return result.rowcount == 1
+    values = {"due_at": lease_until, "lease_until": lease_until, "updated_at": now}
+    return connection.execute(_RENEW, {**_held(job), **values}).rowcount == 1
 
 
 def complete(connection: Connection, job: Job) -> bool:
     """The work is done: the job is deleted. ``False`` when this claim no longer holds it."""
-    held = {"held_id": job.id, "held_attempts": job.attempts}
-    return connection.execute(_COMPLETE, held).rowcount == 1
+    return connection.execute(_COMPLETE, _held(job)).rowcount == 1
 
 
 def reschedule(connection: Connection, job: Job, delay_s: float, error: str | None) -> bool:
     """Release the job to run again in ``delay_s`` seconds, noting why."""
     now = now_bogota()
-    result = connection.execute(
-        update(_JOBS)
-        .where(_held(job))
-        .values(
-            due_at=now + dt.timedelta(seconds=delay_s),
-            lease_until=None,
-            owner=None,
-            last_error=_clip(error),
-            updated_at=now,
-        )
-    )
-    return result.rowcount == 1
+    values = {
+        "due_at": now + dt.timedelta(seconds=delay_s),
+        "lease_until": None,
+        "owner": None,
+        "last_error": _clip(error),
+        "updated_at": now,
+    }
+    return connection.execute(_RELEASE, {**_held(job), **values}).rowcount == 1
 
 
 def fail(connection: Connection, job: Job, error: str | None) -> bool:
     """Give up: the job stays in the table as ``failed`` with its last error, never run again."""
-    now = now_bogota()
-    result = connection.execute(
-        update(_JOBS)
-        .where(_held(job))
-        .values(
-            status=FAILED, lease_until=None, owner=None, last_error=_clip(error), updated_at=now
-        )
-    )
-    return result.rowcount == 1
+    values = {
+        "status": FAILED,
+        "lease_until": None,
+        "owner": None,
+        "last_error": _clip(error),
+        "updated_at": now_bogota(),
+    }
+    return connection.execute(_RELEASE, {**_held(job), **values}).rowcount == 1
 
 
 def queued_by_kind(connection: Connection) -> dict[str, int]:
@@ -228,8 +218,9 @@ def get(connection: Connection, job_id: int) -> Job | None:
     return None if row is None else _job(row)
 
 
-def _held(job: Job) -> Any:
-    return (_C.id == job.id) & (_C.attempts == job.attempts) & (_C.status == QUEUED)
+def _held(job: Job) -> dict[str, int]:
+    """The parameters of ``_HELD`` for this claim of ``job``."""
+    return {"held_id": job.id, "held_attempts": job.attempts}
 
 
 def _clip(error: str | None) -> str | None:
@@ -237,12 +228,16 @@ def _clip(error: str | None) -> str | None:
 
 
 _INSERT: Final = insert(_JOBS).returning(*_C)
-# built once: the statement of every completion (what ``_held`` says, with parameters)
-_COMPLETE: Final = delete(_JOBS).where(
+# A job still held under one claim (parameters: ``_held``); the statements on a held job are
+# built once, the columns they set being the other keys given to ``execute``.
+_HELD: Final = (
     (_C.id == bindparam("held_id"))
     & (_C.attempts == bindparam("held_attempts"))
     & (_C.status == QUEUED)
 )
+_COMPLETE: Final = delete(_JOBS).where(_HELD)
+_RENEW: Final = update(_JOBS).where(_HELD, _C.lease_until.is_not(None))
+_RELEASE: Final = update(_JOBS).where(_HELD)
 
 
 def _job(row: Any) -> Job:

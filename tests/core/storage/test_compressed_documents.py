@@ -8,6 +8,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.clock import BOGOTA
 from core.storage.column_types import COMPRESSED_MARK, decompress
@@ -46,6 +47,14 @@ def tenant_values() -> dict[str, object]:
     }  # fmt: skip
 
 
+async def _repository_with_tenant(database_url: str, engine: AsyncEngine) -> DocumentRepository:
+    """A migrated database holding tenant 7, and its document repository."""
+    migrate_test_database(database_url)
+    async with create_sessionmaker(engine).begin() as session:
+        await session.execute(sa.insert(Tenant).values(**tenant_values()))
+    return DocumentRepository(create_sessionmaker(engine))
+
+
 async def _insert_pending(repository: DocumentRepository, number: int):
     return await repository.insert_pending(
         tenant_id=7, dialect="facepro", type_code="01", environment="simulador",
@@ -54,12 +63,9 @@ async def _insert_pending(repository: DocumentRepository, number: int):
 
 
 async def test_large_columns_are_stored_compressed_and_read_back_exactly(database_url) -> None:
-    migrate_test_database(database_url)
     engine = create_engine(database_url)
     try:
-        async with create_sessionmaker(engine).begin() as session:
-            await session.execute(sa.insert(Tenant).values(**tenant_values()))
-        repository = DocumentRepository(create_sessionmaker(engine))
+        repository = await _repository_with_tenant(database_url, engine)
         pending = await _insert_pending(repository, 1)
         await repository.update(
             pending.uuid,
@@ -142,12 +148,9 @@ async def test_the_attached_document_does_not_store_again_what_its_row_holds(
 ) -> None:
     """Its copies of the signed XML and of DIAN's answer are kept as markers in the row and
     put back on reading; the first AttachedDocument stored is the one every builder gets."""
-    migrate_test_database(database_url)
     engine = create_engine(database_url)
     try:
-        async with create_sessionmaker(engine).begin() as session:
-            await session.execute(sa.insert(Tenant).values(**tenant_values()))
-        repository = DocumentRepository(create_sessionmaker(engine))
+        repository = await _repository_with_tenant(database_url, engine)
         pending = await _insert_pending(repository, 1)
         stored = await repository.update(
             pending.uuid, signed_xml=SIGNED_XML, application_response=ANSWER
